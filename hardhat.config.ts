@@ -15,6 +15,7 @@ const solcVersion = (JSON.parse(readFileSync(solcPackageJson, "utf8")) as { vers
 // Gas is what users pay for most, so both profiles optimise for many calls over small bytecode.
 const compilerSettings = {
   evmVersion: "cancun",
+  viaIR: true,
   optimizer: {
     enabled: true,
     runs: 10_000,
