@@ -885,6 +885,14 @@ describe("AccessGrants", function () {
           .withArgs(w);
       });
 
+      it("bubbles up the revert of a call it makes as owner", async function () {
+        const f = await loadFixture(deployGrants);
+        const data = f.grants.interface.encodeFunctionData("revoke", [key(f.grantee.address)]);
+        await expect(
+          f.wallet.execute(await f.grants.getAddress(), data),
+        ).to.be.revertedWithCustomError(f.grants, "AccessGrantsNotActive");
+      });
+
       it("lets the wallet act directly as owner", async function () {
         const f = await loadFixture(deployGrants);
         const w = await f.wallet.getAddress();
