@@ -7,11 +7,11 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 /// @notice Test smart account: accepts a signature whose first 65 bytes are its signer's ECDSA
 /// signature, followed by any extra bytes (as multisig and passkey wallets send), unless told to refuse.
 contract MockERC1271Wallet is IERC1271 {
-    address public immutable signer;
+    address public immutable SIGNER;
     bool public refuse;
 
     constructor(address signer_) {
-        signer = signer_;
+        SIGNER = signer_;
     }
 
     function setRefuse(bool refuse_) external {
@@ -41,7 +41,7 @@ contract MockERC1271Wallet is IERC1271 {
             signature[:65]
         );
         return
-            err == ECDSA.RecoverError.NoError && recovered == signer
+            err == ECDSA.RecoverError.NoError && recovered == SIGNER
                 ? this.isValidSignature.selector
                 : bytes4(0xffffffff);
     }

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
-import { keccak256, toBeHex, type ContractTransactionResponse } from "ethers";
+import { Wallet, keccak256, toBeHex, toUtf8Bytes, type ContractTransactionResponse } from "ethers";
 
 import { grantsDomain, purposeHash, signRequest } from "./grants.js";
 
@@ -29,6 +29,19 @@ const IDOS_INSERT = { name: "idOS insertGrant", gas: 286_000 };
 const EAS_ATTEST = { name: "EAS attest", gas: 169_000 };
 const EAS_REVOKE = { name: "EAS revoke", gas: 44_000 };
 const EAS_DELEGATED = { name: "EAS attestByDelegation", gas: 179_000 };
+const T_REX_ADD = { name: "ERC-3643 addTrustedIssuer", gas: 124_000 };
+const T_REX_TOPIC = { name: "ERC-3643 + 1 claim topic", gas: 49_000 };
+
+const RECEIPT_TYPES = {
+  CredentialReceipt: [
+    { name: "issuer", type: "address" },
+    { name: "owner", type: "address" },
+    { name: "dataHash", type: "bytes32" },
+    { name: "credentialType", type: "bytes32" },
+    { name: "issuedAt", type: "uint64" },
+    { name: "validUntil", type: "uint64" },
+  ],
+};
 
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
   const receipt = await (await tx).wait();
@@ -51,7 +64,7 @@ export async function measureGas(
   const [owner, grantee, relayer] = await ethers.getSigners();
   if (!owner || !grantee || !relayer) throw new Error("need three accounts");
   const grants = await ethers.deployContract("AccessGrants");
-  const probe = await ethers.deployContract("GrantCheckProbe");
+  const probe = await ethers.deployContract("GasProbe");
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const domain = grantsDomain(chainId, await grants.getAddress());
   const purpose = purposeHash("onboarding");
@@ -133,21 +146,130 @@ export async function measureGas(
     row("revokeBatch of 10, per revoke", Math.round(gas / 10), null, null, EAS_REVOKE);
   }
 
-  // `isGranted` as a dApp contract pays for it: a cold call and a cold slot inside a transaction.
+  // A view as a dApp contract pays for it: a cold call and cold slots inside a transaction.
+  const measured = async (tx: Promise<ContractTransactionResponse>): Promise<number> => {
+    const receipt = await (await tx).wait();
+    const log = receipt?.logs
+      .map((l) => probe.interface.parseLog(l))
+      .find((parsed) => parsed?.name === "Measured");
+    if (!log || log.args.result !== true) throw new Error("the probed view returned false");
+    return Number(log.args.gasUsed);
+  };
   await gasOf(grants.grant(p(20)));
-  const checkTx = await probe.check(
-    await grants.getAddress(),
-    owner.address,
-    grantee.address,
-    dataHash(20),
-    purpose,
+  const grantsAddress = await grants.getAddress();
+  row(
+    "isGranted from a contract (cold)",
+    await measured(
+      probe.checkGrant(grantsAddress, owner.address, grantee.address, dataHash(20), purpose),
+    ),
+    5_000,
+    1.1,
+    null,
   );
-  const checkReceipt = await checkTx.wait();
-  const checked = checkReceipt?.logs
-    .map((log) => probe.interface.parseLog(log))
-    .find((parsed) => parsed?.name === "Checked");
-  if (!checked || checked.args.granted !== true) throw new Error("probe did not see the grant");
-  row("isGranted from a contract (cold)", Number(checked.args.gasUsed), 5_000, 1.1, null);
+
+  // IssuerRegistry: governance and trust lookups.
+  const registry = await ethers.deployContract("IssuerRegistry", [3n * 86_400n, owner.address]);
+  const registryAddress = await registry.getAddress();
+  await gasOf(registry.grantRole(await registry.REGISTRAR_ROLE(), owner.address));
+  const kyc = keccak256(toUtf8Bytes("kyc.basic"));
+  const aml = keccak256(toUtf8Bytes("aml.screening"));
+  await gasOf(registry.registerCredentialType(kyc));
+  await gasOf(registry.registerCredentialType(aml));
+  const [issuer, issuer2, newKey] = [
+    Wallet.createRandom(),
+    Wallet.createRandom(),
+    Wallet.createRandom(),
+  ];
+  const meta = keccak256(toUtf8Bytes("issuer metadata"));
+  row(
+    "addIssuer with one type",
+    await gasOf(registry.addIssuer(issuer.address, [kyc], "0x4348", 0n, 0n, meta)),
+    70_000,
+    1.15,
+    T_REX_ADD,
+  );
+  await gasOf(registry.addIssuer(issuer2.address, [kyc], "0x4348", 0n, 0n, meta));
+  row("suspendIssuer", await gasOf(registry.suspendIssuer(issuer2.address)), null, null, null);
+  row(
+    "setIssuerTypes (two types)",
+    await gasOf(registry.setIssuerTypes(issuer.address, [kyc, aml])),
+    null,
+    null,
+    T_REX_TOPIC,
+  );
+  const beforeRotation = BigInt(await helpers.time.latest());
+  const funded = issuer.connect(ethers.provider);
+  await (await owner.sendTransaction({ to: issuer.address, value: 10n ** 17n })).wait();
+  row(
+    "rotateKey (by the issuer)",
+    await gasOf(registry.connect(funded).rotateKey(newKey.address)),
+    null,
+    null,
+    null,
+  );
+  await helpers.time.increase(60);
+  row(
+    "isTrusted from a contract (cold)",
+    await measured(probe.checkTrusted(registryAddress, newKey.address, kyc)),
+    null,
+    null,
+    null,
+  );
+  row(
+    "wasTrusted from a contract (cold, old key)",
+    await measured(probe.checkWasTrusted(registryAddress, issuer.address, kyc, beforeRotation)),
+    null,
+    null,
+    null,
+  );
+
+  // GrantGate through the example vault: a user deposits with a grant, then with a grant and a receipt.
+  const vault = await ethers.deployContract("KycVault", [
+    grantsAddress,
+    registryAddress,
+    grantee.address,
+  ]);
+  const onboarding = purposeHash("onboarding");
+  const userData = dataHash(30);
+  await gasOf(
+    grants.grant({
+      grantee: grantee.address,
+      dataHash: userData,
+      purpose: onboarding,
+      lockedUntil: 0n,
+      expiresAt: 0n,
+    }),
+  );
+  row(
+    "gated deposit, grant only",
+    await gasOf(vault.depositGrantOnly(userData, { value: 1n })),
+    null,
+    null,
+    null,
+  );
+  const now2 = BigInt(await helpers.time.latest());
+  const receipt = {
+    issuer: newKey.address,
+    owner: owner.address,
+    dataHash: userData,
+    credentialType: kyc,
+    issuedAt: now2,
+    validUntil: now2 + 86_400n * 365n,
+  };
+  const receiptDomain = {
+    name: "IssuerRegistry",
+    version: "1",
+    chainId,
+    verifyingContract: registryAddress,
+  };
+  const receiptSig = await newKey.signTypedData(receiptDomain, RECEIPT_TYPES, receipt);
+  row(
+    "gated deposit, grant + issuer receipt",
+    await gasOf(vault.deposit(userData, receipt, receiptSig, { value: 1n })),
+    null,
+    null,
+    null,
+  );
 
   return rows;
 }

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
+import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
+import {IIssuerRegistry} from "./interfaces/IIssuerRegistry.sol";
+
+/// @title IssuerRegistry
+/// @notice Accredited credential issuers with checkpointed trust history. The admin role moves in two
+/// delayed steps (`AccessControlDefaultAdminRules`); registrars manage issuers; issuers manage their
+/// own metadata and key.
+/// @dev Record word (uint208): status (bits 0-7) | jurisdiction (8-23) | validFrom (24-63) |
+/// validUntil (64-103) | typeBits (104-207).
+contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP712 {
+    using Checkpoints for Checkpoints.Trace208;
+
+    /// @notice Role that adds, suspends, restores and removes issuers and sets their records.
+    bytes32 public constant REGISTRAR_ROLE = keccak256("REGISTRAR_ROLE");
+
+    /// @notice How many credential types fit in a record.
+    uint256 public constant MAX_CREDENTIAL_TYPES = 104;
+
+    bytes32 private constant _RECEIPT_TYPEHASH = keccak256(
+        "CredentialReceipt(address issuer,address owner,bytes32 dataHash,bytes32 credentialType,uint64 issuedAt,uint64 validUntil)"
+    );
+
+    mapping(address issuer => Checkpoints.Trace208 history) private _history;
+    /// @dev Bit index + 1 of each registered type (0 = not registered).
+    mapping(bytes32 credentialType => uint256 bitPlusOne) private _typeBit;
+    bytes32[] private _types;
+
+    constructor(
+        uint48 adminDelay,
+        address admin
+    ) AccessControlDefaultAdminRules(adminDelay, admin) EIP712("IssuerRegistry", "1") {}
+
+    // ---------------------------------------------------------------- governance
+
+    /// @inheritdoc IIssuerRegistry
+    function registerCredentialType(
+        bytes32 credentialType
+    ) external onlyRole(REGISTRAR_ROLE) returns (uint8 bit) {
+        if (credentialType == bytes32(0) || _typeBit[credentialType] != 0) {
+            revert IssuerRegistryInvalidType(credentialType);
+        }
+        uint256 count = _types.length;
+        if (count == MAX_CREDENTIAL_TYPES) revert IssuerRegistryTypesFull(MAX_CREDENTIAL_TYPES);
+        _types.push(credentialType);
+        _typeBit[credentialType] = count + 1;
+        bit = uint8(count);
+        emit CredentialTypeRegistered(credentialType, bit);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function addIssuer(
+        address issuer,
+        bytes32[] calldata credentialTypes,
+        bytes2 jurisdiction,
+        uint40 validFrom,
+        uint40 validUntil,
+        bytes32 metadataHash
+    ) external onlyRole(REGISTRAR_ROLE) {
+        if (issuer == address(0)) revert IssuerRegistryZeroAddress();
+        IssuerStatus current = _decode(_history[issuer].latest()).status;
+        // A key is accredited once: a removed or rotated key never comes back under the same address.
+        if (current != IssuerStatus.None) revert IssuerRegistryKeyInUse(issuer, current);
+        _checkJurisdiction(jurisdiction);
+        _checkValidity(validFrom, validUntil);
+        IssuerRecord memory record = IssuerRecord({
+            status: IssuerStatus.Active,
+            jurisdiction: jurisdiction,
+            validFrom: validFrom,
+            validUntil: validUntil,
+            typeBits: _bitsOf(credentialTypes)
+        });
+        _write(issuer, IssuerAction.Added, record);
+        emit IssuerMetadataUpdated(issuer, metadataHash);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function suspendIssuer(address issuer) external onlyRole(REGISTRAR_ROLE) {
+        IssuerRecord memory record = _expectStatus(issuer, IssuerStatus.Active);
+        record.status = IssuerStatus.Suspended;
+        _write(issuer, IssuerAction.Suspended, record);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function restoreIssuer(address issuer) external onlyRole(REGISTRAR_ROLE) {
+        IssuerRecord memory record = _expectStatus(issuer, IssuerStatus.Suspended);
+        record.status = IssuerStatus.Active;
+        _write(issuer, IssuerAction.Restored, record);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function removeIssuer(address issuer) external onlyRole(REGISTRAR_ROLE) {
+        IssuerRecord memory record = _decode(_history[issuer].latest());
+        // Removing a rotated key is how governance refuses receipts a compromised old key signed.
+        if (record.status == IssuerStatus.None || record.status == IssuerStatus.Removed) {
+            revert IssuerRegistryNotLive(issuer, record.status);
+        }
+        record.status = IssuerStatus.Removed;
+        _write(issuer, IssuerAction.Removed, record);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function setIssuerTypes(
+        address issuer,
+        bytes32[] calldata credentialTypes
+    ) external onlyRole(REGISTRAR_ROLE) {
+        IssuerRecord memory record = _live(issuer);
+        record.typeBits = _bitsOf(credentialTypes);
+        _write(issuer, IssuerAction.TypesSet, record);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function setIssuerValidity(
+        address issuer,
+        uint40 validFrom,
+        uint40 validUntil
+    ) external onlyRole(REGISTRAR_ROLE) {
+        IssuerRecord memory record = _live(issuer);
+        _checkValidity(validFrom, validUntil);
+        (record.validFrom, record.validUntil) = (validFrom, validUntil);
+        _write(issuer, IssuerAction.ValiditySet, record);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function setIssuerJurisdiction(
+        address issuer,
+        bytes2 jurisdiction
+    ) external onlyRole(REGISTRAR_ROLE) {
+        IssuerRecord memory record = _live(issuer);
+        _checkJurisdiction(jurisdiction);
+        record.jurisdiction = jurisdiction;
+        _write(issuer, IssuerAction.JurisdictionSet, record);
+    }
+
+    // ---------------------------------------------------------------- issuer's own actions
+
+    /// @inheritdoc IIssuerRegistry
+    function updateMetadata(bytes32 metadataHash) external {
+        _live(msg.sender);
+        emit IssuerMetadataUpdated(msg.sender, metadataHash);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function rotateKey(address newKey) external {
+        IssuerRecord memory record = _live(msg.sender);
+        if (newKey == address(0)) revert IssuerRegistryZeroAddress();
+        IssuerStatus taken = _decode(_history[newKey].latest()).status;
+        if (taken != IssuerStatus.None) revert IssuerRegistryKeyInUse(newKey, taken);
+        _write(newKey, IssuerAction.KeyRotatedTo, record);
+        // The old key keeps its history, so receipts it signed while trusted stay verifiable.
+        record.status = IssuerStatus.Rotated;
+        _write(msg.sender, IssuerAction.KeyRotatedFrom, record);
+        emit IssuerKeyRotated(msg.sender, newKey);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IIssuerRegistry
+    function isTrusted(address issuer, bytes32 credentialType) external view returns (bool) {
+        uint256 bit = _typeBit[credentialType];
+        return bit != 0 && _trusted(_history[issuer].latest(), bit - 1, block.timestamp);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function wasTrusted(
+        address issuer,
+        bytes32 credentialType,
+        uint256 timestamp
+    ) external view returns (bool) {
+        uint256 bit = _typeBit[credentialType];
+        return bit != 0 && _trusted(_recordWordAt(issuer, timestamp), bit - 1, timestamp);
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function getIssuer(address issuer) external view returns (IssuerRecord memory) {
+        return _decode(_history[issuer].latest());
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function getIssuerAt(
+        address issuer,
+        uint256 timestamp
+    ) external view returns (IssuerRecord memory) {
+        return _decode(_recordWordAt(issuer, timestamp));
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function historyLength(address issuer) external view returns (uint256) {
+        return _history[issuer].length();
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function credentialTypeBit(bytes32 credentialType) external view returns (uint8) {
+        return uint8(_bitOf(credentialType));
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function credentialTypesOf(uint104 typeBits) external view returns (bytes32[] memory types) {
+        uint256 count = _types.length;
+        types = new bytes32[](count);
+        uint256 n = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            if ((typeBits >> i) & 1 == 1) types[n++] = _types[i];
+        }
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(types, n) // shrink to the types found
+        }
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function checkReceipt(
+        CredentialReceipt calldata receipt,
+        bytes calldata signature
+    ) external view returns (ReceiptCheck) {
+        if (
+            !SignatureChecker.isValidSignatureNowCalldata(
+                receipt.issuer,
+                _receiptDigest(receipt),
+                signature
+            )
+        ) {
+            return ReceiptCheck.BadSignature;
+        }
+        if (receipt.issuedAt > block.timestamp) return ReceiptCheck.NotYetIssued;
+        if (block.timestamp >= receipt.validUntil) return ReceiptCheck.Expired;
+        uint256 bit = _typeBit[receipt.credentialType];
+        if (bit == 0) return ReceiptCheck.UnknownType;
+        // Trust is judged at issuance, so a key rotation or an accreditation that ended later does not
+        // void honest receipts; a suspension or removal now does, so a compromised key cannot backdate.
+        if (!_trusted(_recordWordAt(receipt.issuer, receipt.issuedAt), bit - 1, receipt.issuedAt)) {
+            return ReceiptCheck.IssuerNotTrustedAtIssuance;
+        }
+        IssuerStatus statusNow = _decode(_history[receipt.issuer].latest()).status;
+        if (statusNow == IssuerStatus.Suspended || statusNow == IssuerStatus.Removed)
+            return ReceiptCheck.IssuerRevoked;
+        return ReceiptCheck.Valid;
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function receiptDigest(CredentialReceipt calldata receipt) external view returns (bytes32) {
+        return _receiptDigest(receipt);
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    function _write(address issuer, IssuerAction action, IssuerRecord memory record) private {
+        _history[issuer].push(uint48(block.timestamp), _encode(record));
+        emit IssuerUpdated(issuer, action, record);
+    }
+
+    function _expectStatus(
+        address issuer,
+        IssuerStatus expected
+    ) private view returns (IssuerRecord memory record) {
+        record = _decode(_history[issuer].latest());
+        if (record.status != expected)
+            revert IssuerRegistryWrongStatus(issuer, record.status, expected);
+    }
+
+    function _live(address issuer) private view returns (IssuerRecord memory record) {
+        record = _decode(_history[issuer].latest());
+        if (record.status != IssuerStatus.Active && record.status != IssuerStatus.Suspended) {
+            revert IssuerRegistryNotLive(issuer, record.status);
+        }
+    }
+
+    function _recordWordAt(address issuer, uint256 timestamp) private view returns (uint208) {
+        // Beyond uint48 every checkpoint is in the past: the latest record applies.
+        if (timestamp > type(uint48).max) return _history[issuer].latest();
+        return _history[issuer].upperLookupRecent(uint48(timestamp));
+    }
+
+    function _bitsOf(bytes32[] calldata credentialTypes) private view returns (uint104 bits) {
+        // Bounded: at most one iteration per calldata item, and a type costs a registered bit.
+        for (uint256 i = 0; i < credentialTypes.length; ++i) {
+            bits |= uint104(1 << _bitOf(credentialTypes[i]));
+        }
+    }
+
+    function _bitOf(bytes32 credentialType) private view returns (uint256) {
+        uint256 bit = _typeBit[credentialType];
+        if (bit == 0) revert IssuerRegistryUnknownType(credentialType);
+        return bit - 1;
+    }
+
+    function _receiptDigest(CredentialReceipt calldata r) private view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(
+                        _RECEIPT_TYPEHASH,
+                        r.issuer,
+                        r.owner,
+                        r.dataHash,
+                        r.credentialType,
+                        r.issuedAt,
+                        r.validUntil
+                    )
+                )
+            );
+    }
+
+    function _checkValidity(uint40 validFrom, uint40 validUntil) private pure {
+        if (validUntil != 0 && validUntil <= validFrom)
+            revert IssuerRegistryInvalidValidity(validFrom, validUntil);
+    }
+
+    function _checkJurisdiction(bytes2 code) private pure {
+        if (code == bytes2(0)) return;
+        // ISO 3166-1 alpha-2: two upper-case ASCII letters.
+        if (!_isUpper(uint8(code[0])) || !_isUpper(uint8(code[1])))
+            revert IssuerRegistryInvalidJurisdiction(code);
+    }
+
+    function _isUpper(uint8 c) private pure returns (bool) {
+        return c >= 0x41 && c <= 0x5a;
+    }
+
+    function _trusted(uint208 word, uint256 bit, uint256 timestamp) private pure returns (bool) {
+        IssuerRecord memory r = _decode(word);
+        return
+            r.status == IssuerStatus.Active &&
+            (r.typeBits >> bit) & 1 == 1 &&
+            r.validFrom <= timestamp &&
+            (r.validUntil == 0 || timestamp < r.validUntil);
+    }
+
+    function _encode(IssuerRecord memory r) private pure returns (uint208) {
+        return
+            uint208(uint8(r.status)) |
+            (uint208(uint16(r.jurisdiction)) << 8) |
+            (uint208(r.validFrom) << 24) |
+            (uint208(r.validUntil) << 64) |
+            (uint208(r.typeBits) << 104);
+    }
+
+    function _decode(uint208 word) private pure returns (IssuerRecord memory) {
+        return
+            IssuerRecord({
+                status: IssuerStatus(uint8(word)),
+                jurisdiction: bytes2(uint16(word >> 8)),
+                validFrom: uint40(word >> 24),
+                validUntil: uint40(word >> 64),
+                typeBits: uint104(word >> 104)
+            });
+    }
+}
