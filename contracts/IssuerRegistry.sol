@@ -148,6 +148,10 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
     /// @inheritdoc IIssuerRegistry
     function rotateKey(address newKey) external {
         IssuerRecord memory record = _live(msg.sender);
+        // A suspended key may not rotate: the old key would turn Rotated and its receipts valid again.
+        if (record.status != IssuerStatus.Active) {
+            revert IssuerRegistryWrongStatus(msg.sender, record.status, IssuerStatus.Active);
+        }
         if (newKey == address(0)) revert IssuerRegistryZeroAddress();
         IssuerStatus taken = _decode(_history[newKey].latest()).status;
         if (taken != IssuerStatus.None) revert IssuerRegistryKeyInUse(newKey, taken);

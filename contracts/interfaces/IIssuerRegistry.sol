@@ -57,6 +57,7 @@ interface IIssuerRegistry {
 
     /// @notice An issuer's EIP-712 statement: the data item `dataHash` is a credential of
     /// `credentialType` about `owner`, issued at `issuedAt` and valid until `validUntil` (exclusive).
+    /// Receipts always expire: `validUntil` 0 is in the past, not "no end".
     struct CredentialReceipt {
         address issuer;
         address owner;
@@ -140,7 +141,8 @@ interface IIssuerRegistry {
     /// @notice Called by a live issuer's key: publishes the hash of its new metadata document.
     function updateMetadata(bytes32 metadataHash) external;
 
-    /// @notice Called by a live issuer's key: moves the record to `newKey`; the old key becomes Rotated.
+    /// @notice Called by an Active issuer's key: moves the record to `newKey`; the old key becomes Rotated.
+    /// @dev A Suspended key cannot rotate, or it could turn its suspended receipts valid again.
     function rotateKey(address newKey) external;
 
     /// @notice True when `issuer` is Active, inside its validity window and accredited for the type now.
@@ -162,7 +164,8 @@ interface IIssuerRegistry {
         uint256 timestamp
     ) external view returns (IssuerRecord memory);
 
-    /// @notice The number of recorded changes of an issuer key (its checkpoints).
+    /// @notice The number of checkpoints of an issuer key: one per block timestamp in which it changed
+    /// (several changes in one block keep the last state; each still emits its event).
     function historyLength(address issuer) external view returns (uint256);
 
     /// @notice The bit of a registered credential type; reverts with `IssuerRegistryUnknownType` otherwise.
