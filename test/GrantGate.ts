@@ -345,5 +345,32 @@ describe("GrantGate (through KycVault)", function () {
         .to.emit(f.vault, "Withdrawn")
         .withArgs(f.other.address, 0n);
     });
+
+    it("reverts with KycVaultTransferFailed when the depositor cannot receive ether", async function () {
+      const f = await loadFixture(deployWithGrant);
+      // A smart account without a receive function, acting as the user.
+      const wallet = await ethers.deployContract("MockERC1271Wallet", [f.user.address]);
+      const w = await wallet.getAddress();
+      const grantCall = f.grants.interface.encodeFunctionData("grant", [
+        {
+          grantee: f.compliance.address,
+          dataHash: DATA,
+          purpose: ONBOARDING,
+          lockedUntil: 0n,
+          expiresAt: 0n,
+        },
+      ]);
+      await wallet.execute(await f.grants.getAddress(), grantCall);
+      const vaultAddress = await f.vault.getAddress();
+      await wallet.execute(
+        vaultAddress,
+        f.vault.interface.encodeFunctionData("depositGrantOnly", [DATA]),
+      );
+      await expect(
+        wallet.execute(vaultAddress, f.vault.interface.encodeFunctionData("withdraw", [0n])),
+      )
+        .to.be.revertedWithCustomError(f.vault, "KycVaultTransferFailed")
+        .withArgs(w, 0n);
+    });
   });
 });
