@@ -84,10 +84,23 @@ contract AccessGrantsHandler is TestBase {
 
     constructor(AccessGrants grants_) {
         grants = grants_;
-        (, string memory name, string memory version, uint256 chainId, address verifying, , ) = grants_
-            .eip712Domain();
+        (
+            ,
+            string memory name,
+            string memory version,
+            uint256 chainId,
+            address verifying,
+            ,
+
+        ) = grants_.eip712Domain();
         _domainSeparator = keccak256(
-            abi.encode(DOMAIN_TYPEHASH, keccak256(bytes(name)), keccak256(bytes(version)), chainId, verifying)
+            abi.encode(
+                DOMAIN_TYPEHASH,
+                keccak256(bytes(name)),
+                keccak256(bytes(version)),
+                chainId,
+                verifying
+            )
         );
         for (uint256 i = 0; i < OWNERS; ++i) {
             _owners[i] = vm.addr(OWNER_PK_BASE + i);
@@ -104,7 +117,9 @@ contract AccessGrantsHandler is TestBase {
                 for (uint256 d = 0; d < DATA_HASHES; ++d) {
                     for (uint256 p = 0; p < PURPOSES; ++p) {
                         Key memory k = Key(_owners[o], _grantees[g], _dataHashes[d], purposes[p]);
-                        bytes32 id = keccak256(abi.encode(k.owner, k.grantee, k.dataHash, k.purpose));
+                        bytes32 id = keccak256(
+                            abi.encode(k.owner, k.grantee, k.dataHash, k.purpose)
+                        );
                         _ids.push(id);
                         _keys.push(k);
                         _keyOf[id] = k;
@@ -139,10 +154,19 @@ contract AccessGrantsHandler is TestBase {
     function expectedState(bytes32 id) public view returns (IAccessGrants.GrantState memory) {
         Model memory m = _model[id];
         IAccessGrants.GrantStatus status = m.status;
-        if (status == IAccessGrants.GrantStatus.Active && m.expiresAt != 0 && block.timestamp >= m.expiresAt) {
+        if (
+            status == IAccessGrants.GrantStatus.Active &&
+            m.expiresAt != 0 &&
+            block.timestamp >= m.expiresAt
+        ) {
             status = IAccessGrants.GrantStatus.Expired;
         }
-        return IAccessGrants.GrantState({status: status, lockedUntil: m.lockedUntil, expiresAt: m.expiresAt});
+        return
+            IAccessGrants.GrantState({
+                status: status,
+                lockedUntil: m.lockedUntil,
+                expiresAt: m.expiresAt
+            });
     }
 
     function allExpectedStates() external view returns (IAccessGrants.GrantState[] memory states) {
@@ -156,10 +180,20 @@ contract AccessGrantsHandler is TestBase {
 
     // ------------------------------------------------------------------ actions (fuzz targets)
 
-    function grant(uint256 keySeed, uint256 lockSeed, uint256 expirySeed, bool neverExpires) external {
+    function grant(
+        uint256 keySeed,
+        uint256 lockSeed,
+        uint256 expirySeed,
+        bool neverExpires
+    ) external {
         _begin("grant");
         (bytes32 id, Key memory k) = _pick(keySeed);
-        (uint64 lockedUntil, uint64 expiresAt) = _terms(lockSeed, expirySeed, neverExpires, _model[id].lockedUntil);
+        (uint64 lockedUntil, uint64 expiresAt) = _terms(
+            lockSeed,
+            expirySeed,
+            neverExpires,
+            _model[id].lockedUntil
+        );
         bytes memory expected = _expectGrant(id, lockedUntil, expiresAt);
         IAccessGrants.GrantParams memory p = IAccessGrants.GrantParams(
             k.grantee,
@@ -176,7 +210,8 @@ contract AccessGrantsHandler is TestBase {
         } catch (bytes memory reason) {
             _settle("grant", false, reason, expected);
         }
-        if (expected.length == 0) _model[id] = Model(IAccessGrants.GrantStatus.Active, lockedUntil, expiresAt);
+        if (expected.length == 0)
+            _model[id] = Model(IAccessGrants.GrantStatus.Active, lockedUntil, expiresAt);
         _observe(id, expected.length == 0);
     }
 
@@ -190,7 +225,12 @@ contract AccessGrantsHandler is TestBase {
     ) external {
         _begin("grantBySignature");
         (bytes32 id, Key memory k) = _pick(keySeed);
-        (uint64 lockedUntil, uint64 expiresAt) = _terms(lockSeed, expirySeed, neverExpires, _model[id].lockedUntil);
+        (uint64 lockedUntil, uint64 expiresAt) = _terms(
+            lockSeed,
+            expirySeed,
+            neverExpires,
+            _model[id].lockedUntil
+        );
         uint256 nonce = nonceSeed % NONCE_SPACE;
         uint256 deadline = block.timestamp;
         IAccessGrants.GrantParams memory p = IAccessGrants.GrantParams(
@@ -213,7 +253,13 @@ contract AccessGrantsHandler is TestBase {
                 deadline
             )
         );
-        IAccessGrants.Authorization memory auth = _authorization(k, structHash, nonce, deadline, foreignKey);
+        IAccessGrants.Authorization memory auth = _authorization(
+            k,
+            structHash,
+            nonce,
+            deadline,
+            foreignKey
+        );
         bytes memory expected = _expectAuthorized(k.owner, nonce, foreignKey);
         if (expected.length == 0) expected = _expectGrant(id, lockedUntil, expiresAt);
 
@@ -255,12 +301,24 @@ contract AccessGrantsHandler is TestBase {
         bytes32 structHash = keccak256(
             abi.encode(REVOKE_TYPEHASH, k.owner, k.grantee, k.dataHash, k.purpose, nonce, deadline)
         );
-        IAccessGrants.Authorization memory auth = _authorization(k, structHash, nonce, deadline, foreignKey);
+        IAccessGrants.Authorization memory auth = _authorization(
+            k,
+            structHash,
+            nonce,
+            deadline,
+            foreignKey
+        );
         bytes memory expected = _expectAuthorized(k.owner, nonce, foreignKey);
         if (expected.length == 0) expected = _expectRevoke(id);
         uint64 lockBefore = grants.getGrant(id).lockedUntil;
 
-        try grants.revokeBySignature(k.owner, IAccessGrants.GrantKey(k.grantee, k.dataHash, k.purpose), auth) {
+        try
+            grants.revokeBySignature(
+                k.owner,
+                IAccessGrants.GrantKey(k.grantee, k.dataHash, k.purpose),
+                auth
+            )
+        {
             _revokes.push(RevokeRecord(id, uint64(block.timestamp), lockBefore));
             _settle("revokeBySignature", true, "", expected);
         } catch (bytes memory reason) {
@@ -354,7 +412,9 @@ contract AccessGrantsHandler is TestBase {
         }
 
         vm.prank(k.owner);
-        try grants.extendExpiry(IAccessGrants.GrantKey(k.grantee, k.dataHash, k.purpose), requested) {
+        try
+            grants.extendExpiry(IAccessGrants.GrantKey(k.grantee, k.dataHash, k.purpose), requested)
+        {
             _settle("extendExpiry", true, "", expected);
         } catch (bytes memory reason) {
             _settle("extendExpiry", false, reason, expected);
@@ -385,9 +445,10 @@ contract AccessGrantsHandler is TestBase {
         uint64 newExpiry;
         if (!neverExpires) {
             // 1 in 11: `now`, always refused.
-            newExpiry = expirySeed % 11 == 0
-                ? uint64(block.timestamp)
-                : uint64(minimumExpiry + bound(expirySeed, 0, 90 days));
+            newExpiry =
+                expirySeed % 11 == 0
+                    ? uint64(block.timestamp)
+                    : uint64(minimumExpiry + bound(expirySeed, 0, 90 days));
         }
 
         bytes memory expected;
@@ -408,7 +469,10 @@ contract AccessGrantsHandler is TestBase {
             );
         } else if (_isLive(newId)) {
             // Includes newId == oldId: "replacing" a grant with the same data.
-            expected = abi.encodeWithSelector(IAccessGrants.AccessGrantsAlreadyActive.selector, newId);
+            expected = abi.encodeWithSelector(
+                IAccessGrants.AccessGrantsAlreadyActive.selector,
+                newId
+            );
         }
         uint64 oldLockStored = grants.getGrant(oldId).lockedUntil;
 
@@ -456,12 +520,22 @@ contract AccessGrantsHandler is TestBase {
         return expectedState(id).status == IAccessGrants.GrantStatus.Active;
     }
 
-    function _expectGrant(bytes32 id, uint64 lockedUntil, uint64 expiresAt) internal view returns (bytes memory) {
+    function _expectGrant(
+        bytes32 id,
+        uint64 lockedUntil,
+        uint64 expiresAt
+    ) internal view returns (bytes memory) {
         uint64 minimum = lockedUntil > block.timestamp ? lockedUntil : uint64(block.timestamp + 1);
         if (expiresAt != 0 && expiresAt < minimum) {
-            return abi.encodeWithSelector(IAccessGrants.AccessGrantsInvalidExpiry.selector, expiresAt, minimum);
+            return
+                abi.encodeWithSelector(
+                    IAccessGrants.AccessGrantsInvalidExpiry.selector,
+                    expiresAt,
+                    minimum
+                );
         }
-        if (_isLive(id)) return abi.encodeWithSelector(IAccessGrants.AccessGrantsAlreadyActive.selector, id);
+        if (_isLive(id))
+            return abi.encodeWithSelector(IAccessGrants.AccessGrantsAlreadyActive.selector, id);
         return "";
     }
 
@@ -469,17 +543,25 @@ contract AccessGrantsHandler is TestBase {
         if (!_isLive(id)) return _errNotActive(id);
         uint64 lockedUntil = _model[id].lockedUntil;
         if (block.timestamp < lockedUntil) {
-            return abi.encodeWithSelector(IAccessGrants.AccessGrantsLocked.selector, id, lockedUntil);
+            return
+                abi.encodeWithSelector(IAccessGrants.AccessGrantsLocked.selector, id, lockedUntil);
         }
         return "";
     }
 
     /// @dev `_authorize` checks the nonce before the signature; the deadline is always `now` here.
-    function _expectAuthorized(address signer, uint256 nonce, bool foreignKey) internal view returns (bytes memory) {
+    function _expectAuthorized(
+        address signer,
+        uint256 nonce,
+        bool foreignKey
+    ) internal view returns (bytes memory) {
         if (ghostNonces[signer][nonce >> 8] & (uint256(1) << (nonce & 0xff)) != 0) {
-            return abi.encodeWithSelector(IAccessGrants.AccessGrantsNonceUsed.selector, signer, nonce);
+            return
+                abi.encodeWithSelector(IAccessGrants.AccessGrantsNonceUsed.selector, signer, nonce);
         }
-        if (foreignKey) return abi.encodeWithSelector(IAccessGrants.AccessGrantsInvalidSignature.selector, signer);
+        if (foreignKey)
+            return
+                abi.encodeWithSelector(IAccessGrants.AccessGrantsInvalidSignature.selector, signer);
         return "";
     }
 
@@ -505,7 +587,9 @@ contract AccessGrantsHandler is TestBase {
         } else if (lockSeed % 5 == 1) {
             lockedUntil = previousLock;
         } else {
-            lockedUntil = uint64(bound(lockSeed, block.timestamp - 5 days, block.timestamp + 60 days));
+            lockedUntil = uint64(
+                bound(lockSeed, block.timestamp - 5 days, block.timestamp + 60 days)
+            );
         }
         if (neverExpires) return (lockedUntil, 0);
         if (expirySeed % 13 == 0) return (lockedUntil, uint64(block.timestamp));
@@ -540,7 +624,10 @@ contract AccessGrantsHandler is TestBase {
         uint256 deadline,
         bool foreignKey
     ) internal view returns (IAccessGrants.Authorization memory) {
-        uint256 pk = foreignKey ? _pkOf(k.grantee, GRANTEE_PK_BASE, GRANTEES) : _pkOf(k.owner, OWNER_PK_BASE, OWNERS);
+        uint256 pk =
+            foreignKey
+                ? _pkOf(k.grantee, GRANTEE_PK_BASE, GRANTEES)
+                : _pkOf(k.owner, OWNER_PK_BASE, OWNERS);
         bytes32 digest = keccak256(abi.encodePacked("\x19\x01", _domainSeparator, structHash));
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, digest);
         return IAccessGrants.Authorization(nonce, deadline, abi.encodePacked(r, s, v));
@@ -552,16 +639,30 @@ contract AccessGrantsHandler is TestBase {
     }
 
     /// @dev Compares a call's outcome with the model's expectation: success, or these revert bytes.
-    function _settle(string memory action, bool ok, bytes memory reason, bytes memory expected) internal {
+    function _settle(
+        string memory action,
+        bool ok,
+        bytes memory reason,
+        bytes memory expected
+    ) internal {
         if (expected.length == 0) {
             if (ok) successes[action] += 1;
-            else _mismatch(action, string.concat("reverted, model expected success: ", vm.toString(reason)));
+            else
+                _mismatch(
+                    action,
+                    string.concat("reverted, model expected success: ", vm.toString(reason))
+                );
         } else if (ok) {
             _mismatch(action, "succeeded, model expected a revert");
         } else if (keccak256(reason) != keccak256(expected)) {
             _mismatch(
                 action,
-                string.concat("reverted with ", vm.toString(reason), ", model expected ", vm.toString(expected))
+                string.concat(
+                    "reverted with ",
+                    vm.toString(reason),
+                    ", model expected ",
+                    vm.toString(expected)
+                )
             );
         }
     }
@@ -572,7 +673,8 @@ contract AccessGrantsHandler is TestBase {
     }
 
     function _lockDecrease(bytes32 id, string memory what) internal {
-        if (lockDecreases == 0) firstLockDecrease = string.concat(what, " for id ", vm.toString(id));
+        if (lockDecreases == 0)
+            firstLockDecrease = string.concat(what, " for id ", vm.toString(id));
         lockDecreases += 1;
     }
 
@@ -585,8 +687,10 @@ contract AccessGrantsHandler is TestBase {
         IAccessGrants.GrantState memory current = grants.getGrant(id);
         IAccessGrants.GrantState memory before = _seen[id];
         if (!fresh && before.status != IAccessGrants.GrantStatus.None) {
-            if (current.lockedUntil < before.lockedUntil) _lockDecrease(id, "lockedUntil went down");
-            if (current.status == IAccessGrants.GrantStatus.None) _lockDecrease(id, "grant vanished");
+            if (current.lockedUntil < before.lockedUntil)
+                _lockDecrease(id, "lockedUntil went down");
+            if (current.status == IAccessGrants.GrantStatus.None)
+                _lockDecrease(id, "grant vanished");
         }
         _seen[id] = current;
     }
@@ -653,8 +757,16 @@ contract AccessGrantsInvariantTest is TestBase {
         IAccessGrants.GrantState[] memory expected = handler.allExpectedStates();
         for (uint256 i = 0; i < ids.length; ++i) {
             IAccessGrants.GrantState memory actual = grants.getGrant(ids[i]);
-            assertEq(uint256(actual.status), uint256(expected[i].status), "status differs from the model");
-            assertEq(actual.lockedUntil, expected[i].lockedUntil, "lockedUntil differs from the model");
+            assertEq(
+                uint256(actual.status),
+                uint256(expected[i].status),
+                "status differs from the model"
+            );
+            assertEq(
+                actual.lockedUntil,
+                expected[i].lockedUntil,
+                "lockedUntil differs from the model"
+            );
             assertEq(actual.expiresAt, expected[i].expiresAt, "expiresAt differs from the model");
         }
     }
@@ -669,7 +781,11 @@ contract AccessGrantsInvariantTest is TestBase {
             AccessGrantsHandler.Key memory k = keys[i];
             bool granted = grants.isGranted(k.owner, k.grantee, k.dataHash, k.purpose);
             IAccessGrants.GrantStatus status = grants.getGrant(ids[i]).status;
-            assertEq(granted, status == IAccessGrants.GrantStatus.Active, "isGranted disagrees with getGrant");
+            assertEq(
+                granted,
+                status == IAccessGrants.GrantStatus.Active,
+                "isGranted disagrees with getGrant"
+            );
             if (expected[i].status != IAccessGrants.GrantStatus.Active) {
                 assertFalse(granted, "an ended or expired grant is granted");
             }
@@ -696,7 +812,10 @@ contract AccessGrantsInvariantTest is TestBase {
         for (uint256 i = 0; i < ids.length; ++i) {
             IAccessGrants.GrantState memory s = grants.getGrant(ids[i]);
             if (s.status == IAccessGrants.GrantStatus.None) continue;
-            assertTrue(s.expiresAt == 0 || s.expiresAt >= s.lockedUntil, "expiresAt before lockedUntil");
+            assertTrue(
+                s.expiresAt == 0 || s.expiresAt >= s.lockedUntil,
+                "expiresAt before lockedUntil"
+            );
         }
     }
 
@@ -706,7 +825,11 @@ contract AccessGrantsInvariantTest is TestBase {
         uint256 words = handler.nonceWords();
         for (uint256 i = 0; i < owners.length; ++i) {
             for (uint256 w = 0; w < words; ++w) {
-                assertEq(grants.nonceBitmap(owners[i], w), handler.ghostNonces(owners[i], w), "nonce bitmap differs");
+                assertEq(
+                    grants.nonceBitmap(owners[i], w),
+                    handler.ghostNonces(owners[i], w),
+                    "nonce bitmap differs"
+                );
             }
         }
     }
