@@ -31,26 +31,46 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
     mapping(bytes32 credentialType => uint256 bitPlusOne) private _typeBit;
     bytes32[] private _types;
 
+    /// @notice Deploys with its whole initial configuration, so the deployer never holds a role and the
+    /// address (CREATE2) is a function of the configuration alone.
+    /// @param adminDelay Delay of a default admin transfer (two steps: begin, then accept after it).
+    /// @param admin The default admin (e.g. a multisig).
+    /// @param registrars Accounts given `REGISTRAR_ROLE`.
+    /// @param credentialTypes Credential types registered at bits 0, 1, 2, ...
+    /// @param issuers Issuers accredited as Active, with their types among `credentialTypes`.
     constructor(
         uint48 adminDelay,
-        address admin
-    ) AccessControlDefaultAdminRules(adminDelay, admin) EIP712("IssuerRegistry", "1") {}
+        address admin,
+        address[] memory registrars,
+        bytes32[] memory credentialTypes,
+        IssuerInit[] memory issuers
+    ) AccessControlDefaultAdminRules(adminDelay, admin) EIP712("IssuerRegistry", "1") {
+        for (uint256 i = 0; i < registrars.length; ++i) {
+            _grantRole(REGISTRAR_ROLE, registrars[i]);
+        }
+        for (uint256 i = 0; i < credentialTypes.length; ++i) {
+            _registerCredentialType(credentialTypes[i]);
+        }
+        for (uint256 i = 0; i < issuers.length; ++i) {
+            IssuerInit memory it = issuers[i];
+            _addIssuer(
+                it.issuer,
+                _bitsOfMemory(it.credentialTypes),
+                it.jurisdiction,
+                it.validFrom,
+                it.validUntil
+            );
+            emit IssuerMetadataUpdated(it.issuer, it.metadataHash);
+        }
+    }
 
     // ---------------------------------------------------------------- governance
 
     /// @inheritdoc IIssuerRegistry
     function registerCredentialType(
         bytes32 credentialType
-    ) external onlyRole(REGISTRAR_ROLE) returns (uint8 bit) {
-        if (credentialType == bytes32(0) || _typeBit[credentialType] != 0) {
-            revert IssuerRegistryInvalidType(credentialType);
-        }
-        uint256 count = _types.length;
-        if (count == MAX_CREDENTIAL_TYPES) revert IssuerRegistryTypesFull(MAX_CREDENTIAL_TYPES);
-        _types.push(credentialType);
-        _typeBit[credentialType] = count + 1;
-        bit = uint8(count);
-        emit CredentialTypeRegistered(credentialType, bit);
+    ) external onlyRole(REGISTRAR_ROLE) returns (uint8) {
+        return _registerCredentialType(credentialType);
     }
 
     /// @inheritdoc IIssuerRegistry
@@ -62,20 +82,7 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
         uint40 validUntil,
         bytes32 metadataHash
     ) external onlyRole(REGISTRAR_ROLE) {
-        if (issuer == address(0)) revert IssuerRegistryZeroAddress();
-        IssuerStatus current = _decode(_history[issuer].latest()).status;
-        // A key is accredited once: a removed or rotated key never comes back under the same address.
-        if (current != IssuerStatus.None) revert IssuerRegistryKeyInUse(issuer, current);
-        _checkJurisdiction(jurisdiction);
-        _checkValidity(validFrom, validUntil);
-        IssuerRecord memory record = IssuerRecord({
-            status: IssuerStatus.Active,
-            jurisdiction: jurisdiction,
-            validFrom: validFrom,
-            validUntil: validUntil,
-            typeBits: _bitsOf(credentialTypes)
-        });
-        _write(issuer, IssuerAction.Added, record);
+        _addIssuer(issuer, _bitsOf(credentialTypes), jurisdiction, validFrom, validUntil);
         emit IssuerMetadataUpdated(issuer, metadataHash);
     }
 
@@ -253,6 +260,41 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
 
     // ---------------------------------------------------------------- internals
 
+    function _registerCredentialType(bytes32 credentialType) private returns (uint8 bit) {
+        if (credentialType == bytes32(0) || _typeBit[credentialType] != 0) {
+            revert IssuerRegistryInvalidType(credentialType);
+        }
+        uint256 count = _types.length;
+        if (count == MAX_CREDENTIAL_TYPES) revert IssuerRegistryTypesFull(MAX_CREDENTIAL_TYPES);
+        _types.push(credentialType);
+        _typeBit[credentialType] = count + 1;
+        bit = uint8(count);
+        emit CredentialTypeRegistered(credentialType, bit);
+    }
+
+    function _addIssuer(
+        address issuer,
+        uint104 typeBits,
+        bytes2 jurisdiction,
+        uint40 validFrom,
+        uint40 validUntil
+    ) private {
+        if (issuer == address(0)) revert IssuerRegistryZeroAddress();
+        IssuerStatus current = _decode(_history[issuer].latest()).status;
+        // A key is accredited once: a removed or rotated key never comes back under the same address.
+        if (current != IssuerStatus.None) revert IssuerRegistryKeyInUse(issuer, current);
+        _checkJurisdiction(jurisdiction);
+        _checkValidity(validFrom, validUntil);
+        IssuerRecord memory record = IssuerRecord({
+            status: IssuerStatus.Active,
+            jurisdiction: jurisdiction,
+            validFrom: validFrom,
+            validUntil: validUntil,
+            typeBits: typeBits
+        });
+        _write(issuer, IssuerAction.Added, record);
+    }
+
     function _write(address issuer, IssuerAction action, IssuerRecord memory record) private {
         _history[issuer].push(uint48(block.timestamp), _encode(record));
         emit IssuerUpdated(issuer, action, record);
@@ -281,7 +323,13 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
     }
 
     function _bitsOf(bytes32[] calldata credentialTypes) private view returns (uint104 bits) {
-        // Bounded: at most one iteration per calldata item, and a type costs a registered bit.
+        // Bounded by the caller's own input; reading calldata in place spares a memory copy.
+        for (uint256 i = 0; i < credentialTypes.length; ++i) {
+            bits |= uint104(1 << _bitOf(credentialTypes[i]));
+        }
+    }
+
+    function _bitsOfMemory(bytes32[] memory credentialTypes) private view returns (uint104 bits) {
         for (uint256 i = 0; i < credentialTypes.length; ++i) {
             bits |= uint104(1 << _bitOf(credentialTypes[i]));
         }

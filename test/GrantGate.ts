@@ -57,7 +57,13 @@ async function deployVault() {
   const [admin, registrar, issuer, compliance, user, other, amlIssuer, stranger] =
     await ethers.getSigners();
   const grants = await ethers.deployContract("AccessGrants");
-  const registry = await ethers.deployContract("IssuerRegistry", [DELAY, admin!.address]);
+  const registry = await ethers.deployContract("IssuerRegistry", [
+    DELAY,
+    admin!.address,
+    [],
+    [],
+    [],
+  ]);
   await registry.grantRole(await registry.REGISTRAR_ROLE(), registrar!.address);
   const reg = registry.connect(registrar!);
   await reg.registerCredentialType(KYC);

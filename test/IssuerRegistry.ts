@@ -158,7 +158,13 @@ function prng(seed: number) {
 async function deployRegistry() {
   const [admin, registrar, issuer, other, user, newKey, newAdmin, issuer2] =
     await ethers.getSigners();
-  const registry = await ethers.deployContract("IssuerRegistry", [DELAY, admin!.address]);
+  const registry = await ethers.deployContract("IssuerRegistry", [
+    DELAY,
+    admin!.address,
+    [],
+    [],
+    [],
+  ]);
   const REGISTRAR_ROLE = await registry.REGISTRAR_ROLE();
   await registry.grantRole(REGISTRAR_ROLE, registrar!.address);
   const reg = registry.connect(registrar!);
@@ -223,6 +229,62 @@ async function sign(
 }
 
 describe("IssuerRegistry", function () {
+  describe("constructor configuration", function () {
+    it("grants registrars, registers types and accredits issuers, with their events; the deployer holds no role", async function () {
+      const [deployer, admin, registrar, issuer] = await ethers.getSigners();
+      const init = [
+        {
+          issuer: issuer!.address,
+          credentialTypes: [AML, KYC],
+          jurisdiction: CH,
+          validFrom: 0,
+          validUntil: 0,
+          metadataHash: META,
+        },
+      ];
+      const registry = await ethers.deployContract("IssuerRegistry", [
+        DELAY,
+        admin!.address,
+        [registrar!.address],
+        [KYC, AML],
+        init,
+      ]);
+      const tx = registry.deploymentTransaction()!;
+      await expect(tx).to.emit(registry, "CredentialTypeRegistered").withArgs(KYC, 0);
+      await expect(tx).to.emit(registry, "CredentialTypeRegistered").withArgs(AML, 1);
+      await expect(tx).to.emit(registry, "IssuerMetadataUpdated").withArgs(issuer!.address, META);
+      await expect(tx)
+        .to.emit(registry, "IssuerUpdated")
+        .withArgs(issuer!.address, Action.Added, [IssuerStatus.Active, CH, 0n, 0n, 3n]);
+      const REGISTRAR_ROLE = await registry.REGISTRAR_ROLE();
+      expect(await registry.hasRole(REGISTRAR_ROLE, registrar!.address)).to.equal(true);
+      expect(await registry.hasRole(REGISTRAR_ROLE, deployer!.address)).to.equal(false);
+      expect(
+        await registry.hasRole(await registry.DEFAULT_ADMIN_ROLE(), deployer!.address),
+      ).to.equal(false);
+      expect(await registry.defaultAdmin()).to.equal(admin!.address);
+      expect(await registry.isTrusted(issuer!.address, KYC)).to.equal(true);
+    });
+
+    it("refuses an issuer whose type is not among the configured types", async function () {
+      const [, admin, , issuer] = await ethers.getSigners();
+      const factory = await ethers.getContractFactory("IssuerRegistry");
+      const init = [
+        {
+          issuer: issuer!.address,
+          credentialTypes: [AML],
+          jurisdiction: CH,
+          validFrom: 0,
+          validUntil: 0,
+          metadataHash: META,
+        },
+      ];
+      await expect(factory.deploy(DELAY, admin!.address, [], [KYC], init))
+        .to.be.revertedWithCustomError(factory, "IssuerRegistryUnknownType")
+        .withArgs(AML);
+    });
+  });
+
   describe("roles", function () {
     it("gives the constructor's admin DEFAULT_ADMIN_ROLE and sets the admin delay", async function () {
       const f = await loadFixture(deployRegistry);

@@ -55,6 +55,16 @@ interface IIssuerRegistry {
         uint104 typeBits;
     }
 
+    /// @notice An issuer accredited at deployment (the constructor's configuration).
+    struct IssuerInit {
+        address issuer;
+        bytes32[] credentialTypes;
+        bytes2 jurisdiction;
+        uint40 validFrom;
+        uint40 validUntil;
+        bytes32 metadataHash;
+    }
+
     /// @notice An issuer's EIP-712 statement: the data item `dataHash` is a credential of
     /// `credentialType` about `owner`, issued at `issuedAt` and valid until `validUntil` (exclusive).
     /// Receipts always expire: `validUntil` 0 is in the past, not "no end".

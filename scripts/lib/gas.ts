@@ -168,7 +168,13 @@ export async function measureGas(
   );
 
   // IssuerRegistry: governance and trust lookups.
-  const registry = await ethers.deployContract("IssuerRegistry", [3n * 86_400n, owner.address]);
+  const registry = await ethers.deployContract("IssuerRegistry", [
+    3n * 86_400n,
+    owner.address,
+    [],
+    [],
+    [],
+  ]);
   const registryAddress = await registry.getAddress();
   await gasOf(registry.grantRole(await registry.REGISTRAR_ROLE(), owner.address));
   const kyc = keccak256(toUtf8Bytes("kyc.basic"));
