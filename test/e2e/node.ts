@@ -1,0 +1,136 @@
+/**
+ * End-to-end helpers: a real JSON-RPC node (`hardhat node`) on a free loopback port, and the
+ * project's CLI run as a child process against it, with deployment records in a temporary folder.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+import { JsonRpcProvider } from "ethers";
+
+import { ROOT } from "../../scripts/lib/deployment.js";
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === "object" && address
+          ? resolve(address.port)
+          : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+export interface LocalNode {
+  url: string;
+  provider: JsonRpcProvider;
+  stop(): Promise<void>;
+}
+
+/** Starts `hardhat node` (optionally with an edr-simulated network's config, e.g. "otherchain"). */
+export async function startNode(network?: string): Promise<LocalNode> {
+  const port = await freePort();
+  const args = ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)];
+  if (network) args.push("--network", network);
+  const child = spawn("npx", args, {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  const provider = new JsonRpcProvider(url, undefined, {
+    staticNetwork: true,
+    polling: true,
+    pollingInterval: 50,
+  });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      await provider.send("eth_chainId", []);
+      break;
+    } catch {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        killTree(child);
+        throw new Error(`hardhat node did not start on ${url}:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return {
+    url,
+    provider,
+    async stop() {
+      provider.destroy();
+      killTree(child);
+      await new Promise((r) => setTimeout(r, 100));
+    },
+  };
+}
+
+function killTree(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A temporary folder for deployment records, so end-to-end runs never touch deployments/. */
+export function tempRecordsDir(): string {
+  return mkdtempSync(path.join(tmpdir(), "grantkit-records-"));
+}
+
+/**
+ * Runs `npx hardhat <args>` against `url` (as the `localhost` network) with records in `recordsDir`.
+ * Resolves with the exit code and output; `onSpawn` gets the child (e.g. to kill it half-way).
+ */
+export function runHardhat(
+  args: string[],
+  env: { url?: string; recordsDir: string },
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn("npx", ["hardhat", ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+      env: {
+        ...process.env,
+        ...(env.url ? { LOCALHOST_RPC_URL: env.url } : {}),
+        GRANTKIT_DEPLOYMENTS_DIR: env.recordsDir,
+        FORCE_COLOR: "0",
+      },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+    onSpawn?.(child);
+    child.on("close", (code, signal) =>
+      resolve({ code: code ?? (signal ? 137 : 1), stdout, stderr }),
+    );
+  });
+}
+
+/** Kills a process started by `runHardhat` and its children at once (kill -9). */
+export function kill9(child: ChildProcess): void {
+  killTree(child);
+}
