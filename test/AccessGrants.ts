@@ -11,8 +11,10 @@ import {
   signRequest,
   type RequestKind,
 } from "../scripts/lib/grants.js";
+import { deployForTest, testConfig } from "./helpers/deploy.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
 
 enum Status {
@@ -32,7 +34,7 @@ const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0
 
 async function deployGrants() {
   const [owner, grantee, relayer, other] = await ethers.getSigners();
-  const grants = await ethers.deployContract("AccessGrants");
+  const { grants } = await deployForTest(connection, testConfig(owner!.address));
   const wallet = await ethers.deployContract("MockERC1271Wallet", [owner!.address]);
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const domain = grantsDomain(chainId, await grants.getAddress());

@@ -3,8 +3,10 @@ import { network } from "hardhat";
 import { hexlify, keccak256, toUtf8Bytes, type Signer } from "ethers";
 
 import { purposeHash } from "../scripts/lib/grants.js";
+import { deployForTest, testConfig } from "./helpers/deploy.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
 
 enum Check {
@@ -56,20 +58,25 @@ async function now(): Promise<bigint> {
 async function deployVault() {
   const [admin, registrar, issuer, compliance, user, other, amlIssuer, stranger] =
     await ethers.getSigners();
-  const grants = await ethers.deployContract("AccessGrants");
-  const registry = await ethers.deployContract("IssuerRegistry", [
-    DELAY,
-    admin!.address,
-    [],
-    [],
-    [],
-  ]);
-  await registry.grantRole(await registry.REGISTRAR_ROLE(), registrar!.address);
+  // The deploy path: registrar, types and both issuers come from the constructor configuration.
+  const { grants, registry } = await deployForTest(
+    connection,
+    testConfig(admin!.address, {
+      adminDelaySeconds: Number(DELAY),
+      registrars: [registrar!.address],
+      credentialTypes: ["kyc.basic", "aml.screening"],
+      issuers: [
+        { address: issuer!.address, types: ["kyc.basic"], jurisdiction: "CH", metadataHash: META },
+        {
+          address: amlIssuer!.address,
+          types: ["aml.screening"],
+          jurisdiction: "CH",
+          metadataHash: META,
+        },
+      ],
+    }),
+  );
   const reg = registry.connect(registrar!);
-  await reg.registerCredentialType(KYC);
-  await reg.registerCredentialType(AML);
-  await reg.addIssuer(issuer!.address, [KYC], CH, 0, 0, META);
-  await reg.addIssuer(amlIssuer!.address, [AML], CH, 0, 0, META);
   const issuedAt = await now();
   const vault = await ethers.deployContract("KycVault", [
     await grants.getAddress(),

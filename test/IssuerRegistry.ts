@@ -3,8 +3,10 @@ import { network } from "hardhat";
 import { TypedDataEncoder, concat, hexlify, keccak256, toUtf8Bytes, type Signer } from "ethers";
 
 import type { IssuerRegistry } from "../types/ethers-contracts/index.js";
+import { deployForTest, testConfig } from "./helpers/deploy.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
 
 enum IssuerStatus {
@@ -158,19 +160,17 @@ function prng(seed: number) {
 async function deployRegistry() {
   const [admin, registrar, issuer, other, user, newKey, newAdmin, issuer2] =
     await ethers.getSigners();
-  const registry = await ethers.deployContract("IssuerRegistry", [
-    DELAY,
-    admin!.address,
-    [],
-    [],
-    [],
-  ]);
+  // The deploy path: the registrar and the three types come from the constructor configuration.
+  const { registry } = await deployForTest(
+    connection,
+    testConfig(admin!.address, {
+      adminDelaySeconds: Number(DELAY),
+      registrars: [registrar!.address],
+      credentialTypes: ["kyc.basic", "aml.screening", "investor.accredited"],
+    }),
+  );
   const REGISTRAR_ROLE = await registry.REGISTRAR_ROLE();
-  await registry.grantRole(REGISTRAR_ROLE, registrar!.address);
   const reg = registry.connect(registrar!);
-  await reg.registerCredentialType(KYC);
-  await reg.registerCredentialType(AML);
-  await reg.registerCredentialType(ACCREDITED);
   const chainId = (await ethers.provider.getNetwork()).chainId;
   const domain = {
     name: "IssuerRegistry",
