@@ -11,6 +11,15 @@ contract AccessGrantsTest is TestBase {
     bytes32 private constant GRANT_TYPEHASH = keccak256(
         "Grant(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint64 lockedUntil,uint64 expiresAt,uint256 nonce,uint256 deadline)"
     );
+    bytes32 private constant EXTEND_LOCK_TYPEHASH = keccak256(
+        "ExtendLock(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint64 lockedUntil,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 private constant EXTEND_EXPIRY_TYPEHASH = keccak256(
+        "ExtendExpiry(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint64 expiresAt,uint256 nonce,uint256 deadline)"
+    );
+    bytes32 private constant REPLACE_TYPEHASH = keccak256(
+        "Replace(address owner,address grantee,bytes32 dataHash,bytes32 purpose,bytes32 newDataHash,uint64 lockedUntil,uint64 expiresAt,uint256 nonce,uint256 deadline)"
+    );
     bytes32 private constant REVOKE_TYPEHASH = keccak256(
         "Revoke(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint256 nonce,uint256 deadline)"
     );
@@ -166,6 +175,10 @@ contract AccessGrantsTest is TestBase {
         return keccak256(abi.encodePacked("\x19\x01", _domainSeparator(), structHash));
     }
 
+    function _digest(bytes32 structHash) internal view returns (bytes32) {
+        return keccak256(abi.encodePacked("\x19\x01", _domainSeparator(), structHash));
+    }
+
     function _sign(uint256 pk, bytes32 digest) internal pure returns (bytes memory) {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, digest);
         return abi.encodePacked(r, s, v);
@@ -275,6 +288,35 @@ contract AccessGrantsTest is TestBase {
         );
         vm.prank(owner);
         grants.grant(_params(DATA, 0, START));
+    }
+
+    /// @dev For any grantee and data hash: a grant to nobody or to oneself reverts
+    /// InvalidGrantee, a zero data hash InvalidDataHash, anything else is granted.
+    function testFuzz_grant_granteeAndDataHashRules(address to, bytes32 dataHash) public {
+        // The fuzzer rarely finds the owner or a zero hash by itself.
+        if (uint160(to) % 4 == 0) to = owner;
+        if (uint256(dataHash) % 4 == 1) dataHash = bytes32(0);
+        bytes memory err;
+        if (to == address(0) || to == owner) {
+            err = abi.encodeWithSelector(IAccessGrants.AccessGrantsInvalidGrantee.selector, to);
+        } else if (dataHash == bytes32(0)) {
+            err = abi.encodeWithSelector(
+                IAccessGrants.AccessGrantsInvalidDataHash.selector,
+                dataHash
+            );
+        }
+        if (err.length != 0) vm.expectRevert(err);
+        vm.prank(owner);
+        grants.grant(
+            IAccessGrants.GrantParams({
+                grantee: to,
+                dataHash: dataHash,
+                purpose: PURPOSE,
+                lockedUntil: 0,
+                expiresAt: 0
+            })
+        );
+        assertEq(grants.isGranted(owner, to, dataHash, PURPOSE), err.length == 0, "granted");
     }
 
     /// @dev For any lock and expiry: the grant succeeds iff the expiry is 0 or at least
@@ -738,7 +780,9 @@ contract AccessGrantsTest is TestBase {
         uint64 oldLock = uint64(bound(oldLockSeed, START, uint256(START) + 365 days));
         bytes32 oldId = _grant(oldLock, 0);
         vm.warp(uint256(START) + elapsed);
-        if (uint256(newDataHash) % 5 == 0) newDataHash = DATA; // sometimes the same data: AlreadyActive
+        // Sometimes the same data (AlreadyActive), sometimes zero (InvalidDataHash).
+        if (uint256(newDataHash) % 5 == 0) newDataHash = DATA;
+        else if (uint256(newDataHash) % 5 == 1) newDataHash = bytes32(0);
         uint64 newLock = uint64(
             bound(
                 newLockSeed,
@@ -804,6 +848,72 @@ contract AccessGrantsTest is TestBase {
             vm.expectRevert(_errLocked(newId, newLock));
             vm.prank(owner);
             grants.revoke(_key(newDataHash));
+        }
+    }
+
+    // ------------------------------------------------------------------ events
+
+    function test_replace_emitsGrantReplaced() public {
+        bytes32 oldId = _grant(START + 30 days, 0);
+        vm.expectEmit(true, true, true, true, address(grants));
+        emit IAccessGrants.GrantReplaced(
+            oldId,
+            _id(DATA2),
+            owner,
+            grantee,
+            DATA,
+            DATA2,
+            PURPOSE,
+            START + 31 days,
+            START + 40 days
+        );
+        vm.prank(owner);
+        grants.replace(_key(DATA), DATA2, START + 31 days, START + 40 days);
+    }
+
+    /// @dev For any terms, the events of a grant's life carry its full key and its state after the
+    /// change: GrantCreated with the terms, then GrantRevoked (at the lock) or GrantReleased with
+    /// the same, unchanged lock and expiry, so an indexer never needs to read state.
+    function testFuzz_events_carryKeyAndTerms(
+        uint64 lockSeed,
+        uint64 expirySeed,
+        bool neverExpires,
+        bool byGrantee
+    ) public {
+        (uint64 lockedUntil, uint64 expiresAt) = _validTerms(lockSeed, expirySeed, neverExpires);
+        bytes32 id = _id(DATA);
+        vm.expectEmit(true, true, true, true, address(grants));
+        emit IAccessGrants.GrantCreated(id, owner, grantee, DATA, PURPOSE, lockedUntil, expiresAt);
+        _grant(lockedUntil, expiresAt);
+
+        // The owner can revoke once the lock has passed, unless the grant expires at that moment.
+        if (!byGrantee && (expiresAt == 0 || expiresAt > lockedUntil)) {
+            if (lockedUntil > block.timestamp) vm.warp(lockedUntil);
+            vm.expectEmit(true, true, true, true, address(grants));
+            emit IAccessGrants.GrantRevoked(
+                id,
+                owner,
+                grantee,
+                DATA,
+                PURPOSE,
+                lockedUntil,
+                expiresAt
+            );
+            vm.prank(owner);
+            grants.revoke(_key(DATA));
+        } else {
+            vm.expectEmit(true, true, true, true, address(grants));
+            emit IAccessGrants.GrantReleased(
+                id,
+                owner,
+                grantee,
+                DATA,
+                PURPOSE,
+                lockedUntil,
+                expiresAt
+            );
+            vm.prank(grantee);
+            grants.release(owner, DATA, PURPOSE);
         }
     }
 
@@ -967,9 +1077,35 @@ contract AccessGrantsTest is TestBase {
         assertTrue(grants.isGranted(owner, grantee, DATA, PURPOSE), "owner's signature refused");
     }
 
+    function test_grantBySignature_deadlineInclusive() public {
+        IAccessGrants.GrantParams memory p = _params(DATA, 0, 0);
+        IAccessGrants.Authorization memory late = _auth(
+            OWNER_PK,
+            _grantDigest(owner, p, 4, START - 1),
+            4,
+            START - 1
+        );
+        vm.expectRevert(
+            abi.encodeWithSelector(IAccessGrants.AccessGrantsExpiredSignature.selector, START - 1)
+        );
+        vm.prank(relayer);
+        grants.grantBySignature(owner, p, late);
+        IAccessGrants.Authorization memory onTime = _auth(
+            OWNER_PK,
+            _grantDigest(owner, p, 4, START),
+            4,
+            START
+        );
+        vm.prank(relayer);
+        grants.grantBySignature(owner, p, onTime);
+        assertTrue(grants.isGranted(owner, grantee, DATA, PURPOSE), "refused at its deadline");
+    }
+
     /// @dev The deadline is inclusive: accepted up to and including it, refused one second later.
-    function testFuzz_grantBySignature_deadline(uint32 deadlineSeed) public {
-        uint256 deadline = bound(deadlineSeed, uint256(START) - 1 days, uint256(START) + 1 days);
+    /// 3 runs in 4 put the deadline within 2 s of now, so the boundary is hit; the rest anywhere.
+    function testFuzz_grantBySignature_deadline(uint256 deadlineSeed) public {
+        uint256 deadline =
+            deadlineSeed % 4 == 0 ? deadlineSeed : uint256(START) - 2 + (deadlineSeed % 5);
         IAccessGrants.GrantParams memory p = _params(DATA, 0, 0);
         IAccessGrants.Authorization memory auth = _auth(
             OWNER_PK,
@@ -992,6 +1128,83 @@ contract AccessGrantsTest is TestBase {
             block.timestamp <= deadline,
             "granted"
         );
+    }
+
+    /// @dev Each signed request type works once through a relayer; all types share one nonce
+    /// space, and a signature for one type is refused by another (the type hash differs).
+    function test_signedRequests_allTypesShareNonces() public {
+        uint256 d = START + 100 days;
+        IAccessGrants.GrantKey memory k = _key(DATA);
+        IAccessGrants.GrantParams memory p = _params(DATA, START + 10 days, START + 20 days);
+        vm.startPrank(relayer);
+        grants.grantBySignature(owner, p, _auth(OWNER_PK, _grantDigest(owner, p, 1, d), 1, d));
+
+        bytes32 lockHash = keccak256(
+            abi.encode(EXTEND_LOCK_TYPEHASH, owner, grantee, DATA, PURPOSE, START + 15 days, 2, d)
+        );
+        // (Authorizations are built before `expectRevert`: the digest reads eip712Domain().)
+        IAccessGrants.Authorization memory lockAuth = _auth(OWNER_PK, _digest(lockHash), 2, d);
+        // An ExtendLock signature presented as ExtendExpiry is not the owner's.
+        vm.expectRevert(_errInvalidSignature(owner));
+        grants.extendExpiryBySignature(owner, k, START + 15 days, lockAuth);
+        grants.extendLockBySignature(owner, k, START + 15 days, lockAuth);
+
+        bytes32 expiryHash = keccak256(
+            abi.encode(EXTEND_EXPIRY_TYPEHASH, owner, grantee, DATA, PURPOSE, START + 30 days, 3, d)
+        );
+        grants.extendExpiryBySignature(
+            owner,
+            k,
+            START + 30 days,
+            _auth(OWNER_PK, _digest(expiryHash), 3, d)
+        );
+        _assertState(
+            _id(DATA),
+            IAccessGrants.GrantStatus.Active,
+            START + 15 days,
+            START + 30 days,
+            "extended"
+        );
+
+        bytes32 replaceHash = keccak256(
+            abi.encode(
+                REPLACE_TYPEHASH,
+                owner,
+                grantee,
+                DATA,
+                PURPOSE,
+                DATA2,
+                START + 15 days,
+                uint64(0),
+                4,
+                d
+            )
+        );
+        bytes32 newId = grants.replaceBySignature(
+            owner,
+            k,
+            DATA2,
+            START + 15 days,
+            0,
+            _auth(OWNER_PK, _digest(replaceHash), 4, d)
+        );
+        _assertState(newId, IAccessGrants.GrantStatus.Active, START + 15 days, 0, "replacement");
+
+        // Nonce 1 was spent by a Grant request: a Revoke request with nonce 1 is refused.
+        IAccessGrants.GrantKey memory k2 = _key(DATA2);
+        vm.warp(START + 15 days);
+        IAccessGrants.Authorization memory reused = _auth(
+            OWNER_PK,
+            _revokeDigest(owner, k2, 1, d),
+            1,
+            d
+        );
+        vm.expectRevert(_errNonceUsed(owner, 1));
+        grants.revokeBySignature(owner, k2, reused);
+        grants.revokeBySignature(owner, k2, _auth(OWNER_PK, _revokeDigest(owner, k2, 5, d), 5, d));
+        _assertState(newId, IAccessGrants.GrantStatus.Revoked, START + 15 days, 0, "revoked");
+        vm.stopPrank();
+        assertEq(grants.nonceBitmap(owner, 0), 0x3e, "nonces 1 to 5 spent");
     }
 
     /// @dev An owner can cancel any unused nonce; a signature over it is then refused.

@@ -507,6 +507,21 @@ contract AccessGrantsHandler is TestBase {
         successes["warp"] += 1;
     }
 
+    /// @notice Warps to a live grant's lock or expiry, or one second before it, so that the
+    /// sequences test the exact boundaries (revoke at lockedUntil - 1 / lockedUntil, isGranted at
+    /// expiresAt - 1 / expiresAt). Does nothing if that moment has passed.
+    function warpToEdge(uint256 keySeed, uint8 which) external {
+        _begin("warpToEdge");
+        (bytes32 id, ) = _pickLive(keySeed);
+        Model memory m = _model[id];
+        uint256 edge = which % 2 == 0 ? m.lockedUntil : m.expiresAt;
+        uint256 target = (which >> 1) % 2 == 0 || edge == 0 ? edge : edge - 1;
+        if (target > block.timestamp) {
+            vm.warp(target);
+            successes["warpToEdge"] += 1;
+        }
+    }
+
     // ------------------------------------------------------------------ model
 
     function _begin(string memory action) internal {
@@ -732,7 +747,7 @@ contract AccessGrantsInvariantTest is TestBase {
     }
 
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory selectors = new bytes4[](9);
+        bytes4[] memory selectors = new bytes4[](10);
         selectors[0] = AccessGrantsHandler.grant.selector;
         selectors[1] = AccessGrantsHandler.grantBySignature.selector;
         selectors[2] = AccessGrantsHandler.revoke.selector;
@@ -742,6 +757,7 @@ contract AccessGrantsInvariantTest is TestBase {
         selectors[6] = AccessGrantsHandler.extendExpiry.selector;
         selectors[7] = AccessGrantsHandler.replace.selector;
         selectors[8] = AccessGrantsHandler.warp.selector;
+        selectors[9] = AccessGrantsHandler.warpToEdge.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector({addr: address(handler), selectors: selectors});
     }
