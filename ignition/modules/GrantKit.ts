@@ -4,6 +4,7 @@
  * and nothing else (no role to hand over afterwards).
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { NamedArtifactContractDeploymentFuture } from "@nomicfoundation/ignition-core";
 
 import type { NetworkDeployConfig } from "../../deploy.config.js";
 import { registryConstructorArgs } from "../../scripts/lib/deployment.js";
@@ -13,6 +14,18 @@ export function grantKitModule(config: NetworkDeployConfig) {
     const accessGrants = m.contract("AccessGrants", []);
     const issuerRegistry = m.contract("IssuerRegistry", [...registryConstructorArgs(config)]);
     return { accessGrants, issuerRegistry };
+  });
+}
+
+/** Only the given contracts: used to finish a deployment whose journal could not be resumed. */
+export function partialGrantKitModule(config: NetworkDeployConfig, names: string[]) {
+  return buildModule("GrantKitRemainder", (m) => {
+    const futures: Record<string, NamedArtifactContractDeploymentFuture<string>> = {};
+    if (names.includes("AccessGrants")) futures.accessGrants = m.contract("AccessGrants", []);
+    if (names.includes("IssuerRegistry")) {
+      futures.issuerRegistry = m.contract("IssuerRegistry", [...registryConstructorArgs(config)]);
+    }
+    return futures;
   });
 }
 

@@ -3,21 +3,28 @@
  * development node, deploys through Hardhat Ignition's create2 strategy (journaled, resumable,
  * idempotent), and returns the deployment record.
  */
+import { existsSync, renameSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import path from "node:path";
 
 import hre from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { AbiCoder, keccak256 } from "ethers";
+import { AbiCoder, keccak256, toUtf8Bytes } from "ethers";
 
 import type { NetworkDeployConfig } from "../../deploy.config.js";
 import { deployConfig } from "../../deploy.config.js";
-import { examplesModule, grantKitModule } from "../../ignition/modules/GrantKit.js";
+import {
+  examplesModule,
+  grantKitModule,
+  partialGrantKitModule,
+} from "../../ignition/modules/GrantKit.js";
 import {
   CREATEX_ADDRESS,
   ensureCreateX,
   findCreation,
   gitCommit,
   predictAddress,
+  ROOT,
   registryConstructorArgs,
   saltOf,
   writeDeployment,
@@ -55,7 +62,7 @@ export function configFor(network: string): NetworkDeployConfig {
   if (!config) {
     throw new GrantKitError(
       `no deploy configuration for network "${network}"`,
-      `add an entry "${network}" to deploy.config.ts (known: ${Object.keys(deployConfig).join(", ")})`,
+      `add an entry "${network}" to deploy.config.ts; known: ${Object.keys(deployConfig).join(", ")}`,
     );
   }
   return config;
@@ -125,23 +132,52 @@ export async function deployGrantKit(
     return buildRecordFromPlan(networkName, chainId, salt, plan, {});
   }
 
-  const deploymentId = await journalId("grantkit", connection);
+  const deploymentId = await journalId("grantkit", connection, plan);
   const missing = plan.filter((p) => !p.deployed);
   if (missing.length === 0) {
     log("nothing new to deploy");
   } else {
-    const result = await connection.ignition.deploy(grantKitModule(config), {
-      strategy: "create2",
-      strategyConfig: { salt },
-      deploymentId,
-      displayUi: false,
-    });
+    const deploy = () =>
+      connection.ignition.deploy(grantKitModule(config), {
+        strategy: "create2",
+        strategyConfig: { salt },
+        deploymentId,
+        displayUi: false,
+      });
+    try {
+      await deploy();
+    } catch (error) {
+      // A kill -9 can stop Ignition between two journal writes, or after it journaled a transaction it
+      // never sent; it then refuses to resume (HHE10000 "invariant was violated", HHE10410 "use
+      // track-tx"). The chain is the truth: set the journal aside and deploy what is still missing.
+      if (!/HHE10000|HHE10410|invariant/i.test(String(error))) throw error;
+      const stale = setJournalAside(deploymentId);
+      log(`Ignition could not resume its journal; set it aside (${path.relative(ROOT, stale)})`);
+    }
+    if (!(await allHaveCode(connection, plan))) {
+      // Either the journal was set aside above, or it claims contracts this chain does not have (it
+      // belongs to another instance of a development chain with the same genesis, e.g. two nodes
+      // started in the same second): deploy what is missing under a fresh journal.
+      if (existsSync(journalDir(deploymentId))) {
+        const stale = setJournalAside(deploymentId);
+        log(`set aside a journal of another chain instance (${path.relative(ROOT, stale)})`);
+      }
+      const remaining = [];
+      for (const p of plan)
+        if ((await connection.ethers.provider.getCode(p.address)) === "0x") remaining.push(p.name);
+      await connection.ignition.deploy(partialGrantKitModule(config, remaining), {
+        strategy: "create2",
+        strategyConfig: { salt },
+        deploymentId,
+        displayUi: false,
+      });
+    }
     for (const p of plan) {
-      const deployed = await (
-        p.name === "AccessGrants" ? result.accessGrants : result.issuerRegistry
-      ).getAddress();
-      if (deployed.toLowerCase() !== p.address.toLowerCase()) {
-        throw new Error(`${p.name} landed at ${deployed}, not at the predicted ${p.address}`);
+      if ((await connection.ethers.provider.getCode(p.address)) === "0x") {
+        throw new GrantKitError(
+          `${p.name} is not at its predicted address ${p.address} after the deployment`,
+          `move ignition/deployments/${deploymentId} away and deploy again`,
+        );
       }
     }
     log(`deployed ${missing.map((p) => p.name).join(", ")}`);
@@ -185,11 +221,37 @@ export async function deployGrantKit(
  * the first bytes of the genesis block hash, so a restarted development node, which is a new chain
  * with the same chain id, never resumes a journal of the old one.
  */
-async function journalId(prefix: string, connection: Connection): Promise<string> {
+async function journalId(
+  prefix: string,
+  connection: Connection,
+  plan?: PlannedContract[],
+): Promise<string> {
   const provider = connection.ethers.provider;
   const chainId = (await provider.getNetwork()).chainId;
   const genesis = await provider.getBlock(0);
-  return `${prefix}-${connection.networkName}-${chainId}-${(genesis?.hash ?? "0x").slice(2, 10)}`;
+  // What is deployed is part of the id too: a new salt, configuration or bytecode is a new
+  // deployment with a journal of its own, never a conflicting edit of the old one.
+  const what = plan
+    ? "-" + keccak256(toUtf8Bytes(plan.map((p) => p.address).join(","))).slice(2, 10)
+    : "";
+  return `${prefix}-${connection.networkName}-${chainId}-${(genesis?.hash ?? "0x").slice(2, 10)}${what}`;
+}
+
+async function allHaveCode(connection: Connection, plan: PlannedContract[]): Promise<boolean> {
+  for (const p of plan)
+    if ((await connection.ethers.provider.getCode(p.address)) === "0x") return false;
+  return true;
+}
+
+function journalDir(deploymentId: string): string {
+  return path.join(ROOT, "ignition", "deployments", deploymentId);
+}
+
+function setJournalAside(deploymentId: string): string {
+  const dir = journalDir(deploymentId);
+  const stale = `${dir}.stale-${Date.now()}`;
+  if (existsSync(dir)) renameSync(dir, stale);
+  return stale;
 }
 
 /** The compiler version and settings the artifacts were built with. */
@@ -218,7 +280,12 @@ async function contractRecord(
 ): Promise<ContractRecord> {
   const provider = connection.ethers.provider;
   const creation = await findCreation(provider, address);
-  if (!creation) throw new Error(`no CreateX creation log for ${address}`);
+  if (!creation) {
+    throw new GrantKitError(
+      `no CreateX creation log for ${address} on this chain`,
+      "deploy again: the contract is not there",
+    );
+  }
   return {
     address,
     txHash: creation.txHash,

@@ -231,7 +231,13 @@ export async function ensureCreateX(
     );
   }
   const hash = (await provider.send("eth_sendRawTransaction", [createXPresignedTx()])) as string;
-  const receipt = await provider.waitForTransaction(hash);
+  const receipt = await provider.waitForTransaction(hash, 1, 60_000).catch(() => null);
+  if (receipt === null) {
+    throw new GrantKitError(
+      "CreateX's deployment was not mined within 60 s",
+      "is the node mining (automine or an interval)?",
+    );
+  }
   if (receipt?.contractAddress !== CREATEX_ADDRESS) throw new Error("CreateX landed elsewhere");
   return "installed";
 }

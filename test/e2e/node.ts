@@ -49,24 +49,29 @@ export async function startNode(network?: string): Promise<LocalNode> {
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+      });
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      killTree(child);
+      throw new Error(`hardhat node did not start on ${url}:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
   const provider = new JsonRpcProvider(url, undefined, {
     staticNetwork: true,
     polling: true,
     pollingInterval: 50,
   });
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      await provider.send("eth_chainId", []);
-      break;
-    } catch {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        killTree(child);
-        throw new Error(`hardhat node did not start on ${url}:\n${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
   return {
     url,
     provider,

@@ -1,0 +1,187 @@
+/**
+ * Issuer governance, as a registrar: `grantkit issuer-add`, `issuer-suspend`, `issuer-restore`,
+ * `issuer-remove`, `issuer-set-types`, and `issuer-show` (read-only).
+ */
+import { GrantKitError } from "../../scripts/lib/grants.js";
+import {
+  ISSUER_ACTION,
+  ISSUER_STATUS,
+  chainNow,
+  command,
+  contracts,
+  iso,
+  openChain,
+  parseAddress,
+  parseJurisdiction,
+  parseMetadata,
+  parseTime,
+  parseTypes,
+  registeredTypes,
+  requireRegistrar,
+  signerFrom,
+  transact,
+  type Chain,
+} from "./common.js";
+
+interface IssuerArgs {
+  issuer: string;
+  from: string;
+}
+
+interface IssuerAddArgs extends IssuerArgs {
+  types: string;
+  jurisdiction: string;
+  validFrom: string;
+  validUntil: string;
+  metadata: string;
+}
+
+interface IssuerSetTypesArgs extends IssuerArgs {
+  types: string;
+}
+
+const MAX_UINT40 = 2n ** 40n - 1n;
+
+async function issuerStatus(chain: Chain, issuer: string): Promise<string> {
+  const { registry } = await contracts(chain);
+  return ISSUER_STATUS[Number((await registry.getIssuer(issuer)).status)]!;
+}
+
+function wrongStatus(issuer: string, status: string, needs: string): GrantKitError {
+  return new GrantKitError(
+    `issuer ${issuer} is ${status}, this needs ${needs}`,
+    `look at it with: npx hardhat grantkit issuer-show --issuer ${issuer}`,
+  );
+}
+
+export const issuerAdd = command(async (args: IssuerAddArgs, hre) => {
+  const issuer = parseAddress(args.issuer, "--issuer");
+  const jurisdiction = parseJurisdiction(args.jurisdiction);
+  const metadataHash = parseMetadata(args.metadata);
+  const chain = await openChain(hre);
+  const now = await chainNow(chain.provider);
+  const validFrom = parseTime(args.validFrom, "--valid-from", now);
+  const validUntil = parseTime(args.validUntil, "--valid-until", now);
+  if (validFrom > MAX_UINT40 || validUntil > MAX_UINT40) {
+    throw new GrantKitError("--valid-from/--valid-until beyond uint40", "pass an earlier date");
+  }
+  if (validUntil !== 0n && validUntil <= validFrom) {
+    throw new GrantKitError(
+      `--valid-until ${iso(validUntil)} is not after --valid-from ${iso(validFrom)}`,
+      "pass a later --valid-until, or none",
+    );
+  }
+  const types = parseTypes(args.types, await registeredTypes(chain, args.types.split(",")));
+  const signer = await signerFrom(chain, args.from);
+  await requireRegistrar(chain, signer);
+  const status = await issuerStatus(chain, issuer);
+  if (status !== "None") {
+    throw new GrantKitError(
+      `issuer key ${issuer} already has a record (${status})`,
+      "a key is accredited once; use issuer-set-types to change its types, or a new key",
+    );
+  }
+  const { registry } = await contracts(chain);
+  await transact(
+    registry,
+    signer,
+    "addIssuer",
+    [issuer, types.map((t) => t.id), jurisdiction, validFrom, validUntil, metadataHash],
+    `added issuer ${issuer} (${types.map((t) => t.label).join(", ")}; ${args.jurisdiction.trim() || "no jurisdiction"}; valid ${iso(validFrom, "now")} .. ${iso(validUntil, "no end")}; metadata ${metadataHash})`,
+  );
+});
+
+/** suspend / restore / remove: one status check, then the call. */
+function statusChange(
+  method: "suspendIssuer" | "restoreIssuer" | "removeIssuer",
+  allowed: string[],
+  done: string,
+) {
+  return command(async (args: IssuerArgs, hre) => {
+    const issuer = parseAddress(args.issuer, "--issuer");
+    const chain = await openChain(hre);
+    const signer = await signerFrom(chain, args.from);
+    await requireRegistrar(chain, signer);
+    const status = await issuerStatus(chain, issuer);
+    if (!allowed.includes(status)) throw wrongStatus(issuer, status, allowed.join(" or "));
+    const { registry } = await contracts(chain);
+    await transact(registry, signer, method, [issuer], `${done} issuer ${issuer} (was ${status})`);
+  });
+}
+
+export const issuerSuspend = statusChange("suspendIssuer", ["Active"], "suspended");
+export const issuerRestore = statusChange("restoreIssuer", ["Suspended"], "restored");
+export const issuerRemove = statusChange(
+  "removeIssuer",
+  ["Active", "Suspended", "Rotated"],
+  "removed",
+);
+
+export const issuerSetTypes = command(async (args: IssuerSetTypesArgs, hre) => {
+  const issuer = parseAddress(args.issuer, "--issuer");
+  const chain = await openChain(hre);
+  const types = parseTypes(args.types, await registeredTypes(chain, args.types.split(",")));
+  const signer = await signerFrom(chain, args.from);
+  await requireRegistrar(chain, signer);
+  const status = await issuerStatus(chain, issuer);
+  if (status !== "Active" && status !== "Suspended") {
+    throw wrongStatus(issuer, status, "Active or Suspended");
+  }
+  const { registry } = await contracts(chain);
+  await transact(
+    registry,
+    signer,
+    "setIssuerTypes",
+    [issuer, types.map((t) => t.id)],
+    `set types of issuer ${issuer} to ${types.map((t) => t.label).join(", ")}`,
+  );
+});
+
+export const issuerShow = command(async (args: { issuer: string }, hre) => {
+  const issuer = parseAddress(args.issuer, "--issuer");
+  const chain = await openChain(hre);
+  const { registry } = await contracts(chain);
+  const types = await registeredTypes(chain);
+  const r = await registry.getIssuer(issuer);
+  const status = ISSUER_STATUS[Number(r.status)]!;
+  console.log(
+    `issuer ${issuer} on ${chain.network} (IssuerRegistry ${await registry.getAddress()})`,
+  );
+  console.log(`  status ${status}`);
+  if (status === "None") {
+    console.log("  no record: never accredited");
+    return;
+  }
+  const labels = new Map(types.map((t) => [t.id, t.label]));
+  const held = (await registry.credentialTypesOf(r.typeBits)).map((id) => labels.get(id) ?? id);
+  const code =
+    r.jurisdiction === "0x0000" ? "none" : Buffer.from(r.jurisdiction.slice(2), "hex").toString();
+  console.log(`  jurisdiction ${code}`);
+  console.log(
+    `  valid from ${iso(r.validFrom, "accreditation")} until ${iso(r.validUntil, "no end")}`,
+  );
+  console.log(`  accredited types: ${held.join(", ") || "none"}`);
+  const trusted: string[] = [];
+  for (const t of types) if (await registry.isTrusted(issuer, t.id)) trusted.push(t.label);
+  console.log(`  trusted now for: ${trusted.join(", ") || "nothing"}`);
+
+  const from = chain.record.contracts.IssuerRegistry!.blockNumber;
+  const meta = await registry.queryFilter(
+    registry.filters.IssuerMetadataUpdated(issuer),
+    from,
+    "latest",
+  );
+  const last = meta.at(-1);
+  if (last) console.log(`  metadata hash ${last.args.metadataHash} (block ${last.blockNumber})`);
+  const updates = await registry.queryFilter(
+    registry.filters.IssuerUpdated(issuer),
+    from,
+    "latest",
+  );
+  console.log(`  history (${await registry.historyLength(issuer)} checkpoints):`);
+  for (const u of updates) {
+    console.log(
+      `    block ${u.blockNumber} ${ISSUER_ACTION[Number(u.args.action)]} -> ${ISSUER_STATUS[Number(u.args.record.status)]} tx ${u.transactionHash}`,
+    );
+  }
+});

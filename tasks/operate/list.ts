@@ -1,0 +1,54 @@
+/** `grantkit list`: the deployment record and the registry's governance state. */
+import { recordPath } from "../../scripts/lib/deployment.js";
+import {
+  ISSUER_STATUS,
+  REGISTRAR_ROLE,
+  command,
+  contracts,
+  iso,
+  openChain,
+  registeredTypes,
+  relPath,
+  roleHolders,
+} from "./common.js";
+
+export default command(async (_args: object, hre) => {
+  const chain = await openChain(hre);
+  const { record, network } = chain;
+  const { registry } = await contracts(chain);
+  console.log(
+    `network ${network}, chain ${record.chainId}, record ${relPath(recordPath(network))}`,
+  );
+  console.log(
+    `  built from ${record.gitCommit}, solc ${record.compiler.version}, salt ${record.salt}`,
+  );
+  for (const [name, c] of Object.entries(record.contracts)) {
+    console.log(`  ${name.padEnd(15)} ${c.address} block ${c.blockNumber} tx ${c.txHash}`);
+  }
+
+  const admin = await registry.defaultAdmin();
+  const delay = await registry.defaultAdminDelay();
+  const [pending, schedule] = await registry.pendingDefaultAdmin();
+  console.log(`IssuerRegistry admin ${admin}, admin transfer delay ${delay} s`);
+  if (schedule !== 0n) console.log(`  pending admin ${pending}, from ${iso(schedule)}`);
+  const registrars = await roleHolders(chain, REGISTRAR_ROLE);
+  console.log(`  registrars: ${registrars.join(", ") || "none"}`);
+
+  const types = await registeredTypes(chain);
+  console.log(`credential types (${types.length}):`);
+  for (const t of types) console.log(`  bit ${String(t.bit).padStart(3)} ${t.label} ${t.id}`);
+
+  const from = record.contracts.IssuerRegistry!.blockNumber;
+  const updates = await registry.queryFilter(registry.filters.IssuerUpdated(), from, "latest");
+  const issuers = [...new Set(updates.map((u) => u.args.issuer))];
+  console.log(`issuers (${issuers.length}):`);
+  for (const issuer of issuers) {
+    const r = await registry.getIssuer(issuer);
+    const labels = new Map(types.map((t) => [t.id, t.label]));
+    const held = (await registry.credentialTypesOf(r.typeBits)).map((id) => labels.get(id) ?? id);
+    const code = r.jurisdiction === "0x0000" ? "--" : Buffer.from(r.jurisdiction.slice(2), "hex");
+    console.log(
+      `  ${issuer} ${ISSUER_STATUS[Number(r.status)]} ${code} ${held.join(",") || "no types"}`,
+    );
+  }
+});
