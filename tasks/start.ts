@@ -6,6 +6,7 @@
  * Ports: GRANTKIT_CHAIN_PORT (default 8545), GRANTKIT_API_PORT (default 42069).
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
 import { rmSync } from "node:fs";
 import path from "node:path";
 
@@ -14,6 +15,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { deployGrantKit } from "../scripts/lib/deploy.js";
 import { ROOT } from "../scripts/lib/deployment.js";
 import { seedDemo } from "../scripts/lib/demo.js";
+import { GrantKitError } from "../scripts/lib/grants.js";
 
 const chainPort = Number(process.env.GRANTKIT_CHAIN_PORT ?? 8545);
 const apiPort = Number(process.env.GRANTKIT_API_PORT ?? 42069);
@@ -122,8 +124,7 @@ export default async function startStack(
   });
 
   step("deploy toolkit: AccessGrants and IssuerRegistry");
-  process.env.LOCALHOST_RPC_URL = rpcUrl;
-  const connection = await hre.network.create({ network: "localhost" });
+  const connection = await hre.network.create({ network: "localhost", override: { url: rpcUrl } });
   const record = await deployGrantKit(connection, { log: (l) => console.log(`  ${l}`) });
 
   if (args.demo) {

@@ -1,0 +1,90 @@
+/**
+ * One indexer over every chain that has a deployment record: `deployments/*.json` (or
+ * GRANTKIT_DEPLOYMENTS_DIR) gives each chain's addresses and start blocks; RPC URLs come from the
+ * environment (PONDER_RPC_URL_<chainId>, comma-separated for several, or http://127.0.0.1:8545 for a
+ * local chain). See indexer/README.md.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { createConfig } from "ponder";
+
+import { AccessGrantsAbi } from "./abis/AccessGrantsAbi";
+import { IssuerRegistryAbi } from "./abis/IssuerRegistryAbi";
+
+type Address = `0x${string}`;
+
+interface ContractRecord {
+  address: Address;
+  blockNumber: number;
+}
+
+interface DeploymentRecord {
+  network: string;
+  chainId: number;
+  contracts: { AccessGrants?: ContractRecord; IssuerRegistry?: ContractRecord };
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const recordsDir = process.env.GRANTKIT_DEPLOYMENTS_DIR ?? path.join(here, "..", "deployments");
+
+function loadRecords(): DeploymentRecord[] {
+  let files: string[] = [];
+  try {
+    files = readdirSync(recordsDir).filter((f) => f.endsWith(".json"));
+  } catch {
+    // no records yet
+  }
+  const only = process.env.PONDER_NETWORKS?.split(",").map((s) => s.trim());
+  return files
+    .map((f) => JSON.parse(readFileSync(path.join(recordsDir, f), "utf8")) as DeploymentRecord)
+    .filter((r) => !only || only.includes(r.network));
+}
+
+const records = loadRecords();
+if (records.length === 0) {
+  throw new Error(
+    `no deployment record in ${recordsDir}: deploy first (npm run deploy -- --network <name>)`,
+  );
+}
+
+/** Several records of one chain (e.g. a second AccessGrants version) index together. */
+function rpcFor(chainId: number): string[] {
+  const urls = process.env[`PONDER_RPC_URL_${chainId}`];
+  if (urls) return urls.split(",").map((u) => u.trim());
+  if (chainId === 31337 || chainId === 31338) return ["http://127.0.0.1:8545"];
+  throw new Error(`set PONDER_RPC_URL_${chainId} to the RPC URL of chain ${chainId}`);
+}
+
+const chains: Record<string, { id: number; rpc: string[]; pollingInterval?: number }> = {};
+for (const r of records) {
+  const name = `chain${r.chainId}`;
+  chains[name] = {
+    id: r.chainId,
+    rpc: rpcFor(r.chainId),
+    pollingInterval: Number(process.env.PONDER_POLLING_INTERVAL_MS ?? 1000),
+  };
+}
+
+function contractOn(name: "AccessGrants" | "IssuerRegistry") {
+  const perChain: Record<string, { address: Address[]; startBlock: number }> = {};
+  for (const r of records) {
+    const c = r.contracts[name];
+    if (!c) continue;
+    const key = `chain${r.chainId}`;
+    const entry = (perChain[key] ??= { address: [], startBlock: c.blockNumber });
+    if (!entry.address.includes(c.address)) entry.address.push(c.address);
+    entry.startBlock = Math.min(entry.startBlock, c.blockNumber);
+  }
+  return perChain;
+}
+
+export default createConfig({
+  ordering: "multichain",
+  chains,
+  contracts: {
+    AccessGrants: { abi: AccessGrantsAbi, chain: contractOn("AccessGrants") },
+    IssuerRegistry: { abi: IssuerRegistryAbi, chain: contractOn("IssuerRegistry") },
+  },
+});

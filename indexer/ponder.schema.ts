@@ -1,0 +1,140 @@
+/**
+ * Current state beside an append-only history, for grants and issuers. Every row holds only what the
+ * events carry: addresses, hashes, numbers. The chain id (and the contract address) is part of every
+ * key, so one database serves many chains and several deployments per chain.
+ */
+import { index, onchainTable } from "ponder";
+
+/** A grant as it stands now. `status` is what the chain stores; "expired" and "locked" are derived
+ * from `expiresAt` / `lockedUntil` at query time (a grant expires without an event). */
+export const grant = onchainTable(
+  "grant",
+  (t) => ({
+    id: t.text().primaryKey(), // `${chainId}-${contract}-${grantId}`
+    chainId: t.integer().notNull(),
+    contract: t.hex().notNull(),
+    grantId: t.hex().notNull(),
+    owner: t.hex().notNull(),
+    grantee: t.hex().notNull(),
+    dataHash: t.hex().notNull(),
+    purpose: t.hex().notNull(),
+    status: t.text().notNull(), // active | revoked | released | replaced
+    lockedUntil: t.bigint().notNull(),
+    expiresAt: t.bigint().notNull(),
+    createdBlock: t.bigint().notNull(),
+    createdAt: t.bigint().notNull(),
+    updatedBlock: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+    replacedBy: t.hex(),
+    replaces: t.hex(),
+  }),
+  (table) => ({
+    ownerIdx: index().on(table.owner),
+    granteeIdx: index().on(table.grantee),
+    purposeIdx: index().on(table.purpose),
+    grantIdIdx: index().on(table.grantId),
+  }),
+);
+
+/** Every change of every grant, with the full state after it. */
+export const grantEvent = onchainTable(
+  "grant_event",
+  (t) => ({
+    id: t.text().primaryKey(), // Ponder's event id (+ "-old"/"-new" for the two sides of a replace)
+    chainId: t.integer().notNull(),
+    contract: t.hex().notNull(),
+    grantId: t.hex().notNull(),
+    kind: t.text().notNull(), // created | revoked | released | lock_extended | expiry_extended | replaced | replacement
+    owner: t.hex().notNull(),
+    grantee: t.hex().notNull(),
+    dataHash: t.hex().notNull(),
+    purpose: t.hex().notNull(),
+    status: t.text().notNull(),
+    lockedUntil: t.bigint().notNull(),
+    expiresAt: t.bigint().notNull(),
+    relatedGrantId: t.hex(),
+    blockNumber: t.bigint().notNull(),
+    blockTime: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    grantIdx: index().on(table.chainId, table.grantId),
+    blockIdx: index().on(table.blockNumber),
+    timeIdx: index().on(table.blockTime),
+    granteeIdx: index().on(table.grantee),
+  }),
+);
+
+/** Nonces an owner cancelled (`invalidateNonces`). */
+export const nonceInvalidation = onchainTable("nonce_invalidation", (t) => ({
+  id: t.text().primaryKey(),
+  chainId: t.integer().notNull(),
+  contract: t.hex().notNull(),
+  owner: t.hex().notNull(),
+  wordPos: t.bigint().notNull(),
+  mask: t.bigint().notNull(),
+  blockNumber: t.bigint().notNull(),
+  blockTime: t.bigint().notNull(),
+  txHash: t.hex().notNull(),
+}));
+
+/** Registered credential types and their bits. */
+export const credentialType = onchainTable("credential_type", (t) => ({
+  id: t.text().primaryKey(), // `${chainId}-${registry}-${typeId}`
+  chainId: t.integer().notNull(),
+  registry: t.hex().notNull(),
+  typeId: t.hex().notNull(),
+  bit: t.integer().notNull(),
+  blockNumber: t.bigint().notNull(),
+}));
+
+/** An issuer key as it stands now. */
+export const issuer = onchainTable(
+  "issuer",
+  (t) => ({
+    id: t.text().primaryKey(), // `${chainId}-${registry}-${issuer}`
+    chainId: t.integer().notNull(),
+    registry: t.hex().notNull(),
+    issuer: t.hex().notNull(),
+    status: t.text().notNull(), // active | suspended | removed | rotated
+    jurisdiction: t.text().notNull(),
+    validFrom: t.bigint().notNull(),
+    validUntil: t.bigint().notNull(),
+    typeBits: t.bigint().notNull(),
+    metadataHash: t.hex(),
+    rotatedFrom: t.hex(),
+    rotatedTo: t.hex(),
+    updatedBlock: t.bigint().notNull(),
+    updatedAt: t.bigint().notNull(),
+  }),
+  (table) => ({ issuerIdx: index().on(table.issuer) }),
+);
+
+/** Every change of every issuer key, with the full record after it. */
+export const issuerEvent = onchainTable(
+  "issuer_event",
+  (t) => ({
+    id: t.text().primaryKey(),
+    chainId: t.integer().notNull(),
+    registry: t.hex().notNull(),
+    issuer: t.hex().notNull(),
+    action: t.text().notNull(),
+    status: t.text().notNull(),
+    jurisdiction: t.text().notNull(),
+    validFrom: t.bigint().notNull(),
+    validUntil: t.bigint().notNull(),
+    typeBits: t.bigint().notNull(),
+    metadataHash: t.hex(),
+    relatedKey: t.hex(),
+    blockNumber: t.bigint().notNull(),
+    blockTime: t.bigint().notNull(),
+    txHash: t.hex().notNull(),
+    logIndex: t.integer().notNull(),
+  }),
+  (table) => ({
+    issuerIdx: index().on(table.chainId, table.issuer),
+    timeIdx: index().on(table.blockTime),
+    blockIdx: index().on(table.blockNumber),
+  }),
+);

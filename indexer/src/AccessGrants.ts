@@ -1,0 +1,168 @@
+/**
+ * AccessGrants handlers: upserts from `event.args` alone (no contract reads, no calldata), one
+ * history row per change with the full state after it.
+ */
+import { ponder, type Context, type Event } from "ponder:registry";
+import { grant, grantEvent, nonceInvalidation } from "ponder:schema";
+
+type Hex = `0x${string}`;
+
+interface GrantState {
+  grantId: Hex;
+  owner: Hex;
+  grantee: Hex;
+  dataHash: Hex;
+  purpose: Hex;
+  status: "active" | "revoked" | "released" | "replaced";
+  lockedUntil: bigint;
+  expiresAt: bigint;
+}
+
+type AnyGrantEvent = Event<"AccessGrants:GrantCreated">;
+
+function keyOf(chainId: number, contract: Hex, grantId: Hex): string {
+  return `${chainId}-${contract.toLowerCase()}-${grantId}`;
+}
+
+async function record(
+  context: Context,
+  event: Pick<AnyGrantEvent, "block" | "transaction" | "log">,
+  id: string,
+  kind: string,
+  state: GrantState,
+  relatedGrantId: Hex | null = null,
+) {
+  await context.db.insert(grantEvent).values({
+    id,
+    chainId: context.chain.id,
+    contract: event.log.address,
+    kind,
+    ...state,
+    relatedGrantId,
+    blockNumber: event.block.number,
+    blockTime: event.block.timestamp,
+    txHash: event.transaction.hash,
+    logIndex: event.log.logIndex,
+  });
+}
+
+async function upsert(
+  context: Context,
+  event: Pick<AnyGrantEvent, "block" | "log">,
+  state: GrantState,
+  links: { fresh?: boolean; replaces?: Hex; replacedBy?: Hex } = {},
+) {
+  const id = keyOf(context.chain.id, event.log.address, state.grantId);
+  const common = {
+    status: state.status,
+    lockedUntil: state.lockedUntil,
+    expiresAt: state.expiresAt,
+    updatedBlock: event.block.number,
+    updatedAt: event.block.timestamp,
+  };
+  // A (re-)grant is a new consent: it starts a new life, with new creation fields and links.
+  const fresh = links.fresh === true;
+  await context.db
+    .insert(grant)
+    .values({
+      id,
+      chainId: context.chain.id,
+      contract: event.log.address,
+      ...state,
+      createdBlock: event.block.number,
+      createdAt: event.block.timestamp,
+      updatedBlock: event.block.number,
+      updatedAt: event.block.timestamp,
+      replaces: links.replaces ?? null,
+      replacedBy: links.replacedBy ?? null,
+    })
+    .onConflictDoUpdate(() => ({
+      ...common,
+      ...(fresh
+        ? {
+            createdBlock: event.block.number,
+            createdAt: event.block.timestamp,
+            replacedBy: null,
+            replaces: links.replaces ?? null,
+          }
+        : {}),
+      ...(links.replacedBy !== undefined ? { replacedBy: links.replacedBy } : {}),
+    }));
+}
+
+ponder.on("AccessGrants:GrantCreated", async ({ event, context }) => {
+  const state: GrantState = { ...event.args, status: "active" };
+  await upsert(context, event, state, { fresh: true });
+  await record(context, event, event.id, "created", state);
+});
+
+ponder.on("AccessGrants:GrantRevoked", async ({ event, context }) => {
+  const state: GrantState = { ...event.args, status: "revoked" };
+  await upsert(context, event, state);
+  await record(context, event, event.id, "revoked", state);
+});
+
+ponder.on("AccessGrants:GrantReleased", async ({ event, context }) => {
+  const state: GrantState = { ...event.args, status: "released" };
+  await upsert(context, event, state);
+  await record(context, event, event.id, "released", state);
+});
+
+ponder.on("AccessGrants:GrantLockExtended", async ({ event, context }) => {
+  const state: GrantState = { ...event.args, status: "active" };
+  await upsert(context, event, state);
+  await record(context, event, event.id, "lock_extended", state);
+});
+
+ponder.on("AccessGrants:GrantExpiryExtended", async ({ event, context }) => {
+  const state: GrantState = { ...event.args, status: "active" };
+  await upsert(context, event, state);
+  await record(context, event, event.id, "expiry_extended", state);
+});
+
+ponder.on("AccessGrants:GrantReplaced", async ({ event, context }) => {
+  const a = event.args;
+  const base = {
+    owner: a.owner,
+    grantee: a.grantee,
+    purpose: a.purpose,
+    lockedUntil: a.lockedUntil,
+    expiresAt: a.expiresAt,
+  };
+  // The old grant keeps its own lock and expiry; only its status changes.
+  const oldRow = await context.db.find(grant, {
+    id: keyOf(context.chain.id, event.log.address, a.oldGrantId),
+  });
+  const oldState: GrantState = {
+    ...base,
+    grantId: a.oldGrantId,
+    dataHash: a.oldDataHash,
+    status: "replaced",
+    lockedUntil: oldRow?.lockedUntil ?? a.lockedUntil,
+    expiresAt: oldRow?.expiresAt ?? a.expiresAt,
+  };
+  const newState: GrantState = {
+    ...base,
+    grantId: a.newGrantId,
+    dataHash: a.newDataHash,
+    status: "active",
+  };
+  await upsert(context, event, oldState, { replacedBy: a.newGrantId });
+  await upsert(context, event, newState, { fresh: true, replaces: a.oldGrantId });
+  await record(context, event, `${event.id}-old`, "replaced", oldState, a.newGrantId);
+  await record(context, event, `${event.id}-new`, "replacement", newState, a.oldGrantId);
+});
+
+ponder.on("AccessGrants:NoncesInvalidated", async ({ event, context }) => {
+  await context.db.insert(nonceInvalidation).values({
+    id: event.id,
+    chainId: context.chain.id,
+    contract: event.log.address,
+    owner: event.args.owner,
+    wordPos: event.args.wordPos,
+    mask: event.args.mask,
+    blockNumber: event.block.number,
+    blockTime: event.block.timestamp,
+    txHash: event.transaction.hash,
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * IssuerRegistry handlers: the issuer's whole record comes with every `IssuerUpdated`, so the
+ * current row is an upsert and the history row a copy.
+ */
+import { ponder, type Context, type Event } from "ponder:registry";
+import { credentialType, issuer, issuerEvent } from "ponder:schema";
+
+type Hex = `0x${string}`;
+
+const STATUS = ["none", "active", "suspended", "removed", "rotated"] as const;
+const ACTION = [
+  "added",
+  "suspended",
+  "restored",
+  "removed",
+  "types_set",
+  "validity_set",
+  "jurisdiction_set",
+  "key_rotated_from",
+  "key_rotated_to",
+] as const;
+
+/** 0x4348 -> "CH"; 0x0000 -> "". */
+export function jurisdictionText(code: Hex): string {
+  if (/^0x0*$/.test(code)) return "";
+  return Buffer.from(code.slice(2), "hex").toString("ascii");
+}
+
+function keyOf(chainId: number, registry: Hex, key: Hex): string {
+  return `${chainId}-${registry.toLowerCase()}-${key.toLowerCase()}`;
+}
+
+type Base = Pick<Event<"IssuerRegistry:IssuerUpdated">, "block" | "transaction" | "log" | "id">;
+
+async function history(
+  context: Context,
+  event: Base,
+  key: Hex,
+  action: string,
+  row: {
+    status: string;
+    jurisdiction: string;
+    validFrom: bigint;
+    validUntil: bigint;
+    typeBits: bigint;
+    metadataHash: Hex | null;
+  },
+  relatedKey: Hex | null = null,
+) {
+  await context.db.insert(issuerEvent).values({
+    id: event.id,
+    chainId: context.chain.id,
+    registry: event.log.address,
+    issuer: key,
+    action,
+    ...row,
+    relatedKey,
+    blockNumber: event.block.number,
+    blockTime: event.block.timestamp,
+    txHash: event.transaction.hash,
+    logIndex: event.log.logIndex,
+  });
+}
+
+ponder.on("IssuerRegistry:CredentialTypeRegistered", async ({ event, context }) => {
+  await context.db.insert(credentialType).values({
+    id: keyOf(context.chain.id, event.log.address, event.args.credentialType),
+    chainId: context.chain.id,
+    registry: event.log.address,
+    typeId: event.args.credentialType,
+    bit: event.args.bit,
+    blockNumber: event.block.number,
+  });
+});
+
+ponder.on("IssuerRegistry:IssuerUpdated", async ({ event, context }) => {
+  const { issuer: key, action, record } = event.args;
+  const id = keyOf(context.chain.id, event.log.address, key);
+  const existing = await context.db.find(issuer, { id });
+  const row = {
+    status: STATUS[record.status] ?? "unknown",
+    jurisdiction: jurisdictionText(record.jurisdiction),
+    validFrom: BigInt(record.validFrom),
+    validUntil: BigInt(record.validUntil),
+    typeBits: record.typeBits,
+    metadataHash: existing?.metadataHash ?? null,
+  };
+  await context.db
+    .insert(issuer)
+    .values({
+      id,
+      chainId: context.chain.id,
+      registry: event.log.address,
+      issuer: key,
+      ...row,
+      rotatedFrom: null,
+      rotatedTo: null,
+      updatedBlock: event.block.number,
+      updatedAt: event.block.timestamp,
+    })
+    .onConflictDoUpdate({
+      ...row,
+      updatedBlock: event.block.number,
+      updatedAt: event.block.timestamp,
+    });
+  await history(context, event, key, ACTION[action] ?? "unknown", row);
+});
+
+ponder.on("IssuerRegistry:IssuerMetadataUpdated", async ({ event, context }) => {
+  const id = keyOf(context.chain.id, event.log.address, event.args.issuer);
+  const row = await context.db.find(issuer, { id });
+  if (!row) return; // cannot happen: the record is always emitted first
+  await context.db.update(issuer, { id }).set({ metadataHash: event.args.metadataHash });
+  await history(context, event, event.args.issuer, "metadata_updated", {
+    ...row,
+    metadataHash: event.args.metadataHash,
+  });
+});
+
+ponder.on("IssuerRegistry:IssuerKeyRotated", async ({ event, context }) => {
+  const { oldKey, newKey } = event.args;
+  const oldId = keyOf(context.chain.id, event.log.address, oldKey);
+  const newId = keyOf(context.chain.id, event.log.address, newKey);
+  const old = await context.db.find(issuer, { id: oldId });
+  await context.db.update(issuer, { id: oldId }).set({ rotatedTo: newKey });
+  await context.db
+    .update(issuer, { id: newId })
+    .set({ rotatedFrom: oldKey, metadataHash: old?.metadataHash ?? null });
+});

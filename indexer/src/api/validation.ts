@@ -1,0 +1,91 @@
+/**
+ * Input validation for the REST API: every parameter goes through a zod schema that normalises it
+ * (checksummed addresses are lower-cased, hashes checked, numbers bounded) or yields a 400 with a
+ * message that says what was wrong.
+ */
+import { keccak256, stringToHex } from "viem";
+import { z } from "zod";
+
+export const MAX_PAGE = 100;
+export const DEFAULT_PAGE = 50;
+
+export const address = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte hex address")
+  .transform((s) => s.toLowerCase() as `0x${string}`);
+
+export const hash = z
+  .string()
+  .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex value")
+  .transform((s) => s.toLowerCase() as `0x${string}`);
+
+/** A 32-byte id, or a label that is hashed (keccak256 of its UTF-8 bytes), e.g. "onboarding". */
+export const hashOrLabel = z
+  .string()
+  .min(1, "must not be empty")
+  .max(200, "must be at most 200 characters")
+  .transform((s) =>
+    /^0x[0-9a-fA-F]{64}$/.test(s) ? (s.toLowerCase() as `0x${string}`) : keccak256(stringToHex(s)),
+  );
+
+const uint = (max: bigint, what: string) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,20}$/, `must be a non-negative integer (${what})`)
+    .transform((s) => BigInt(s))
+    .refine((n) => n <= max, `must be at most ${max} (${what})`);
+
+export const blockNumber = uint(2n ** 63n - 1n, "a block number");
+export const timestamp = uint(2n ** 48n - 1n, "unix seconds");
+export const chainId = z
+  .string()
+  .regex(/^[0-9]{1,10}$/, "must be a chain id (a positive integer)")
+  .transform((s) => Number(s))
+  .refine((n) => n > 0 && n <= 2 ** 32, "must be a chain id between 1 and 2^32");
+
+export const limit = z
+  .string()
+  .regex(/^[0-9]{1,4}$/, `must be an integer from 1 to ${MAX_PAGE}`)
+  .transform((s) => Number(s))
+  .refine((n) => n >= 1 && n <= MAX_PAGE, `must be from 1 to ${MAX_PAGE}`)
+  .optional();
+
+/** Opaque cursor: base64url of the last row's id. */
+export const cursor = z
+  .string()
+  .max(400, "is not a cursor returned by this API")
+  .regex(/^[A-Za-z0-9_-]+$/, "is not a cursor returned by this API")
+  .transform((s, ctx) => {
+    const decoded = Buffer.from(s, "base64url").toString("utf8");
+    if (!/^[0-9]+-0x[0-9a-f]{40}-0x[0-9a-f]{40,64}$/.test(decoded)) {
+      ctx.addIssue({ code: "custom", message: "is not a cursor returned by this API" });
+      return z.NEVER;
+    }
+    return decoded;
+  })
+  .optional();
+
+export function encodeCursor(id: string): string {
+  return Buffer.from(id, "utf8").toString("base64url");
+}
+
+export const grantStatus = z.enum(
+  ["active", "locked", "revoked", "expired", "released", "replaced"],
+  {
+    error: "must be one of active, locked, revoked, expired, released, replaced",
+  },
+);
+
+/** "As of" a block number or a timestamp (exactly one). */
+export const asOf = z
+  .object({ block: blockNumber.optional(), timestamp: timestamp.optional() })
+  .refine((q) => (q.block === undefined) !== (q.timestamp === undefined), {
+    message: "give exactly one of block or timestamp",
+  });
+
+/** A zod error as one readable sentence: "owner: must be a 0x-prefixed ...; limit: ...". */
+export function describeError(error: z.ZodError): string {
+  return error.issues
+    .map((i) => `${i.path.length > 0 ? i.path.join(".") : "request"}: ${i.message}`)
+    .join("; ");
+}
