@@ -81,6 +81,11 @@ function contractOn(name: "AccessGrants" | "IssuerRegistry") {
 }
 
 export default createConfig({
+  // PostgreSQL when DATABASE_URL is set; otherwise embedded PGlite in PONDER_PGLITE_DIR (default
+  // .ponder/pglite), so that tests and several local runs can each have their own.
+  database: process.env.DATABASE_URL
+    ? { kind: "postgres", connectionString: process.env.DATABASE_URL }
+    : { kind: "pglite", directory: process.env.PONDER_PGLITE_DIR ?? path.join(here, ".ponder", "pglite") },
   ordering: "multichain",
   chains,
   contracts: {
