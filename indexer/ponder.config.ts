@@ -85,7 +85,10 @@ export default createConfig({
   // .ponder/pglite), so that tests and several local runs can each have their own.
   database: process.env.DATABASE_URL
     ? { kind: "postgres", connectionString: process.env.DATABASE_URL }
-    : { kind: "pglite", directory: process.env.PONDER_PGLITE_DIR ?? path.join(here, ".ponder", "pglite") },
+    : {
+        kind: "pglite",
+        directory: process.env.PONDER_PGLITE_DIR ?? path.join(here, ".ponder", "pglite"),
+      },
   ordering: "multichain",
   chains,
   contracts: {
