@@ -130,11 +130,21 @@ try {
     {
       cwd: path.join(ROOT, "indexer"),
       env,
-      stdio: ["ignore", "ignore", "pipe"],
+      stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     },
   );
   children.push(indexer);
+  // Ponder logs when the backfill starts and completes: the backfill rate is measured between them.
+  let backfillStart = 0;
+  let backfillEnd = 0;
+  indexer.stdout?.on("data", (d: Buffer) => {
+    const text = d.toString();
+    if (/Started backfill indexing/.test(text) && backfillStart === 0)
+      backfillStart = performance.now();
+    if (/Completed backfill indexing/.test(text)) backfillEnd = performance.now();
+  });
+  indexer.stderr?.on("data", () => {});
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, treeRss(indexer.pid!))), 200);
   const base = `http://127.0.0.1:${port}`;
