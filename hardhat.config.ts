@@ -315,8 +315,11 @@ export default defineConfig({
   },
   test: {
     solidity: {
-      fuzz: {
-        runs: 256,
+      profiles: {
+        // `npm test`: quick enough for every change.
+        default: { fuzz: { runs: 256 } },
+        // `npm run test:deep`: many more runs and longer invariant sequences.
+        deep: { fuzz: { runs: 10_000 }, invariant: { runs: 512, depth: 256 } },
       },
     },
   },
