@@ -109,6 +109,7 @@ try {
     // Eight copies of the URL give Ponder eight rate buckets (its per-URL client starts at 20 req/s).
     PONDER_RPC_URL_31337: Array(8).fill(node.url).join(","),
     PONDER_POLLING_INTERVAL_MS: "100",
+    API_RATE_LIMIT: "0", // the benchmark is one client measuring latency, not the limiter
     PONDER_PGLITE_DIR: path.join(work, "pglite"),
     GRANTKIT_DEPLOYMENTS_DIR: recordsDir,
   };

@@ -11,6 +11,7 @@ import { and, asc, client, count, desc, eq, graphql, gt, gte, lte, or, sql } fro
 import { z } from "zod";
 
 import { openApiDocument } from "./openapi";
+import { rateLimit } from "./ratelimit";
 import {
   DEFAULT_PAGE,
   address,
@@ -32,8 +33,17 @@ type SQL = NonNullable<ReturnType<typeof and>>;
 
 const app = new Hono();
 
-app.use("/graphql", graphql({ db, schema }));
+// GraphQL limits: a query may nest 8 levels, use 20 aliases and 2,000 tokens (Ponder caps pages at 1,000 rows).
+app.use(
+  "/graphql",
+  graphql(
+    { db, schema },
+    { maxOperationDepth: 8, maxOperationAliases: 20, maxOperationTokens: 2000 },
+  ),
+);
 app.use("/sql/*", client({ db, schema }));
+
+app.use("/v1/*", rateLimit());
 
 // ---------------------------------------------------------------- plumbing
 
