@@ -28,10 +28,11 @@ export const grant = onchainTable(
     replacedBy: t.hex(),
     replaces: t.hex(),
   }),
+  // Lists filter by owner, grantee or purpose and page by id: (column, id) indexes serve both.
   (table) => ({
-    ownerIdx: index().on(table.owner),
-    granteeIdx: index().on(table.grantee),
-    purposeIdx: index().on(table.purpose),
+    ownerIdx: index().on(table.owner, table.id),
+    granteeIdx: index().on(table.grantee, table.id),
+    purposeIdx: index().on(table.purpose, table.id),
     grantIdIdx: index().on(table.grantId),
   }),
 );
