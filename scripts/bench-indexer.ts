@@ -114,7 +114,8 @@ try {
     GRANTKIT_DEPLOYMENTS_DIR: recordsDir,
   };
   if (DB === "postgres") {
-    pgDir = path.join(work, "pg");
+    // Its own top-level folder: as root the cluster runs as `postgres`, which cannot enter `work`.
+    pgDir = mkdtempSync(path.join(tmpdir(), "grantkit-bench-pg-"));
     const out = execFileSync(
       path.join(ROOT, "scripts/postgres-local.sh"),
       ["start", pgDir, String(await freePort())],

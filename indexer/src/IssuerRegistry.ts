@@ -111,10 +111,13 @@ ponder.on("IssuerRegistry:IssuerMetadataUpdated", async ({ event, context }) => 
   const row = await context.db.find(issuer, { id });
   if (!row) return; // cannot happen: the record is always emitted first
   await context.db.update(issuer, { id }).set({ metadataHash: event.args.metadataHash });
-  await history(context, event, event.args.issuer, "metadata_updated", {
-    ...row,
-    metadataHash: event.args.metadataHash,
-  });
+  await history(
+    context,
+    event,
+    event.args.issuer,
+    "metadata_updated",
+    recordOf(row, event.args.metadataHash),
+  );
 });
 
 ponder.on("IssuerRegistry:IssuerKeyRotated", async ({ event, context }) => {
@@ -122,8 +125,23 @@ ponder.on("IssuerRegistry:IssuerKeyRotated", async ({ event, context }) => {
   const oldId = keyOf(context.chain.id, event.log.address, oldKey);
   const newId = keyOf(context.chain.id, event.log.address, newKey);
   const old = await context.db.find(issuer, { id: oldId });
+  if (!old) return; // cannot happen: both records are emitted first
   await context.db.update(issuer, { id: oldId }).set({ rotatedTo: newKey });
   await context.db
     .update(issuer, { id: newId })
-    .set({ rotatedFrom: oldKey, metadataHash: old?.metadataHash ?? null });
+    .set({ rotatedFrom: oldKey, metadataHash: old.metadataHash });
+  // The link between the two keys' histories, as a history row of the old key.
+  await history(context, event, oldKey, "key_rotated", recordOf(old, old.metadataHash), newKey);
 });
+
+/** The history fields of an issuer row (never its id or keys). */
+function recordOf(row: typeof issuer.$inferSelect, metadataHash: Hex | null) {
+  return {
+    status: row.status,
+    jurisdiction: row.jurisdiction,
+    validFrom: row.validFrom,
+    validUntil: row.validUntil,
+    typeBits: row.typeBits,
+    metadataHash,
+  };
+}

@@ -142,7 +142,7 @@ function statusCondition(status: z.output<typeof grantStatus>, now: bigint): SQL
   const notExpired = or(eq(grant.expiresAt, 0n), gt(grant.expiresAt, now))!;
   switch (status) {
     case "active":
-      return and(eq(grant.status, "active"), notExpired)!;
+      return and(eq(grant.status, "active"), notExpired, lte(grant.lockedUntil, now))!;
     case "locked":
       return and(eq(grant.status, "active"), notExpired, gt(grant.lockedUntil, now))!;
     case "expired":
@@ -266,7 +266,10 @@ app.get("/v1/grants/:chainId/:grantId/at", async (c) => {
   const p = parse(grantParams, c.req.param());
   const { contract, ...rest } = c.req.query();
   const q = parse(asOf, rest);
-  const contractAddr = contract === undefined ? undefined : parse(address, contract);
+  const contractAddr =
+    contract === undefined
+      ? undefined
+      : parse(z.object({ contract: address }), { contract }).contract;
   const g = await findGrants(p.chainId, p.grantId, contractAddr);
   const at = await resolveAsOf(p.chainId, q);
   const [last] = await db
@@ -300,10 +303,11 @@ const granteeAtQuery = z
   .strict()
   .refine((q) => (q.block === undefined) !== (q.timestamp === undefined), {
     message: "give exactly one of block or timestamp",
+    path: ["block"],
   });
 
 app.get("/v1/grantees/:grantee/grants/at", async (c) => {
-  const grantee = parse(address, c.req.param("grantee"));
+  const { grantee } = parse(z.object({ grantee: address }), c.req.param());
   const q = parse(granteeAtQuery, c.req.query());
   const at = await resolveAsOf(q.chainId, q);
   const size = q.limit ?? DEFAULT_PAGE;
@@ -344,7 +348,7 @@ app.get("/v1/grantees/:grantee/grants/at", async (c) => {
 const retentionQuery = z.object({ chainId: chainId.optional(), cursor, limit }).strict();
 
 app.get("/v1/grantees/:grantee/retention", async (c) => {
-  const grantee = parse(address, c.req.param("grantee"));
+  const { grantee } = parse(z.object({ grantee: address }), c.req.param());
   const q = parse(retentionQuery, c.req.query());
   const chains = q.chainId !== undefined ? [q.chainId] : [...clientsByChain.keys()];
   const nows = new Map<number, bigint>();
@@ -377,7 +381,7 @@ app.get("/v1/grantees/:grantee/retention", async (c) => {
 });
 
 app.get("/v1/owners/:owner/export", async (c) => {
-  const owner = parse(address, c.req.param("owner"));
+  const { owner } = parse(z.object({ owner: address }), c.req.param());
   parse(z.object({}).strict(), c.req.query());
   const grants = await db.select().from(grant).where(eq(grant.owner, owner)).orderBy(asc(grant.id));
   const history = await db
@@ -420,16 +424,17 @@ const auditQuery = z
       (q.fromTime !== undefined || q.toTime !== undefined),
     {
       message: "give a block range (fromBlock/toBlock) or a time range (fromTime/toTime), not both",
+      path: ["fromBlock"],
     },
   )
-  .refine(
-    (q) =>
-      (q.fromBlock ?? 0n) <= (q.toBlock ?? 2n ** 63n) &&
-      (q.fromTime ?? 0n) <= (q.toTime ?? 2n ** 48n),
-    {
-      message: "the range ends before it starts",
-    },
-  );
+  .refine((q) => (q.fromBlock ?? 0n) <= (q.toBlock ?? 2n ** 63n), {
+    message: "must not be before fromBlock",
+    path: ["toBlock"],
+  })
+  .refine((q) => (q.fromTime ?? 0n) <= (q.toTime ?? 2n ** 48n), {
+    message: "must not be before fromTime",
+    path: ["toTime"],
+  });
 
 const CSV_COLUMNS = [
   "table",
@@ -787,5 +792,14 @@ app.get("/v1/ready", async (c) => {
 });
 
 app.get("/v1/openapi.json", (c) => c.json(openApiDocument));
+
+// Ponder mounts this app under its own router, which answers unknown paths in plain text: every
+// unknown /v1 path answers JSON here instead.
+app.all("/v1", (c) =>
+  c.json({ error: `no route ${c.req.method} ${c.req.path} (see /v1/openapi.json)` }, 404),
+);
+app.all("/v1/*", (c) =>
+  c.json({ error: `no route ${c.req.method} ${c.req.path} (see /v1/openapi.json)` }, 404),
+);
 
 export default app;

@@ -41,7 +41,7 @@ export const chainId = z
   .string()
   .regex(/^[0-9]{1,10}$/, "must be a chain id (a positive integer)")
   .transform((s) => Number(s))
-  .refine((n) => n > 0 && n <= 2 ** 32, "must be a chain id between 1 and 2^32");
+  .refine((n) => n > 0 && n <= 2 ** 31 - 1, "must be a chain id from 1 to 2147483647");
 
 export const limit = z
   .string()
@@ -79,8 +79,10 @@ export const grantStatus = z.enum(
 /** "As of" a block number or a timestamp (exactly one). */
 export const asOf = z
   .object({ block: blockNumber.optional(), timestamp: timestamp.optional() })
+  .strict()
   .refine((q) => (q.block === undefined) !== (q.timestamp === undefined), {
     message: "give exactly one of block or timestamp",
+    path: ["block"],
   });
 
 /** A zod error as one readable sentence: "owner: must be a 0x-prefixed ...; limit: ...". */

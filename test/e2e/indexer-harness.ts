@@ -1,0 +1,336 @@
+/**
+ * End-to-end harness for the Ponder indexer: a `hardhat node` on a free port, GrantKit deployed to it
+ * (records in a temporary folder), and `ponder start` as a detached child process (killable as a
+ * group) on a free port, against embedded PGlite (its own folder per run, PONDER_PGLITE_DIR) or a
+ * private PostgreSQL cluster (scripts/postgres-local.sh). Helpers to GET JSON, POST GraphQL and wait
+ * until the indexer has caught up with the node's head.
+ */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+import { network } from "hardhat";
+
+import { deployGrantKit } from "../../scripts/lib/deploy.js";
+import { ROOT, type DeploymentRecord } from "../../scripts/lib/deployment.js";
+import { freePort, startNode, tempRecordsDir, type LocalNode } from "./node.js";
+
+const run = promisify(execFile);
+
+export type DatabaseKind = "pglite" | "postgres";
+
+const INDEXER_DIR = path.join(ROOT, "indexer");
+const JOURNALS = path.join(ROOT, "ignition", "deployments");
+const POSTGRES_SCRIPT = path.join(ROOT, "scripts", "postgres-local.sh");
+
+/** What an HTTP GET answered: status, content type, the parsed JSON body (null if not JSON) and the text. */
+export interface HttpAnswer<T = unknown> {
+  status: number;
+  contentType: string;
+  body: T;
+  text: string;
+}
+
+export interface IndexerStack {
+  db: DatabaseKind;
+  node: LocalNode;
+  record: DeploymentRecord;
+  chainId: number;
+  /** Base URL of the indexer's HTTP server, e.g. http://127.0.0.1:41234. */
+  api: string;
+  /** PostgreSQL only: the connection string and the schema Ponder writes into. */
+  databaseUrl: string | null;
+  schema: string;
+  /** Seconds each start-up step took. */
+  timings: Record<string, number>;
+  get<T = unknown>(pathAndQuery: string): Promise<HttpAnswer<T>>;
+  graphql<T = unknown>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  /** Waits until /v1/ready says every chain is indexed exactly up to the node's head. */
+  waitCaughtUp(timeoutMs?: number): Promise<{ head: number; indexed: number; seconds: number }>;
+  /** The last lines the indexer printed (for failure messages). */
+  logTail(lines?: number): string;
+  /** True while the indexer process runs. */
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+function seconds(since: number): number {
+  return Math.round((performance.now() - since) / 100) / 10;
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** The first 8 hex digits of the genesis hash: part of the Ignition journal id of a deploy to the node. */
+async function genesisTag(node: LocalNode): Promise<string> {
+  const genesis = (await node.provider.send("eth_getBlockByNumber", ["0x0", false])) as {
+    hash: string;
+  };
+  return genesis.hash.slice(2, 10);
+}
+
+function journalsOf(chainId: number, tag: string): string[] {
+  if (!existsSync(JOURNALS)) return [];
+  const prefix = `grantkit-localhost-${chainId}-${tag}`;
+  return readdirSync(JOURNALS).filter((d) => d.startsWith(prefix));
+}
+
+/**
+ * Starts a node whose Ignition journal id is free: `hardhat node`'s genesis depends only on the second
+ * it started, so a node started in the same second as someone else's would resume their journal.
+ */
+async function startFreshNode(): Promise<{ node: LocalNode; tag: string }> {
+  for (let attempt = 1; ; attempt++) {
+    const node = await startNode();
+    const tag = await genesisTag(node);
+    if (journalsOf(31337, tag).length === 0 || attempt === 3) return { node, tag };
+    await node.stop();
+    await sleep(1_000);
+  }
+}
+
+/** Deploys in-process through the deploy toolkit, writing the record into `recordsDir`. */
+async function deploy(node: LocalNode, recordsDir: string): Promise<DeploymentRecord> {
+  const previous = process.env.GRANTKIT_DEPLOYMENTS_DIR;
+  process.env.GRANTKIT_DEPLOYMENTS_DIR = recordsDir;
+  try {
+    const connection = await network.create({
+      network: "localhost",
+      override: { url: node.url },
+    });
+    try {
+      return await deployGrantKit(connection, { write: true });
+    } finally {
+      await connection.close();
+    }
+  } finally {
+    if (previous === undefined) delete process.env.GRANTKIT_DEPLOYMENTS_DIR;
+    else process.env.GRANTKIT_DEPLOYMENTS_DIR = previous;
+  }
+}
+
+async function startPostgres(dir: string): Promise<string> {
+  const port = await freePort();
+  const { stdout } = await run("bash", [POSTGRES_SCRIPT, "start", dir, String(port)], {
+    timeout: 120_000,
+  });
+  const url = stdout.trim().split("\n").pop() ?? "";
+  if (!url.startsWith("postgres://"))
+    throw new Error(`postgres-local.sh printed no URL:\n${stdout}`);
+  return url;
+}
+
+async function stopPostgres(dir: string): Promise<void> {
+  try {
+    await run("bash", [POSTGRES_SCRIPT, "stop", dir], { timeout: 60_000 });
+  } catch {
+    // already stopped
+  }
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // gone already
+  }
+}
+
+async function fetchAnswer<T>(url: string, init?: RequestInit): Promise<HttpAnswer<T>> {
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = null;
+  }
+  return {
+    status: res.status,
+    contentType: res.headers.get("content-type") ?? "",
+    body: body as T,
+    text,
+  };
+}
+
+interface ReadyBody {
+  ready: boolean;
+  chains?: { chainId: number; indexed: number | null; head: number | null }[];
+}
+
+/**
+ * Starts node, deploy, database and indexer; resolves once `/v1/ready` answers 200. Everything it
+ * started is stopped by `stop()` (also when start-up fails half-way).
+ */
+export async function startIndexerStack(db: DatabaseKind): Promise<IndexerStack> {
+  const timings: Record<string, number> = {};
+  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanup = async () => {
+    for (const c of cleanups.splice(0).reverse()) {
+      try {
+        await c();
+      } catch {
+        // best effort
+      }
+    }
+  };
+
+  try {
+    let t = performance.now();
+    const { node, tag } = await startFreshNode();
+    cleanups.push(() => node.stop());
+    timings.node = seconds(t);
+
+    t = performance.now();
+    const recordsDir = tempRecordsDir();
+    cleanups.push(() => rmSync(recordsDir, { recursive: true, force: true }));
+    const record = await deploy(node, recordsDir);
+    // The Ignition journals of this chain instance are of no use once the node is gone.
+    cleanups.push(() => {
+      for (const d of journalsOf(record.chainId, tag))
+        rmSync(path.join(JOURNALS, d), { recursive: true, force: true });
+    });
+    timings.deploy = seconds(t);
+
+    const work = mkdtempSync(path.join(tmpdir(), "grantkit-indexer-e2e-"));
+    cleanups.push(() => rmSync(work, { recursive: true, force: true }));
+    const schema = `e2e_${db}_${process.pid}_${Date.now().toString(36)}`;
+    let databaseUrl: string | null = null;
+    if (db === "postgres") {
+      t = performance.now();
+      // Its own top-level temporary folder: the script hands it to the `postgres` user when run as
+      // root, who could not enter a folder inside another private temporary folder.
+      const pgDir = mkdtempSync(path.join(tmpdir(), "grantkit-indexer-e2e-pg-"));
+      cleanups.push(() => rmSync(pgDir, { recursive: true, force: true }));
+      cleanups.push(() => stopPostgres(pgDir));
+      databaseUrl = await startPostgres(pgDir);
+      timings.postgres = seconds(t);
+    }
+
+    t = performance.now();
+    const port = await freePort();
+    const api = `http://127.0.0.1:${port}`;
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      // Several copies of the URL give Ponder several rate buckets (20 requests/s each at first).
+      PONDER_RPC_URL_31337: Array(4).fill(node.url).join(","),
+      PONDER_NETWORKS: record.network,
+      PONDER_POLLING_INTERVAL_MS: "100",
+      GRANTKIT_DEPLOYMENTS_DIR: recordsDir,
+      PONDER_PGLITE_DIR: path.join(work, "pglite"),
+      // The differential checks send thousands of requests from one client: no rate limit.
+      API_RATE_LIMIT: "0",
+      FORCE_COLOR: "0",
+      NO_COLOR: "1",
+    };
+    delete env.DATABASE_URL;
+    delete env.DATABASE_SCHEMA;
+    if (databaseUrl) env.DATABASE_URL = databaseUrl;
+    const child = spawn(
+      "npx",
+      ["ponder", "start", "-H", "127.0.0.1", "-p", String(port), "--schema", schema],
+      { cwd: INDEXER_DIR, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    );
+    const lines: string[] = [];
+    const keep = (d: Buffer) => {
+      for (const line of d.toString().split("\n")) if (line.trim() !== "") lines.push(line);
+      if (lines.length > 2_000) lines.splice(0, lines.length - 2_000);
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    cleanups.push(async () => {
+      killGroup(child, "SIGTERM");
+      for (let i = 0; i < 50 && child.exitCode === null && child.signalCode === null; i++)
+        await sleep(100);
+      killGroup(child, "SIGKILL");
+    });
+    const alive = () => child.exitCode === null && child.signalCode === null;
+    const logTail = (n = 40) => lines.slice(-n).join("\n");
+
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      try {
+        const res = await fetch(`${api}/v1/ready`);
+        if (res.status === 200) break;
+      } catch {
+        // not listening yet
+      }
+      if (!alive()) throw new Error(`the indexer exited during start-up:\n${logTail()}`);
+      if (Date.now() > deadline)
+        throw new Error(`the indexer was not ready in 120 s:\n${logTail()}`);
+      await sleep(250);
+    }
+    timings.indexer = seconds(t);
+
+    const stack: IndexerStack = {
+      db,
+      node,
+      record,
+      chainId: record.chainId,
+      api,
+      databaseUrl,
+      schema,
+      timings,
+      async get<T>(pathAndQuery: string) {
+        try {
+          return await fetchAnswer<T>(`${api}${pathAndQuery}`);
+        } catch (error) {
+          throw new Error(
+            `GET ${pathAndQuery} failed (${String(error)}); indexer ${alive() ? "running" : "exited"}:\n${logTail()}`,
+          );
+        }
+      },
+      async graphql<T>(query: string, variables: Record<string, unknown> = {}) {
+        const answer = await fetchAnswer<{ data?: T; errors?: unknown[] }>(`${api}/graphql`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query, variables }),
+        });
+        if (answer.status !== 200 || !answer.body?.data || answer.body.errors) {
+          throw new Error(`GraphQL answered ${answer.status}: ${answer.text.slice(0, 2_000)}`);
+        }
+        return answer.body.data;
+      },
+      async waitCaughtUp(timeoutMs = 60_000) {
+        const start = performance.now();
+        const until = Date.now() + timeoutMs;
+        let last = "";
+        for (;;) {
+          const head = Number(await node.provider.send("eth_blockNumber", []));
+          try {
+            const answer = await fetchAnswer<ReadyBody>(`${api}/v1/ready`);
+            last = answer.text;
+            const chains = answer.body?.chains ?? [];
+            if (
+              answer.status === 200 &&
+              chains.length > 0 &&
+              chains.every((c) => c.indexed !== null && c.indexed === c.head && c.head >= head)
+            ) {
+              return { head, indexed: chains[0]!.indexed!, seconds: seconds(start) };
+            }
+          } catch (error) {
+            last = String(error);
+          }
+          if (!alive()) throw new Error(`the indexer exited:\n${logTail()}`);
+          if (Date.now() > until) {
+            throw new Error(
+              `the indexer did not catch up with head ${head} in ${timeoutMs} ms; last /v1/ready: ${last}\n${logTail()}`,
+            );
+          }
+          await sleep(100);
+        }
+      },
+      logTail,
+      alive,
+      stop: cleanup,
+    };
+    return stack;
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+}
