@@ -98,6 +98,16 @@ export interface CliResult {
   stderr: string;
 }
 
+/**
+ * The environment of a CLI run as a user has it: without CI, under which Hardhat always prints
+ * stack traces (the tests check that a user's errors come without one).
+ */
+function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env.CI;
+  return env;
+}
+
 /** A temporary folder for deployment records, so end-to-end runs never touch deployments/. */
 export function tempRecordsDir(): string {
   return mkdtempSync(path.join(tmpdir(), "grantkit-records-"));
@@ -117,12 +127,11 @@ export function runHardhat(
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
-      env: {
-        ...process.env,
+      env: cliEnv({
         ...(env.url ? { LOCALHOST_RPC_URL: env.url } : {}),
         GRANTKIT_DEPLOYMENTS_DIR: env.recordsDir,
         FORCE_COLOR: "0",
-      },
+      }),
     });
     let stdout = "";
     let stderr = "";
