@@ -1,0 +1,150 @@
+/**
+ * The project's Hardhat tasks, all under `grantkit`: deploy, start, and the operate commands.
+ * Actions load lazily, so `hardhat --help` stays fast.
+ */
+import { emptyTask, task } from "hardhat/config";
+
+/** A string option whose empty default means "not given". */
+const opt = <NameT extends string>(name: NameT, description: string) => ({
+  name,
+  description,
+  defaultValue: "",
+});
+
+export const tasks = [
+  emptyTask("grantkit", "GrantKit deploy and operate commands").build(),
+  task(
+    ["grantkit", "deploy"],
+    "Deploy AccessGrants and IssuerRegistry, write deployments/<network>.json",
+  )
+    .addFlag({
+      name: "dryRun",
+      description: "Print the plan (addresses, roles, issuers); send nothing",
+    })
+    .addFlag({ name: "examples", description: "Also deploy contracts/examples (KycVault)" })
+    .setAction(() => import("./deploy.js"))
+    .build(),
+  task(
+    ["grantkit", "start"],
+    "Run the whole product locally: chain, deploy, indexer (Ctrl-C stops)",
+  )
+    .addFlag({
+      name: "demo",
+      description: "Seed demo data: issuers and a few hundred grants over simulated months",
+    })
+    .setAction(() => import("./start.js"))
+    .build(),
+  task(
+    ["grantkit", "list"],
+    "Print the deployment record, the registry's admin, registrars, types and issuers",
+  )
+    .setAction(() => import("./operate/list.js"))
+    .build(),
+  task(["grantkit", "issuer-add"], "Accredit a new issuer (registrar)")
+    .addOption(opt("issuer", "Issuer key address"))
+    .addOption(opt("types", "Credential type labels, comma-separated"))
+    .addOption(opt("jurisdiction", "ISO 3166-1 alpha-2 code, e.g. CH"))
+    .addOption(opt("validFrom", "Trusted from (unix, ISO date or +<n>[smhd])"))
+    .addOption(opt("validUntil", "Trusted until, exclusive (unix, ISO date or +<n>[smhd])"))
+    .addOption(opt("metadata", "Metadata hash (0x 32 bytes) or text to hash"))
+    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerAdd }))
+    .build(),
+  task(["grantkit", "issuer-suspend"], "Suspend an Active issuer (registrar)")
+    .addOption(opt("issuer", "Issuer key address"))
+    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerSuspend }))
+    .build(),
+  task(["grantkit", "issuer-restore"], "Restore a Suspended issuer (registrar)")
+    .addOption(opt("issuer", "Issuer key address"))
+    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerRestore }))
+    .build(),
+  task(["grantkit", "issuer-remove"], "Remove an issuer key for good (registrar)")
+    .addOption(opt("issuer", "Issuer key address"))
+    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerRemove }))
+    .build(),
+  task(["grantkit", "issuer-set-types"], "Replace an issuer's credential types (registrar)")
+    .addOption(opt("issuer", "Issuer key address"))
+    .addOption(opt("types", "Credential type labels, comma-separated"))
+    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .setAction(async () => ({
+      default: (await import("./operate/issuer.js")).issuerSetTypes,
+    }))
+    .build(),
+  task(["grantkit", "issuer-show"], "Print an issuer's record, trusted types and history")
+    .addOption(opt("issuer", "Issuer key address"))
+    .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerShow }))
+    .build(),
+  task(["grantkit", "grant"], "Grant access to a data item for a purpose (as the owner, --from)")
+    .addOption(opt("grantee", "Grantee address"))
+    .addOption(opt("dataHash", "Data hash (0x + 64 hex digits)"))
+    .addOption(opt("dataId", "Off-chain data id (with --salt) instead of --data-hash"))
+    .addOption(opt("salt", "The data item's 32-byte secret salt"))
+    .addOption(opt("purpose", "Purpose label or 0x 32-byte purpose; empty = unspecified"))
+    .addOption(opt("lockedUntil", "Owner cannot revoke before (unix, ISO date or +<n>[smhd])"))
+    .addOption(opt("expiresAt", "Grant ends at (unix, ISO date or +<n>[smhd])"))
+    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .setAction(async () => ({ default: (await import("./operate/grants.js")).grant }))
+    .build(),
+  task(["grantkit", "revoke"], "Revoke a grant (as the owner, --from)")
+    .addOption(opt("grantee", "Grantee address"))
+    .addOption(opt("dataHash", "Data hash (0x + 64 hex digits)"))
+    .addOption(opt("dataId", "Off-chain data id (with --salt) instead of --data-hash"))
+    .addOption(opt("salt", "The data item's 32-byte secret salt"))
+    .addOption(opt("purpose", "Purpose label or 0x 32-byte purpose; empty = unspecified"))
+    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .setAction(async () => ({ default: (await import("./operate/grants.js")).revoke }))
+    .build(),
+  task(["grantkit", "release"], "Give up a grant (as the grantee, --from)")
+    .addOption(opt("owner", "Owner address"))
+    .addOption(opt("dataHash", "Data hash (0x + 64 hex digits)"))
+    .addOption(opt("dataId", "Off-chain data id (with --salt) instead of --data-hash"))
+    .addOption(opt("salt", "The data item's 32-byte secret salt"))
+    .addOption(opt("purpose", "Purpose label or 0x 32-byte purpose; empty = unspecified"))
+    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .setAction(async () => ({ default: (await import("./operate/grants.js")).release }))
+    .build(),
+  task(["grantkit", "check"], "Print whether a grant is active and its state")
+    .addOption(opt("owner", "Owner address"))
+    .addOption(opt("grantee", "Grantee address"))
+    .addOption(opt("dataHash", "Data hash (0x + 64 hex digits)"))
+    .addOption(opt("dataId", "Off-chain data id (with --salt) instead of --data-hash"))
+    .addOption(opt("salt", "The data item's 32-byte secret salt"))
+    .addOption(opt("purpose", "Purpose label or 0x 32-byte purpose; empty = unspecified"))
+    .setAction(async () => ({ default: (await import("./operate/grants.js")).check }))
+    .build(),
+  task(
+    ["grantkit", "sign-grant"],
+    "Sign a Grant request offline as the owner (--from); write it to --out",
+  )
+    .addOption(opt("grantee", "Grantee address"))
+    .addOption(opt("dataHash", "Data hash (0x + 64 hex digits)"))
+    .addOption(opt("dataId", "Off-chain data id (with --salt) instead of --data-hash"))
+    .addOption(opt("salt", "The data item's 32-byte secret salt"))
+    .addOption(opt("purpose", "Purpose label or 0x 32-byte purpose; empty = unspecified"))
+    .addOption(opt("lockedUntil", "Owner cannot revoke before (unix, ISO date or +<n>[smhd])"))
+    .addOption(opt("expiresAt", "Grant ends at (unix, ISO date or +<n>[smhd])"))
+    .addOption(opt("nonce", "Unused nonce of the owner; empty = random"))
+    .addOption(opt("deadline", "Last valid time of the signature; empty = +1h"))
+    .addOption(opt("out", "File to write the signed request to"))
+    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .setAction(async () => ({ default: (await import("./operate/signing.js")).signGrant }))
+    .build(),
+  task(
+    ["grantkit", "relay"],
+    "Submit a signed Grant request (grantBySignature) as the relayer (--from)",
+  )
+    .addOption(opt("request", "File written by sign-grant"))
+    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .setAction(async () => ({ default: (await import("./operate/signing.js")).relay }))
+    .build(),
+  task(
+    ["grantkit", "export"],
+    "Write a dApp bundle (ABIs, addresses, chain id, start blocks) to --out",
+  )
+    .addOption(opt("out", "Directory to write grantkit.<network>.json to"))
+    .setAction(() => import("./operate/export.js"))
+    .build(),
+];
