@@ -56,6 +56,8 @@ interface IIssuerRegistry {
     }
 
     /// @notice An issuer accredited at deployment (the constructor's configuration).
+    /// @dev Constructor input only, never stored: slot packing does not apply.
+    // solhint-disable-next-line gas-struct-packing
     struct IssuerInit {
         address issuer;
         bytes32[] credentialTypes;
