@@ -116,6 +116,11 @@ async function blockTime(chain: number, number: bigint): Promise<bigint> {
   }
 }
 
+/** Unix seconds as an ISO date, or null past JavaScript's last date (a lock can be any uint64). */
+function isoDate(seconds: bigint): string | null {
+  return seconds <= 8_640_000_000_000n ? new Date(Number(seconds) * 1000).toISOString() : null;
+}
+
 type GrantRow = typeof grant.$inferSelect;
 type GrantEventRow = typeof grantEvent.$inferSelect;
 
@@ -374,7 +379,7 @@ app.get("/v1/grantees/:grantee/retention", async (c) => {
   return json(c, {
     items: page.map((g) => ({
       ...present(g, nows.get(g.chainId)!),
-      unlocksAt: new Date(Number(g.lockedUntil) * 1000).toISOString(),
+      unlocksAt: isoDate(g.lockedUntil),
     })),
     nextCursor: rows.length > size ? encodeCursor(page[page.length - 1]!.id) : null,
   });
@@ -572,12 +577,23 @@ const issuerListQuery = z
   })
   .strict();
 
-async function typesOf(chain: number, registry: `0x${string}`, bits: bigint) {
-  const types = await db
-    .select()
-    .from(credentialType)
-    .where(and(eq(credentialType.chainId, chain), eq(credentialType.registry, registry)));
-  return types.filter((t) => (bits >> BigInt(t.bit)) & 1n).map((t) => t.typeId);
+/** The credential types of each (chain, registry), read once per request. */
+function typeResolver() {
+  const loaded = new Map<string, Promise<(typeof credentialType.$inferSelect)[]>>();
+  return async (chain: number, registry: `0x${string}`, bits: bigint) => {
+    const key = `${chain}-${registry}`;
+    if (!loaded.has(key)) {
+      loaded.set(
+        key,
+        db
+          .select()
+          .from(credentialType)
+          .where(and(eq(credentialType.chainId, chain), eq(credentialType.registry, registry))),
+      );
+    }
+    const types = await loaded.get(key)!;
+    return types.filter((t) => (bits >> BigInt(t.bit)) & 1n).map((t) => t.typeId);
+  };
 }
 
 app.get("/v1/issuers", async (c) => {
@@ -596,6 +612,7 @@ app.get("/v1/issuers", async (c) => {
     .orderBy(asc(issuer.id))
     .limit(size + 1);
   const page = rows.slice(0, size);
+  const typesOf = typeResolver();
   const items = [];
   for (const r of page)
     items.push({ ...r, credentialTypes: await typesOf(r.chainId, r.registry, r.typeBits) });
@@ -615,6 +632,7 @@ app.get("/v1/issuers/:chainId/:issuer", async (c) => {
     .from(issuer)
     .where(and(eq(issuer.chainId, p.chainId), eq(issuer.issuer, p.issuer)));
   if (rows.length === 0) throw new HttpError(404, `no issuer ${p.issuer} on chain ${p.chainId}`);
+  const typesOf = typeResolver();
   const items = [];
   for (const r of rows) {
     const history = await db
@@ -759,13 +777,18 @@ app.get("/v1/stats", async (c) => {
 
 /** Ready = Ponder finished its backfill and every chain is indexed up to the head (within 1 block). */
 app.get("/v1/ready", async (c) => {
-  const base = new URL(c.req.url);
+  // Ask this very server over loopback, on the port the request arrived on: never the Host header,
+  // which a client controls.
+  const incoming = (c.env as { incoming?: { socket?: { localPort?: number } } } | undefined)
+    ?.incoming;
+  const port = incoming?.socket?.localPort;
+  if (port === undefined) return c.json({ ready: false, reason: "status unavailable" }, 503);
+  const base = `http://127.0.0.1:${port}`;
   let status: Record<string, { id: number; block: { number: number } | null }>;
   try {
-    const res = await fetch(new URL("/status", base));
-    const ready = await fetch(new URL("/ready", base));
+    const ready = await fetch(`${base}/ready`);
     if (!ready.ok) return c.json({ ready: false, reason: "backfill in progress" }, 503);
-    status = (await res.json()) as typeof status;
+    status = (await (await fetch(`${base}/status`)).json()) as typeof status;
   } catch {
     return c.json({ ready: false, reason: "status unavailable" }, 503);
   }
