@@ -100,17 +100,35 @@ async function head(chain: number): Promise<{ time: bigint; number: bigint }> {
       404,
       `chain ${chain} is not indexed (indexed: ${[...clientsByChain.keys()].join(", ")})`,
     );
-  const block = await c.getBlock({ blockTag: "latest" });
-  const value = { at: Date.now(), time: block.timestamp, number: block.number };
-  headCache.set(chain, value);
-  return value;
+  try {
+    const block = await withTimeout(c.getBlock({ blockTag: "latest" }), RPC_TIMEOUT_MS);
+    const value = { at: Date.now(), time: block.timestamp, number: block.number };
+    headCache.set(chain, value);
+    return value;
+  } catch {
+    // The RPC is down or slow (Ponder's client retries for long): answer from the last known head,
+    // so that indexed data stays readable during an outage.
+    if (cached) return cached;
+    throw new HttpError(503, `chain ${chain}'s RPC does not answer; try again shortly`);
+  }
+}
+
+/** How long a request waits for the chain head before answering from the last known one. */
+const RPC_TIMEOUT_MS = 1500;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 async function blockTime(chain: number, number: bigint): Promise<bigint> {
   const c = clientsByChain.get(chain);
   if (!c) throw new HttpError(404, `chain ${chain} is not indexed`);
   try {
-    return (await c.getBlock({ blockNumber: number })).timestamp;
+    return (await withTimeout(c.getBlock({ blockNumber: number }), RPC_TIMEOUT_MS)).timestamp;
   } catch {
     throw new HttpError(404, `block ${number} does not exist on chain ${chain} yet`);
   }
@@ -797,7 +815,9 @@ app.get("/v1/ready", async (c) => {
     const client_ = clientsByChain.get(s.id);
     let headNumber: number | null = null;
     try {
-      headNumber = client_ ? Number(await client_.getBlockNumber({ cacheTime: 0 })) : null;
+      headNumber = client_
+        ? Number(await withTimeout(client_.getBlockNumber({ cacheTime: 0 }), RPC_TIMEOUT_MS))
+        : null;
     } catch {
       headNumber = null;
     }
