@@ -11,6 +11,23 @@ const opt = <NameT extends string>(name: NameT, description: string) => ({
   defaultValue: "",
 });
 
+// Options shared by several commands, described once.
+const FROM = {
+  name: "from",
+  description: "Sender: account index or address",
+  defaultValue: "0",
+} as const;
+const ISSUER = opt("issuer", "Issuer key address");
+const DATA_HASH = opt("dataHash", "Data hash (0x + 64 hex digits)");
+const DATA_ID = opt("dataId", "Off-chain data id (with --salt) instead of --data-hash");
+const SALT = opt("salt", "The data item's 32-byte secret salt");
+const PURPOSE = opt("purpose", "Purpose label or 0x 32-byte purpose; empty = unspecified");
+const LOCKED_UNTIL = opt(
+  "lockedUntil",
+  "Owner cannot revoke before (unix, ISO date or +<n>[smhd])",
+);
+const EXPIRES_AT = opt("expiresAt", "Grant ends at (unix, ISO date or +<n>[smhd])");
+
 export const tasks = [
   emptyTask("grantkit", "GrantKit deploy and operate commands").build(),
   task(
@@ -41,78 +58,78 @@ export const tasks = [
     .setAction(() => import("./operate/list.js"))
     .build(),
   task(["grantkit", "issuer-add"], "Accredit a new issuer (registrar)")
-    .addOption(opt("issuer", "Issuer key address"))
+    .addOption(ISSUER)
     .addOption(opt("types", "Credential type labels, comma-separated"))
     .addOption(opt("jurisdiction", "ISO 3166-1 alpha-2 code, e.g. CH"))
     .addOption(opt("validFrom", "Trusted from (unix, ISO date or +<n>[smhd])"))
     .addOption(opt("validUntil", "Trusted until, exclusive (unix, ISO date or +<n>[smhd])"))
     .addOption(opt("metadata", "Metadata hash (0x 32 bytes) or text to hash"))
-    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .addOption(FROM)
     .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerAdd }))
     .build(),
   task(["grantkit", "issuer-suspend"], "Suspend an Active issuer (registrar)")
-    .addOption(opt("issuer", "Issuer key address"))
-    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .addOption(ISSUER)
+    .addOption(FROM)
     .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerSuspend }))
     .build(),
   task(["grantkit", "issuer-restore"], "Restore a Suspended issuer (registrar)")
-    .addOption(opt("issuer", "Issuer key address"))
-    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .addOption(ISSUER)
+    .addOption(FROM)
     .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerRestore }))
     .build(),
   task(["grantkit", "issuer-remove"], "Remove an issuer key for good (registrar)")
-    .addOption(opt("issuer", "Issuer key address"))
-    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .addOption(ISSUER)
+    .addOption(FROM)
     .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerRemove }))
     .build(),
   task(["grantkit", "issuer-set-types"], "Replace an issuer's credential types (registrar)")
-    .addOption(opt("issuer", "Issuer key address"))
+    .addOption(ISSUER)
     .addOption(opt("types", "Credential type labels, comma-separated"))
-    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .addOption(FROM)
     .setAction(async () => ({
       default: (await import("./operate/issuer.js")).issuerSetTypes,
     }))
     .build(),
   task(["grantkit", "issuer-show"], "Print an issuer's record, trusted types and history")
-    .addOption(opt("issuer", "Issuer key address"))
+    .addOption(ISSUER)
     .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerShow }))
     .build(),
   task(["grantkit", "grant"], "Grant access to a data item for a purpose (as the owner, --from)")
     .addOption(opt("grantee", "Grantee address"))
-    .addOption(opt("dataHash", "Data hash (0x + 64 hex digits)"))
-    .addOption(opt("dataId", "Off-chain data id (with --salt) instead of --data-hash"))
-    .addOption(opt("salt", "The data item's 32-byte secret salt"))
-    .addOption(opt("purpose", "Purpose label or 0x 32-byte purpose; empty = unspecified"))
-    .addOption(opt("lockedUntil", "Owner cannot revoke before (unix, ISO date or +<n>[smhd])"))
-    .addOption(opt("expiresAt", "Grant ends at (unix, ISO date or +<n>[smhd])"))
-    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .addOption(DATA_HASH)
+    .addOption(DATA_ID)
+    .addOption(SALT)
+    .addOption(PURPOSE)
+    .addOption(LOCKED_UNTIL)
+    .addOption(EXPIRES_AT)
+    .addOption(FROM)
     .setAction(async () => ({ default: (await import("./operate/grants.js")).grant }))
     .build(),
   task(["grantkit", "revoke"], "Revoke a grant (as the owner, --from)")
     .addOption(opt("grantee", "Grantee address"))
-    .addOption(opt("dataHash", "Data hash (0x + 64 hex digits)"))
-    .addOption(opt("dataId", "Off-chain data id (with --salt) instead of --data-hash"))
-    .addOption(opt("salt", "The data item's 32-byte secret salt"))
-    .addOption(opt("purpose", "Purpose label or 0x 32-byte purpose; empty = unspecified"))
-    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .addOption(DATA_HASH)
+    .addOption(DATA_ID)
+    .addOption(SALT)
+    .addOption(PURPOSE)
+    .addOption(FROM)
     .setAction(async () => ({ default: (await import("./operate/grants.js")).revoke }))
     .build(),
   task(["grantkit", "release"], "Give up a grant (as the grantee, --from)")
     .addOption(opt("owner", "Owner address"))
-    .addOption(opt("dataHash", "Data hash (0x + 64 hex digits)"))
-    .addOption(opt("dataId", "Off-chain data id (with --salt) instead of --data-hash"))
-    .addOption(opt("salt", "The data item's 32-byte secret salt"))
-    .addOption(opt("purpose", "Purpose label or 0x 32-byte purpose; empty = unspecified"))
-    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .addOption(DATA_HASH)
+    .addOption(DATA_ID)
+    .addOption(SALT)
+    .addOption(PURPOSE)
+    .addOption(FROM)
     .setAction(async () => ({ default: (await import("./operate/grants.js")).release }))
     .build(),
   task(["grantkit", "check"], "Print whether a grant is active and its state")
     .addOption(opt("owner", "Owner address"))
     .addOption(opt("grantee", "Grantee address"))
-    .addOption(opt("dataHash", "Data hash (0x + 64 hex digits)"))
-    .addOption(opt("dataId", "Off-chain data id (with --salt) instead of --data-hash"))
-    .addOption(opt("salt", "The data item's 32-byte secret salt"))
-    .addOption(opt("purpose", "Purpose label or 0x 32-byte purpose; empty = unspecified"))
+    .addOption(DATA_HASH)
+    .addOption(DATA_ID)
+    .addOption(SALT)
+    .addOption(PURPOSE)
     .setAction(async () => ({ default: (await import("./operate/grants.js")).check }))
     .build(),
   task(
@@ -120,16 +137,16 @@ export const tasks = [
     "Sign a Grant request offline as the owner (--from); write it to --out",
   )
     .addOption(opt("grantee", "Grantee address"))
-    .addOption(opt("dataHash", "Data hash (0x + 64 hex digits)"))
-    .addOption(opt("dataId", "Off-chain data id (with --salt) instead of --data-hash"))
-    .addOption(opt("salt", "The data item's 32-byte secret salt"))
-    .addOption(opt("purpose", "Purpose label or 0x 32-byte purpose; empty = unspecified"))
-    .addOption(opt("lockedUntil", "Owner cannot revoke before (unix, ISO date or +<n>[smhd])"))
-    .addOption(opt("expiresAt", "Grant ends at (unix, ISO date or +<n>[smhd])"))
+    .addOption(DATA_HASH)
+    .addOption(DATA_ID)
+    .addOption(SALT)
+    .addOption(PURPOSE)
+    .addOption(LOCKED_UNTIL)
+    .addOption(EXPIRES_AT)
     .addOption(opt("nonce", "Unused nonce of the owner; empty = random"))
     .addOption(opt("deadline", "Last valid time of the signature; empty = +1h"))
     .addOption(opt("out", "File to write the signed request to"))
-    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .addOption(FROM)
     .setAction(async () => ({ default: (await import("./operate/signing.js")).signGrant }))
     .build(),
   task(
@@ -137,7 +154,7 @@ export const tasks = [
     "Submit a signed Grant request (grantBySignature) as the relayer (--from)",
   )
     .addOption(opt("request", "File written by sign-grant"))
-    .addOption({ name: "from", description: "Sender: account index or address", defaultValue: "0" })
+    .addOption(FROM)
     .setAction(async () => ({ default: (await import("./operate/signing.js")).relay }))
     .build(),
   task(
