@@ -33,7 +33,12 @@ import {
   type AccessGrants,
   type IssuerRegistry,
 } from "../../types/ethers-contracts/index.js";
-import { startIndexerStack, type DatabaseKind, type IndexerStack } from "./indexer-harness.js";
+import {
+  startIndexerStack,
+  type DatabaseKind,
+  type HttpAnswer,
+  type IndexerStack,
+} from "./indexer-harness.js";
 
 const SEED = Number(process.env.INDEXER_E2E_SEED ?? 20261125);
 /** Action kinds to leave out (comma-separated, e.g. "updateMetadata"), to isolate a failure. */
@@ -2065,6 +2070,91 @@ function indexerSuite(db: DatabaseKind) {
       if (post.status !== 404 || !/"error"/.test(postText))
         problems.push(`POST /v1/grants: ${post.status} ${postText.slice(0, 200)} (want 404 JSON)`);
       expectNoMismatch(problems, "route");
+    });
+
+    it("SQL over HTTP: reads answer; writes, unknown functions and runaway queries get 4xx JSON; nothing changes", async function () {
+      const s = need(this);
+      // What @ponder/client sends: ?sql=<superjson of { sql, params }> (plain JSON values need no meta).
+      const sqlGet = (text: string, params: unknown[] = []) =>
+        stack.get<{ rows?: Record<string, unknown>[]; error?: string; estimatedCost?: number }>(
+          `/sql/db?sql=${encodeURIComponent(JSON.stringify({ json: { sql: text, params } }))}`,
+        );
+      const count = async () => {
+        const answer = await sqlGet(`select count(*) as n from "grant"`);
+        expect(answer.status, answer.text).to.equal(200);
+        return Number(answer.body.rows![0]!.n);
+      };
+      expect(await count()).to.equal(s.grantsModel.size);
+
+      // A read with parameters answers the same rows as the REST API.
+      const g = [...s.grantsModel.values()][0]!;
+      const one = await sqlGet(`select grant_id, owner, status from "grant" where grant_id = $1`, [
+        g.id,
+      ]);
+      expect(one.status, one.text).to.equal(200);
+      const rest = await stack.get<{ grant: ApiGrant }>(`/v1/grants/${C()}/${g.id}`);
+      expect(one.body.rows!.map((r) => lower(String(r.owner)))).to.deep.equal([
+        lower(rest.body.grant.owner),
+      ]);
+
+      const problems: string[] = [];
+      const refused = async (
+        what: string,
+        answer: Promise<HttpAnswer<{ error?: string }>>,
+        want: number,
+      ) => {
+        const a = await answer;
+        if (a.status !== want || typeof a.body?.error !== "string" || a.body.error.length < 10)
+          problems.push(`${what}: ${a.status} ${a.text.slice(0, 200)} (want ${want} JSON)`);
+      };
+      for (const write of [
+        `delete from "grant"`,
+        `update "grant" set status = 0`,
+        `insert into "grant" (id) values ('x')`,
+        `select 1; delete from "grant"`,
+        `with d as (delete from "grant" returning *) select count(*) from d`,
+        `select * into stolen from "grant"`,
+        `select * from "grant" for update`,
+        `select set_config('default_transaction_read_only', 'off', false)`,
+        `select pg_sleep(30)`,
+        `select repeat('x', 100000000)`,
+        `select * from pg_catalog.pg_authid`,
+        `truncate "grant"`,
+        `drop table "grant"`,
+      ])
+        await refused(write, sqlGet(write), 400);
+      // Runaway reads: refused from the plan, before they run, in well under the time limit.
+      // (A three-way cross join of the few dozen rows here is cheap and allowed; five-way is not.)
+      for (const cheap of [
+        `select count(*) as n from grant_event a, grant_event b, grant_event c`,
+        `select status, count(*) as n from grant_event group by status order by status`,
+        `select a.grant_id from grant_event a join "grant" b on a.grant_id = b.grant_id limit 5`,
+      ]) {
+        const a = await sqlGet(cheap);
+        expect(a.status, `${cheap}: ${a.text}`).to.equal(200);
+      }
+      for (const runaway of [
+        `select count(*) from grant_event a, grant_event b, grant_event c, grant_event d, grant_event e`,
+        `select count(*) from grant_event a cross join grant_event b cross join "grant" c cross join "grant" d cross join issuer_event e`,
+      ]) {
+        const t = performance.now();
+        const a = await sqlGet(runaway);
+        const ms = performance.now() - t;
+        if (a.status !== 400 || !/too expensive/.test(a.body?.error ?? "") || ms > 2_000)
+          problems.push(`${runaway}: ${a.status} in ${ms.toFixed(0)} ms ${a.text.slice(0, 200)}`);
+      }
+      // Malformed requests.
+      await refused("no sql", stack.get(`/sql/db`), 400);
+      await refused("not superjson", stack.get(`/sql/db?sql=select%201`), 400);
+      await refused("syntax error", sqlGet(`selec 1`), 400);
+      await refused("unknown table", sqlGet(`select * from nope`), 400);
+      await refused("too long", sqlGet(`select 1 as x${"y".repeat(5_000)}`), 413);
+      expectNoMismatch(problems, "SQL request");
+
+      // Nothing changed, and the indexer still answers at once.
+      expect(await count()).to.equal(s.grantsModel.size);
+      const ready = await stack.get(`/v1/ready`);
+      expect(ready.status, ready.text).to.equal(200);
     });
   };
 }

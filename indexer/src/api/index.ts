@@ -12,6 +12,7 @@ import { z } from "zod";
 
 import { openApiDocument } from "./openapi";
 import { rateLimit } from "./ratelimit";
+import { sqlGuard } from "./sqlguard";
 import {
   DEFAULT_PAGE,
   address,
@@ -33,6 +34,32 @@ type SQL = NonNullable<ReturnType<typeof and>>;
 
 const app = new Hono();
 
+/** The drizzle session under `db`, which Ponder's SQL route itself runs raw queries through. */
+interface RawSession {
+  prepareQuery(
+    query: { sql: string; params: unknown[] },
+    fields: undefined,
+    name: undefined,
+    arrayMode: boolean,
+  ): { execute(): Promise<{ rows: unknown[] }> };
+}
+const rawSession = (db as unknown as { _: { session: RawSession } })._.session;
+
+/**
+ * Plans a query without running it, as Ponder's route runs queries: on PGlite outside any
+ * transaction (PGlite has one connection, shared with the indexing, whose transactions would
+ * interleave with ours), on PostgreSQL in Ponder's read-only pool.
+ */
+async function explain(query: { sql: string; params: unknown[] }): Promise<unknown[]> {
+  const plan = rawSession.prepareQuery(
+    { sql: `EXPLAIN (FORMAT JSON) ${query.sql}`, params: query.params },
+    undefined,
+    undefined,
+    false,
+  );
+  return (await plan.execute()).rows;
+}
+
 // GraphQL limits: a query may nest 8 levels, use 20 aliases and 2,000 tokens (Ponder caps pages at 1,000 rows).
 app.use(
   "/graphql",
@@ -41,7 +68,9 @@ app.use(
     { maxOperationDepth: 8, maxOperationAliases: 20, maxOperationTokens: 2000 },
   ),
 );
-app.use("/sql/*", client({ db, schema }));
+// SQL over HTTP (@ponder/client): Ponder keeps it read-only; the guard bounds its cost and time and
+// answers bad queries with JSON 4xx (src/api/sqlguard.ts). It has its own rate-limit budget.
+app.use("/sql/*", rateLimit(), sqlGuard({ explain }), client({ db, schema }));
 
 app.use("/v1/*", rateLimit());
 

@@ -1,0 +1,247 @@
+/**
+ * Unit tests of the guard in front of the indexer's SQL over HTTP (indexer/src/api/sqlguard.ts), on
+ * a bare Hono app with a stand-in for Ponder's route: decoding, Ponder's validator applied before
+ * planning, the cost ceiling, the time limit and the JSON errors. The e2e suite (test/e2e/indexer.ts)
+ * runs the same guard inside Ponder on PGlite and PostgreSQL.
+ */
+import { expect } from "chai";
+import { Hono } from "hono";
+
+import { assertAllowed, decodeQuery, sqlGuard, totalCost } from "../indexer/src/api/sqlguard.js";
+
+/** `?sql=` as @ponder/client sends it: superjson of { sql, params }. */
+const encode = (sql: string, params: unknown[] = []) =>
+  encodeURIComponent(JSON.stringify({ json: { sql, params } }));
+
+const plan = (cost: number) => [{ "QUERY PLAN": [{ Plan: { "Total Cost": cost } }] }];
+
+interface Downstream {
+  status?: number;
+  text?: string;
+  delayMs?: number;
+}
+
+/** A Hono app: the guard, then a stand-in for Ponder's `client()` answering as told. */
+function app(
+  options: { cost?: number | Error; maxCost?: number; timeoutMs?: number } = {},
+  downstream: Downstream = {},
+) {
+  const explained: { sql: string; params: unknown[] }[] = [];
+  let ran = 0;
+  const hono = new Hono();
+  hono.use(
+    "/sql/*",
+    sqlGuard({
+      explain: async (q) => {
+        explained.push(q);
+        if (options.cost instanceof Error) throw options.cost;
+        return plan(options.cost ?? 10);
+      },
+      maxCost: options.maxCost ?? 1_000,
+      timeoutMs: options.timeoutMs ?? 1_000,
+    }),
+    async (c) => {
+      ran++;
+      if (downstream.delayMs) await new Promise((r) => setTimeout(r, downstream.delayMs));
+      if (downstream.status === 500) return c.text(downstream.text ?? "", 500);
+      return c.json({ rows: [{ n: 1 }] });
+    },
+  );
+  const get = async (query: string, path = "/sql/db") => {
+    const res = await hono.request(`${path}?${query}`);
+    const text = await res.text();
+    let body: { error?: string; rows?: unknown[]; estimatedCost?: number } = {};
+    try {
+      body = JSON.parse(text) as typeof body;
+    } catch {
+      // not JSON: the assertions below say so
+    }
+    return { status: res.status, body, text };
+  };
+  return { get, explained, ran: () => ran };
+}
+
+describe("SQL guard (indexer/src/api/sqlguard.ts)", function () {
+  describe("decodeQuery", function () {
+    it("decodes what @ponder/client sends", function () {
+      const raw = JSON.stringify({ json: { sql: "select 1", params: [1, "a"] } });
+      expect(decodeQuery(raw)).to.deep.equal({ sql: "select 1", params: [1, "a"] });
+      // superjson meta: a bigint parameter comes back as a bigint.
+      const big = JSON.stringify({
+        json: { sql: "select $1", params: ["12345678901234567890"] },
+        meta: { values: { "params.0": ["bigint"] } },
+      });
+      expect(decodeQuery(big).params).to.deep.equal([12345678901234567890n]);
+    });
+
+    it("refuses a missing, undecodable, misshapen or oversized query with a message", function () {
+      const cases: [string | undefined, number, RegExp][] = [
+        [undefined, 400, /missing query parameter "sql"/],
+        ["", 400, /missing query parameter "sql"/],
+        ["select 1", 400, /not superjson/],
+        [JSON.stringify({ json: { query: "select 1" } }), 400, /must decode to/],
+        [JSON.stringify({ json: { sql: "select 1", params: "x" } }), 400, /must decode to/],
+        [JSON.stringify({ json: { sql: "select 1" + " ".repeat(5_000) } }), 413, /limit is 5000/],
+      ];
+      for (const [raw, status, message] of cases) {
+        let caught: unknown;
+        try {
+          decodeQuery(raw);
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught, String(raw).slice(0, 40)).to.be.instanceOf(Error);
+        expect((caught as { status: number }).status).to.equal(status);
+        expect((caught as Error).message).to.match(message);
+      }
+    });
+  });
+
+  describe("assertAllowed (Ponder's validator, before planning)", function () {
+    it("lets plain reads through", async function () {
+      for (const sql of [
+        `select * from "grant" where owner = $1 limit 10`,
+        `select status, count(*) from grant_event group by status`,
+        `with t as (select * from issuer) select lower(issuer) from t order by 1`,
+      ])
+        await assertAllowed(sql);
+    });
+
+    it("refuses writes, several statements, locks, SELECT INTO and functions off Ponder's list", async function () {
+      for (const sql of [
+        `delete from "grant"`,
+        `update "grant" set status = 0`,
+        `select 1; delete from "grant"`,
+        `with d as (delete from "grant" returning *) select * from d`,
+        `select * into stolen from "grant"`,
+        `select * from "grant" for update`,
+        `select pg_sleep(10)`,
+        `select repeat('x', 100000000)`,
+        `select set_config('default_transaction_read_only', 'off', false)`,
+        `selec 1`,
+      ]) {
+        let caught: unknown;
+        try {
+          await assertAllowed(sql);
+        } catch (error) {
+          caught = error;
+        }
+        expect(caught, sql).to.be.instanceOf(Error);
+        expect((caught as { status: number }).status, sql).to.equal(400);
+        expect((caught as Error).message, sql).to.match(/^query refused: .+; send a single SELECT/);
+      }
+    });
+  });
+
+  it("totalCost reads EXPLAIN (FORMAT JSON) as PGlite and node-postgres return it", function () {
+    expect(totalCost(plan(12.5))).to.equal(12.5);
+    expect(totalCost([{ "QUERY PLAN": JSON.stringify([{ Plan: { "Total Cost": 7 } }]) }])).to.equal(
+      7,
+    );
+    expect(() => totalCost([])).to.throw(/no total cost/);
+  });
+
+  it("totalCost takes PGlite's enable_seqscan=off penalty (10^10 per forced scan) off the estimate", function () {
+    const node = (type: string, startup: number, total: number, plans: unknown[] = []) => ({
+      "Node Type": type,
+      "Startup Cost": startup,
+      "Total Cost": total,
+      Plans: plans,
+    });
+    const E = 1e10;
+    // `select status, count(*) from grant_event group by status` as Ponder's PGlite plans it.
+    const groupBy = node("Aggregate", E + 16.39, E + 18.84, [
+      node("Sort", E + 16.39, E + 16.74, [node("Seq Scan", E, E + 11.4)]),
+    ]);
+    expect(totalCost([{ "QUERY PLAN": [{ Plan: groupBy }] }])).to.be.closeTo(18.84, 1e-6);
+    // A hash join of two forced scans: two penalties.
+    const join = node("Hash Join", 2 * E + 20, 2 * E + 90, [
+      node("Seq Scan", E, E + 30),
+      node("Hash", E + 30, E + 30, [node("Seq Scan", E, E + 30)]),
+    ]);
+    expect(totalCost([{ "QUERY PLAN": [{ Plan: join }] }])).to.be.closeTo(90, 1e-6);
+    // A forced scan rescanned 1,000 times: the remainder stays huge, so the query is refused.
+    const rescanned = node("Nested Loop", 2 * E, 1001 * E + 5_000, [
+      node("Index Scan", 0, 50),
+      node("Seq Scan", E, E + 5),
+    ]);
+    expect(totalCost([{ "QUERY PLAN": [{ Plan: rescanned }] }])).to.be.above(E);
+  });
+
+  describe("middleware", function () {
+    it("plans, then hands a cheap allowed query to Ponder's route unchanged", async function () {
+      const a = app({ cost: 999 });
+      const r = await a.get(`sql=${encode("select * from issuer where chain_id = $1", [31337])}`);
+      expect(r.status).to.equal(200);
+      expect(r.body.rows).to.deep.equal([{ n: 1 }]);
+      expect(a.explained).to.deep.equal([
+        { sql: "select * from issuer where chain_id = $1", params: [31337] },
+      ]);
+      expect(a.ran()).to.equal(1);
+    });
+
+    it("refuses a query whose estimated cost is over the limit, without running it", async function () {
+      const a = app({ cost: 1_000.6, maxCost: 1_000 });
+      const r = await a.get(`sql=${encode("select count(*) from grant_event a, grant_event b")}`);
+      expect(r.status).to.equal(400);
+      expect(r.body.error).to.match(/too expensive.*cost 1001, the limit is 1000 \(SQL_MAX_COST\)/);
+      expect(r.body.estimatedCost).to.equal(1001);
+      expect(a.ran()).to.equal(0);
+    });
+
+    it("refuses what Ponder would refuse before planning it", async function () {
+      const a = app();
+      const r = await a.get(`sql=${encode(`select 1; delete from "grant"`)}`);
+      expect(r.status).to.equal(400);
+      expect(r.body.error).to.match(/Multiple statements/);
+      expect(a.explained).to.have.length(0);
+      expect(a.ran()).to.equal(0);
+    });
+
+    it("answers a planning error (unknown table, wrong parameter) with 400 and the database's message", async function () {
+      const a = app({ cost: new Error('relation "nope" does not exist\nat …') });
+      const r = await a.get(`sql=${encode("select * from nope")}`);
+      expect(r.status).to.equal(400);
+      expect(r.body.error).to.equal(
+        'query refused: relation "nope" does not exist; send a single SELECT, as @ponder/client does (see indexer/README.md, SQL over HTTP)',
+      );
+      expect(a.ran()).to.equal(0);
+    });
+
+    it("answers 503 JSON when the query outlives SQL_TIMEOUT_MS", async function () {
+      const a = app({ timeoutMs: 50 }, { delayMs: 400 });
+      const t = performance.now();
+      const r = await a.get(`sql=${encode("select 1")}`);
+      expect(performance.now() - t).to.be.below(350);
+      expect(r.status).to.equal(503);
+      expect(r.body.error).to.match(/did not finish within 50 ms \(SQL_TIMEOUT_MS\)/);
+    });
+
+    it("turns Ponder's plain-text 500s into JSON: statement timeout 503, a refused query 400", async function () {
+      const timeout = await app(
+        {},
+        { status: 500, text: "canceling statement due to statement timeout" },
+      ).get(`sql=${encode("select 1")}`);
+      expect(timeout.status).to.equal(503);
+      expect(timeout.body.error).to.match(/statement timeout/);
+
+      const refused = await app({}, { status: 500, text: "division by zero" }).get(
+        `sql=${encode("select 1/0")}`,
+      );
+      expect(refused.status).to.equal(400);
+      expect(refused.body.error).to.match(/^query refused: division by zero/);
+    });
+
+    it("applies only to /sql/db and /sql/live", async function () {
+      const a = app({ cost: 10 ** 9 });
+      const r = await a.get("x=1", "/sql/other");
+      expect(r.status).to.equal(200);
+      expect(a.explained).to.have.length(0);
+      const live = await a.get(
+        `sql=${encode("select count(*) from grant_event a, grant_event b")}`,
+        "/sql/live",
+      );
+      expect(live.status).to.equal(400);
+    });
+  });
+});
