@@ -8,17 +8,19 @@
  *
  * Prints connections, requests/s, p50, p99, errors and non-2xx per level, and the highest rate with
  * no errors and no 5xx. If docs/reliability.md has `<!-- load:start -->`/`<!-- load:end -->`, the
- * table goes between them; if FUZZ_REPORT names the JSON report of test/e2e/api-fuzz.ts, its summary
- * goes between `<!-- fuzz:start -->`/`<!-- fuzz:end -->`.
+ * table goes between them. Then, with the load stack stopped, it runs the REST fuzzing
+ * (test/e2e/api-fuzz.ts) and puts its summary between `<!-- fuzz:start -->`/`<!-- fuzz:end -->`; an
+ * existing report named by FUZZ_REPORT is used instead, and BENCH_FUZZ=0 skips the fuzzing.
  */
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { cpus, totalmem } from "node:os";
+import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 
 import { getAddress, keccak256, toBeHex } from "ethers";
 import { network } from "hardhat";
+import * as prettier from "prettier";
 
 import { startIndexerStack, type IndexerStack } from "../test/e2e/indexer-harness.js";
 import { jurisdictionCode, ROOT, typeId } from "./lib/deployment.js";
@@ -120,6 +122,12 @@ function markdown(rows: string[][]): string {
 }
 
 /** Replaces what is between `<!-- name:start -->` and `<!-- name:end -->` in `text`, or null. */
+/** Writes the page as Prettier would (the lint checks it). */
+async function writeDoc(text: string): Promise<void> {
+  const options = (await prettier.resolveConfig(DOC)) ?? {};
+  writeFileSync(DOC, await prettier.format(text, { ...options, filepath: DOC }));
+}
+
 function fill(text: string, name: string, content: string): string | null {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
@@ -512,25 +520,44 @@ try {
       doc = withLoad;
       console.log(`\nfilled <!-- load --> in ${path.relative(ROOT, DOC)}`);
     } else console.log(`\n${path.relative(ROOT, DOC)} has no <!-- load:start/end --> markers`);
-    const fuzzFile = process.env.FUZZ_REPORT;
-    if (fuzzFile && existsSync(fuzzFile)) {
-      const withFuzz = fill(
-        doc,
-        "fuzz",
-        fuzzMarkdown(JSON.parse(readFileSync(fuzzFile, "utf8")) as FuzzReport),
-      );
-      if (withFuzz) {
-        doc = withFuzz;
-        console.log(`filled <!-- fuzz --> from ${fuzzFile}`);
-      } else console.log(`${path.relative(ROOT, DOC)} has no <!-- fuzz:start/end --> markers`);
-    }
-    writeFileSync(DOC, doc);
+    await writeDoc(doc);
   }
-  console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
 } catch (error) {
   console.error(error);
   exitCode = 1;
 } finally {
   await stack.stop();
 }
+
+// The fuzzing figures: the report FUZZ_REPORT names, or a fresh run of test/e2e/api-fuzz.ts (after
+// the load stack has stopped, so the two do not share the CPUs). BENCH_FUZZ=0 skips it.
+if (exitCode === 0 && process.env.BENCH_FUZZ !== "0" && existsSync(DOC)) {
+  const report =
+    process.env.FUZZ_REPORT ??
+    path.join(mkdtempSync(path.join(tmpdir(), "grantkit-fuzz-")), "fuzz.json");
+  if (!process.env.FUZZ_REPORT || !existsSync(report)) {
+    console.log(`\nfuzzing: npx hardhat test mocha test/e2e/api-fuzz.ts (FUZZ_REPORT=${report})\n`);
+    const code = await new Promise<number>((resolve) => {
+      const child = spawn("npx", ["hardhat", "test", "mocha", "test/e2e/api-fuzz.ts"], {
+        cwd: ROOT,
+        stdio: "inherit",
+        env: { ...process.env, FUZZ_REPORT: report },
+      });
+      child.on("close", (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+    });
+    if (code !== 0) exitCode = code;
+  }
+  if (existsSync(report)) {
+    const withFuzz = fill(
+      readFileSync(DOC, "utf8"),
+      "fuzz",
+      fuzzMarkdown(JSON.parse(readFileSync(report, "utf8")) as FuzzReport),
+    );
+    if (withFuzz) {
+      await writeDoc(withFuzz);
+      console.log(`filled <!-- fuzz --> in ${path.relative(ROOT, DOC)} from ${report}`);
+    } else console.log(`${path.relative(ROOT, DOC)} has no <!-- fuzz:start/end --> markers`);
+  } else console.log("fuzzing wrote no report: the fuzz section is left as it was");
+}
+console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(exitCode);
