@@ -3,6 +3,7 @@ import { network } from "hardhat";
 import { hexlify, keccak256, toUtf8Bytes, type Signer } from "ethers";
 
 import { purposeHash } from "../scripts/lib/grants.js";
+import { registryDomain, signReceipt, type CredentialReceipt } from "../scripts/lib/receipts.js";
 import { deployForTest, testConfig } from "./helpers/deploy.js";
 
 const connection = await network.create();
@@ -30,26 +31,6 @@ const CH = hexlify(toUtf8Bytes("CH"));
 const META = id("issuer-metadata");
 const DELAY = 3n * 24n * 3600n;
 const AMOUNT = ethers.parseEther("1");
-
-const RECEIPT_TYPES = {
-  CredentialReceipt: [
-    { name: "issuer", type: "address" },
-    { name: "owner", type: "address" },
-    { name: "dataHash", type: "bytes32" },
-    { name: "credentialType", type: "bytes32" },
-    { name: "issuedAt", type: "uint64" },
-    { name: "validUntil", type: "uint64" },
-  ],
-};
-
-type Receipt = {
-  issuer: string;
-  owner: string;
-  dataHash: string;
-  credentialType: string;
-  issuedAt: bigint;
-  validUntil: bigint;
-};
 
 async function now(): Promise<bigint> {
   return BigInt(await time.latest());
@@ -83,12 +64,10 @@ async function deployVault() {
     await registry.getAddress(),
     compliance!.address,
   ]);
-  const domain = {
-    name: "IssuerRegistry",
-    version: "1",
-    chainId: (await ethers.provider.getNetwork()).chainId,
-    verifyingContract: await registry.getAddress(),
-  };
+  const domain = registryDomain(
+    (await ethers.provider.getNetwork()).chainId,
+    await registry.getAddress(),
+  );
   return {
     grants,
     registry,
@@ -129,7 +108,7 @@ function grantParams(
   };
 }
 
-function receiptFor(f: Fixture, over: Partial<Receipt> = {}): Receipt {
+function receiptFor(f: Fixture, over: Partial<CredentialReceipt> = {}): CredentialReceipt {
   return {
     issuer: f.issuer.address,
     owner: f.user.address,
@@ -141,9 +120,13 @@ function receiptFor(f: Fixture, over: Partial<Receipt> = {}): Receipt {
   };
 }
 
-async function signed(f: Fixture, over: Partial<Receipt> = {}, signer: Signer = f.issuer) {
+async function signed(
+  f: Fixture,
+  over: Partial<CredentialReceipt> = {},
+  signer: Signer = f.issuer,
+) {
   const receipt = receiptFor(f, over);
-  const signature = await signer.signTypedData(f.domain, RECEIPT_TYPES, receipt);
+  const signature = await signReceipt(signer, f.domain, receipt);
   return { receipt, signature };
 }
 
@@ -236,7 +219,7 @@ describe("GrantGate (through KycVault)", function () {
 
     it("refuses receipts the registry rejects: GrantGateReceiptRejected(issuer, reason)", async function () {
       const f = await loadFixture(deployWithGrant);
-      const deposit = (r: { receipt: Receipt; signature: string }) =>
+      const deposit = (r: { receipt: CredentialReceipt; signature: string }) =>
         f.vault.connect(f.user).deposit(DATA, r.receipt, r.signature, { value: AMOUNT });
       const t = await now();
 

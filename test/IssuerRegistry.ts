@@ -2,6 +2,12 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { TypedDataEncoder, concat, hexlify, keccak256, toUtf8Bytes, type Signer } from "ethers";
 
+import {
+  registryDomain,
+  RECEIPT_TYPES,
+  signReceipt,
+  type CredentialReceipt,
+} from "../scripts/lib/receipts.js";
 import type { IssuerRegistry } from "../types/ethers-contracts/index.js";
 import { deployForTest, testConfig } from "./helpers/deploy.js";
 
@@ -53,32 +59,12 @@ const META2 = id("metadata-v2");
 const DELAY = 3n * 24n * 3600n;
 const ZERO_HASH = "0x" + "00".repeat(32);
 
-const RECEIPT_TYPES = {
-  CredentialReceipt: [
-    { name: "issuer", type: "address" },
-    { name: "owner", type: "address" },
-    { name: "dataHash", type: "bytes32" },
-    { name: "credentialType", type: "bytes32" },
-    { name: "issuedAt", type: "uint64" },
-    { name: "validUntil", type: "uint64" },
-  ],
-};
-
 type Rec = {
   status: number;
   jurisdiction: string;
   validFrom: bigint;
   validUntil: bigint;
   typeBits: bigint;
-};
-
-type Receipt = {
-  issuer: string;
-  owner: string;
-  dataHash: string;
-  credentialType: string;
-  issuedAt: bigint;
-  validUntil: bigint;
 };
 
 const ZERO_REC: Rec = {
@@ -172,12 +158,7 @@ async function deployRegistry() {
   const REGISTRAR_ROLE = await registry.REGISTRAR_ROLE();
   const reg = registry.connect(registrar!);
   const chainId = (await ethers.provider.getNetwork()).chainId;
-  const domain = {
-    name: "IssuerRegistry",
-    version: "1",
-    chainId,
-    verifyingContract: await registry.getAddress(),
-  };
+  const domain = registryDomain(chainId, await registry.getAddress());
   return {
     registry,
     reg,
@@ -209,7 +190,10 @@ async function record(registry: IssuerRegistry, key: string): Promise<Rec> {
   return plain(await registry.getIssuer(key));
 }
 
-function receiptFor(f: Fixture, over: Partial<Receipt> & { issuedAt: bigint }): Receipt {
+function receiptFor(
+  f: Fixture,
+  over: Partial<CredentialReceipt> & { issuedAt: bigint },
+): CredentialReceipt {
   return {
     issuer: f.issuer.address,
     owner: f.user.address,
@@ -220,13 +204,7 @@ function receiptFor(f: Fixture, over: Partial<Receipt> & { issuedAt: bigint }): 
   };
 }
 
-async function sign(
-  signer: Signer,
-  domain: Fixture["domain"] | Record<string, unknown>,
-  receipt: Receipt,
-): Promise<string> {
-  return signer.signTypedData(domain, RECEIPT_TYPES, receipt);
-}
+const sign = signReceipt;
 
 describe("IssuerRegistry", function () {
   describe("constructor configuration", function () {
@@ -1156,7 +1134,7 @@ describe("IssuerRegistry", function () {
       const f = await loadFixture(deployWithIssuer);
       const receipt = receiptFor(f, { issuedAt: f.addedAt });
       const good = await sign(f.issuer, f.domain, receipt);
-      const check = (r: Receipt, s: string) => f.registry.checkReceipt(r, s);
+      const check = (r: CredentialReceipt, s: string) => f.registry.checkReceipt(r, s);
 
       expect(await check(receipt, await sign(f.other, f.domain, receipt))).to.equal(
         Check.BadSignature,
@@ -1228,7 +1206,7 @@ describe("IssuerRegistry", function () {
 
     it("IssuerNotTrustedAtIssuance: before accreditation, suspended then, type not accredited, outside window, unknown issuer", async function () {
       const f = await loadFixture(deployWithIssuer);
-      const check = async (r: Receipt, signer: Signer = f.issuer) =>
+      const check = async (r: CredentialReceipt, signer: Signer = f.issuer) =>
         f.registry.checkReceipt(r, await sign(signer, f.domain, r));
 
       expect(await check(receiptFor(f, { issuedAt: f.addedAt - 1n }))).to.equal(

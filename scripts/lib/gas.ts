@@ -10,6 +10,7 @@ import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/ty
 import { Wallet, keccak256, toBeHex, toUtf8Bytes, type ContractTransactionResponse } from "ethers";
 
 import { grantsDomain, purposeHash, signRequest } from "./grants.js";
+import { registryDomain, signReceipt } from "./receipts.js";
 
 export const GAS_SNAPSHOT_PATH = new URL("../../gas-snapshot.json", import.meta.url);
 
@@ -31,17 +32,6 @@ const EAS_REVOKE = { name: "EAS revoke", gas: 44_000 };
 const EAS_DELEGATED = { name: "EAS attestByDelegation", gas: 179_000 };
 const T_REX_ADD = { name: "ERC-3643 addTrustedIssuer", gas: 124_000 };
 const T_REX_TOPIC = { name: "ERC-3643 + 1 claim topic", gas: 49_000 };
-
-const RECEIPT_TYPES = {
-  CredentialReceipt: [
-    { name: "issuer", type: "address" },
-    { name: "owner", type: "address" },
-    { name: "dataHash", type: "bytes32" },
-    { name: "credentialType", type: "bytes32" },
-    { name: "issuedAt", type: "uint64" },
-    { name: "validUntil", type: "uint64" },
-  ],
-};
 
 async function gasOf(tx: Promise<ContractTransactionResponse>): Promise<number> {
   const receipt = await (await tx).wait();
@@ -262,13 +252,7 @@ export async function measureGas(
     issuedAt: now2,
     validUntil: now2 + 86_400n * 365n,
   };
-  const receiptDomain = {
-    name: "IssuerRegistry",
-    version: "1",
-    chainId,
-    verifyingContract: registryAddress,
-  };
-  const receiptSig = await newKey.signTypedData(receiptDomain, RECEIPT_TYPES, receipt);
+  const receiptSig = await signReceipt(newKey, registryDomain(chainId, registryAddress), receipt);
   row(
     "gated deposit, grant + issuer receipt",
     await gasOf(vault.deposit(userData, receipt, receiptSig, { value: 1n })),
