@@ -19,6 +19,8 @@ interface Downstream {
   status?: number;
   text?: string;
   delayMs?: number;
+  /** Throw (after `delayMs`) instead of answering. */
+  throws?: boolean;
 }
 
 /** A Hono app: the guard, then a stand-in for Ponder's `client()` answering as told. */
@@ -29,6 +31,8 @@ function app(
   const explained: { sql: string; params: unknown[] }[] = [];
   let ran = 0;
   const hono = new Hono();
+  // As indexer/src/api/index.ts answers an unexpected exception.
+  hono.onError((_error, c) => c.json({ error: "internal error" }, 500));
   hono.use(
     "/sql/*",
     sqlGuard({
@@ -43,6 +47,7 @@ function app(
     async (c) => {
       ran++;
       if (downstream.delayMs) await new Promise((r) => setTimeout(r, downstream.delayMs));
+      if (downstream.throws) throw new Error("boom");
       if (downstream.status === 500) return c.text(downstream.text ?? "", 500);
       return c.json({ rows: [{ n: 1 }] });
     },
@@ -215,6 +220,35 @@ describe("SQL guard (indexer/src/api/sqlguard.ts)", function () {
       expect(performance.now() - t).to.be.below(350);
       expect(r.status).to.equal(503);
       expect(r.body.error).to.match(/did not finish within 50 ms \(SQL_TIMEOUT_MS\)/);
+    });
+
+    it("drops a query's failure that comes after the 503, and passes on one that comes before", async function () {
+      const unhandled: unknown[] = [];
+      const onUnhandled = (reason: unknown) => unhandled.push(reason);
+      process.on("unhandledRejection", onUnhandled);
+      try {
+        const late = await app({ timeoutMs: 30 }, { delayMs: 100, throws: true }).get(
+          `sql=${encode("select 1")}`,
+        );
+        expect(late.status).to.equal(503);
+        await new Promise((r) => setTimeout(r, 200));
+        expect(unhandled).to.deep.equal([]);
+        // Before the deadline an unexpected exception reaches the app's error handler: a 500, kept.
+        const early = await app({ timeoutMs: 1_000 }, { throws: true }).get(
+          `sql=${encode("select 1")}`,
+        );
+        expect(early.status).to.equal(500);
+        expect(early.body.error).to.equal("internal error");
+      } finally {
+        process.off("unhandledRejection", onUnhandled);
+      }
+    });
+
+    it("answers 503 when the database is unreachable while planning", async function () {
+      const a = app({ cost: new Error("connect ECONNREFUSED 127.0.0.1:5432") });
+      const r = await a.get(`sql=${encode("select 1")}`);
+      expect(r.status).to.equal(503);
+      expect(r.body.error).to.match(/^database unavailable \(connect ECONNREFUSED.*retry later$/);
     });
 
     it("turns Ponder's plain-text 500s into JSON: statement timeout 503, a refused query 400", async function () {

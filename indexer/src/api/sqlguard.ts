@@ -8,10 +8,11 @@
  * - **Time.** Embedded PGlite runs every query on the indexer's own thread and cannot cancel one
  *   (`statement_timeout` has no effect there): a cross join of two large tables stalls indexing and
  *   every route. So each query is planned first (`EXPLAIN`, which never executes it) and refused with
- *   400 when the planner's estimated total cost is above SQL_MAX_COST (default 2,000,000: a few
- *   seconds of work here; a filtered page costs a few hundred, a whole-table aggregate over 100,000
- *   rows about 8,000, a cross join of two such tables billions; indexer/README.md has the figures). And the answer is awaited at most SQL_TIMEOUT_MS (default 10,000): past it the client
- *   gets 503 (on PostgreSQL the server cancels the statement at Ponder's 30 s timeout).
+ *   400 when the planner's estimated cost is above SQL_MAX_COST (default 2,000,000, a few seconds of
+ *   work here: over 100,000 rows a filtered page costs about 200, a whole-table aggregate 13,000 to
+ *   21,000, a cross join of the table with itself 200 million; indexer/README.md has the figures).
+ *   The answer is awaited at most SQL_TIMEOUT_MS (default 10,000), then the client gets 503 (on
+ *   PostgreSQL the server cancels the statement at Ponder's 30 s timeout).
  * - **Errors.** Ponder answers a malformed or refused query with a plain-text 500 (and throws on a
  *   `sql` parameter that is not superjson). Here every bad query gets a 4xx JSON `{ error }` that says
  *   what to change; a statement timeout is a 503.
@@ -104,6 +105,9 @@ function ponderValidator(): Promise<(sql: string) => Promise<void>> {
   return validator;
 }
 
+/** Why Ponder refused a query the first time (bounded, oldest dropped first). */
+const refusals = new Map<string, string>();
+
 /**
  * Throws a Refusal unless Ponder would run `sql`: checked before `EXPLAIN`, so that the planner only
  * ever sees a read made of allowed functions (it folds constant calls while planning).
@@ -123,9 +127,6 @@ export async function assertAllowed(sql: string): Promise<void> {
     throw new Refusal(400, `query refused: ${message}; ${HINT}`);
   }
 }
-
-/** Why Ponder refused a query the first time (bounded, oldest dropped first). */
-const refusals = new Map<string, string>();
 
 /** PostgreSQL's `disable_cost` (up to version 17): added to a plan node a disabled setting forbids. */
 const DISABLE_COST = 1e10;
@@ -171,25 +172,30 @@ function messageOf(error: unknown): string {
   return m.split("\n")[0]!.slice(0, 300);
 }
 
+/** A failed query's answer: the database gone or out of time is a 503, anything else the query's fault. */
+function failure(c: Context, message: string) {
+  if (/statement timeout|canceling statement/i.test(message))
+    return c.json(
+      { error: `query cancelled by the database's statement timeout; narrow it (WHERE, LIMIT)` },
+      503,
+    );
+  if (/ECONN|connect|terminat|shutting down/i.test(message))
+    return c.json({ error: `database unavailable (${message}); retry later` }, 503);
+  return c.json({ error: `query refused: ${message}; ${HINT}` }, 400);
+}
+
 /** Ponder's plain-text 500 (a refused or failed query) turned into a JSON 4xx/503. */
 async function rewriteFailure(c: Context): Promise<void> {
   if (c.res.status !== 500) return;
   const text = (await c.res.clone().text()).slice(0, 300);
-  let body: string;
+  let message: string;
   try {
-    body = (JSON.parse(text) as { error?: string }).error ?? text;
+    message = (JSON.parse(text) as { error?: string }).error ?? text;
   } catch {
-    body = text;
+    message = text;
   }
-  if (/statement timeout|canceling statement/i.test(body))
-    c.res = c.json(
-      { error: `query cancelled by the database's statement timeout; narrow it (WHERE, LIMIT)` },
-      503,
-    );
-  else if (/connect|terminat|ECONN/i.test(body))
-    c.res = c.json({ error: `database unavailable: ${body}; retry later` }, 503);
-  else if (body !== "internal error")
-    c.res = c.json({ error: `query refused: ${body}; ${HINT}` }, 400);
+  // Our own onError answer to an unexpected exception stays a 500.
+  if (message !== "internal error") c.res = failure(c, message.split("\n")[0]!);
 }
 
 export function sqlGuard({
@@ -211,7 +217,7 @@ export function sqlGuard({
     try {
       cost = totalCost(await explain(query));
     } catch (error) {
-      return c.json({ error: `query refused: ${messageOf(error)}; ${HINT}` }, 400);
+      return failure(c, messageOf(error));
     }
     if (cost > maxCost)
       return c.json(
@@ -228,15 +234,26 @@ export function sqlGuard({
     const deadline = new Promise<"timeout">((resolve) => {
       timer = setTimeout(() => resolve("timeout"), timeoutMs);
     });
+    // Past the deadline the query goes on (PGlite cannot stop it): its late failure is dropped.
+    let late = false;
+    const work = next().then(
+      () => "done" as const,
+      (error: unknown) => {
+        if (late) return "done" as const;
+        throw error;
+      },
+    );
     try {
-      const outcome = await Promise.race([next().then(() => "done" as const), deadline]);
-      if (outcome === "timeout")
+      const outcome = await Promise.race([work, deadline]);
+      if (outcome === "timeout") {
+        late = true;
         return c.json(
           {
             error: `query did not finish within ${timeoutMs} ms (SQL_TIMEOUT_MS); narrow it (WHERE, LIMIT)`,
           },
           503,
         );
+      }
     } finally {
       clearTimeout(timer);
     }
