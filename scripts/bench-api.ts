@@ -13,7 +13,7 @@
  * existing report named by FUZZ_REPORT is used instead, and BENCH_FUZZ=0 skips the fuzzing.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus, tmpdir, totalmem } from "node:os";
 import path from "node:path";
@@ -121,13 +121,13 @@ function markdown(rows: string[][]): string {
   ].join("\n");
 }
 
-/** Replaces what is between `<!-- name:start -->` and `<!-- name:end -->` in `text`, or null. */
 /** Writes the page as Prettier would (the lint checks it). */
 async function writeDoc(text: string): Promise<void> {
   const options = (await prettier.resolveConfig(DOC)) ?? {};
   writeFileSync(DOC, await prettier.format(text, { ...options, filepath: DOC }));
 }
 
+/** Replaces what is between `<!-- name:start -->` and `<!-- name:end -->` in `text`, or null. */
 function fill(text: string, name: string, content: string): string | null {
   const start = `<!-- ${name}:start -->`;
   const end = `<!-- ${name}:end -->`;
@@ -532,9 +532,10 @@ try {
 // The fuzzing figures: the report FUZZ_REPORT names, or a fresh run of test/e2e/api-fuzz.ts (after
 // the load stack has stopped, so the two do not share the CPUs). BENCH_FUZZ=0 skips it.
 if (exitCode === 0 && process.env.BENCH_FUZZ !== "0" && existsSync(DOC)) {
-  const report =
-    process.env.FUZZ_REPORT ??
-    path.join(mkdtempSync(path.join(tmpdir(), "grantkit-fuzz-")), "fuzz.json");
+  const tempDir = process.env.FUZZ_REPORT
+    ? null
+    : mkdtempSync(path.join(tmpdir(), "grantkit-fuzz-"));
+  const report = process.env.FUZZ_REPORT ?? path.join(tempDir!, "fuzz.json");
   if (!process.env.FUZZ_REPORT || !existsSync(report)) {
     console.log(`\nfuzzing: npx hardhat test mocha test/e2e/api-fuzz.ts (FUZZ_REPORT=${report})\n`);
     const code = await new Promise<number>((resolve) => {
@@ -558,6 +559,7 @@ if (exitCode === 0 && process.env.BENCH_FUZZ !== "0" && existsSync(DOC)) {
       console.log(`filled <!-- fuzz --> in ${path.relative(ROOT, DOC)} from ${report}`);
     } else console.log(`${path.relative(ROOT, DOC)} has no <!-- fuzz:start/end --> markers`);
   } else console.log("fuzzing wrote no report: the fuzz section is left as it was");
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
 }
 console.log(`\ntotal ${((performance.now() - started) / 1000).toFixed(0)} s`);
 process.exit(exitCode);

@@ -1,9 +1,12 @@
 /**
- * Per-client rate limit for the REST routes: a token bucket per client address, refilled at
- * API_RATE_LIMIT requests per second up to API_RATE_BURST (defaults 100 and 200; API_RATE_LIMIT=0
- * turns it off). Over the limit: 429 with Retry-After and a JSON message.
+ * Per-client rate limit (REST routes, and SQL over HTTP with a budget of its own): a token bucket
+ * per client address, refilled at API_RATE_LIMIT requests per second up to API_RATE_BURST (defaults
+ * 100 and 200; API_RATE_LIMIT=0 turns it off; a value that is not a number stops the server). Over
+ * the limit: 429 with Retry-After and a JSON message.
  */
 import type { MiddlewareHandler } from "hono";
+
+import { numberFromEnv } from "./env.js";
 
 interface Bucket {
   tokens: number;
@@ -11,8 +14,8 @@ interface Bucket {
 }
 
 export function rateLimit(
-  rate = Number(process.env.API_RATE_LIMIT ?? 100),
-  burst = Number(process.env.API_RATE_BURST ?? 200),
+  rate = numberFromEnv("API_RATE_LIMIT", 100),
+  burst = numberFromEnv("API_RATE_BURST", 200, { min: 1 }),
 ): MiddlewareHandler {
   const buckets = new Map<string, Bucket>();
   // Forget idle clients now and then, so the map stays small.
