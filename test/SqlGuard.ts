@@ -123,6 +123,7 @@ describe("SQL guard (indexer/src/api/sqlguard.ts)", function () {
         `select length(replace(owner, '0', owner)) from "grant"`,
         `select json_build_array(owner, owner) from "grant"`,
         `select * from (select json_object(array['a'], array[owner]) j from "grant") t`,
+        `select json_agg(t.j) from (select json_agg(g) j from "grant" g) t, "grant" g2`,
         `select count(*) from "grant" where owner ~ 'a+'`,
         `select count(*) from "grant" where owner similar to '%a%'`,
       ]) {

@@ -11,9 +11,9 @@
  *   which does not run it) and refused with 400 when the planner's estimate is above SQL_MAX_COST
  *   (default 2,000,000, a few seconds of work on this machine; indexer/README.md has the figures).
  * - **Growth.** The planner charges a string function the same whatever it builds, so functions and
- *   operators whose result can double with each level of nesting (`||`, `concat`, `replace`,
- *   `json_build_array`, `json_object`, `json_array`) and regular expressions are refused: no cost
- *   estimate bounds them, and a constant expression is even folded while planning.
+ *   operators whose result can double with each level of nesting (`||`, `concat`, `replace`, the
+ *   JSON builders), the JSON aggregates and regular expressions are refused: no cost estimate bounds
+ *   them, and a constant expression is even folded while planning.
  * - **Time.** On PostgreSQL the answer to `/sql/db` is awaited at most SQL_TIMEOUT_MS (default 10,000),
  *   then 503 (the server itself cancels the statement at Ponder's 30 s). On PGlite the cost ceiling is
  *   the only bound (see above).
@@ -51,13 +51,21 @@ const MAX_SQL_LENGTH = 5_000;
 
 const HINT = "send a single SELECT, as @ponder/client does (see indexer/README.md, SQL over HTTP)";
 
-/** Functions whose result can be several times the size of their arguments. */
+/**
+ * Functions whose result can be several times the size of their arguments (the string and JSON
+ * builders), or that accumulate values across rows (the JSON aggregates: a large value repeated
+ * over a join's rows makes the output quadratic at a linear plan cost). Drizzle's relational
+ * queries need `json_build_array`/`json_agg`, but only for `relations()`, which ponder.schema.ts has none of.
+ */
 const GROWING_FUNCTIONS = new Set([
   "concat",
   "replace",
   "json_build_array",
   "json_object",
   "json_array",
+  "json_agg",
+  "json_object_agg",
+  "json_array_agg",
 ]);
 /** Operators (A_Expr names) that concatenate or run a regular expression. */
 const REFUSED_OPERATORS = new Set(["||", "~", "~*", "!~", "!~*"]);
