@@ -10,6 +10,7 @@ import { stream } from "hono/streaming";
 import { and, asc, client, count, desc, eq, graphql, gt, gte, lte, or, sql } from "ponder";
 import { z } from "zod";
 
+import { analyzeSchedule, scheduleAnalyze } from "./analyze.js";
 import { openApiDocument } from "./openapi";
 import { rateLimit } from "./ratelimit";
 import { sqlGuard } from "./sqlguard";
@@ -68,6 +69,22 @@ app.use(
     { maxOperationDepth: 8, maxOperationAliases: 20, maxOperationTokens: 2000 },
   ),
 );
+// PGlite never analyzes its tables by itself: refresh the planner's statistics now and then
+// (src/api/analyze.ts). PostgreSQL's autovacuum does it there.
+if (!process.env.DATABASE_URL) {
+  const tables = Object.values(schema)
+    .map((t) => (t as unknown as Record<symbol, unknown>)[Symbol.for("drizzle:Name")])
+    .filter((name): name is string => typeof name === "string");
+  scheduleAnalyze(
+    (statement) =>
+      rawSession
+        .prepareQuery({ sql: statement, params: [] }, undefined, undefined, false)
+        .execute(),
+    tables,
+    analyzeSchedule(),
+  );
+}
+
 // SQL over HTTP (@ponder/client): Ponder keeps it read-only; the guard bounds its cost and time and
 // answers bad queries with JSON 4xx (src/api/sqlguard.ts). It has its own rate-limit budget.
 app.use("/sql/*", rateLimit(), sqlGuard({ explain }), client({ db, schema }));

@@ -1,0 +1,105 @@
+/**
+ * The indexer's planner-statistics refresh for embedded PGlite (indexer/src/api/analyze.ts): the
+ * schedule, failures, and the effect on a real PGlite (the planner picks the index order for a
+ * filtered page once the table is analyzed). The speed-up itself is measured by
+ * `npm run bench:indexer`, not asserted here.
+ */
+import { PGlite } from "@electric-sql/pglite";
+import { expect } from "chai";
+
+import { analyzeSchedule, scheduleAnalyze } from "../indexer/src/api/analyze.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("PGlite planner statistics (indexer/src/api/analyze.ts)", function () {
+  it("runs ANALYZE of the given tables first, again, then periodically, until stopped", async function () {
+    const statements: string[] = [];
+    const stop = scheduleAnalyze(
+      async (sql) => statements.push(sql),
+      ["grant", 'odd"name'],
+      { firstMs: 10, secondMs: 30, everyMs: 200 },
+      () => {},
+    );
+    await sleep(120);
+    expect(statements).to.deep.equal([
+      `ANALYZE "grant", "odd""name"`,
+      `ANALYZE "grant", "odd""name"`,
+    ]);
+    await sleep(200);
+    expect(statements.length).to.be.at.least(3);
+    stop();
+    const count = statements.length;
+    await sleep(250);
+    expect(statements.length).to.equal(count);
+  });
+
+  it("logs a failed run and keeps the schedule; everyMs 0 schedules nothing", async function () {
+    const lines: string[] = [];
+    let calls = 0;
+    const stop = scheduleAnalyze(
+      async () => {
+        calls++;
+        throw new Error('relation "grant" does not exist');
+      },
+      ["grant"],
+      { firstMs: 5, secondMs: 20, everyMs: 10_000 },
+      (line) => lines.push(line),
+    );
+    await sleep(80);
+    stop();
+    expect(calls).to.equal(2);
+    expect(lines).to.deep.equal([
+      'ANALYZE failed, next run as scheduled: relation "grant" does not exist',
+      'ANALYZE failed, next run as scheduled: relation "grant" does not exist',
+    ]);
+
+    let off = 0;
+    scheduleAnalyze(async () => off++, ["grant"], { firstMs: 1, secondMs: 1, everyMs: 0 })();
+    await sleep(30);
+    expect(off).to.equal(0);
+  });
+
+  it("reads its schedule from the environment and refuses a value that is not a number", function () {
+    const saved = { ...process.env };
+    try {
+      process.env = { ...saved, PGLITE_ANALYZE_FIRST_MS: "5000", PGLITE_ANALYZE_EVERY_MS: "0" };
+      expect(analyzeSchedule()).to.deep.equal({ firstMs: 5000, secondMs: 90_000, everyMs: 0 });
+      process.env = { ...saved, PGLITE_ANALYZE_EVERY_MS: "10m" };
+      expect(() => analyzeSchedule()).to.throw(/^PGLITE_ANALYZE_EVERY_MS="10m" is not a number/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("on a real PGlite, an analyzed table's filtered page is read in index order, not sorted", async function () {
+    this.timeout(60_000);
+    const db = new PGlite();
+    try {
+      await db.exec(`
+        create table "grant" (id text primary key, grantee text not null, status text not null);
+        create index on "grant" (grantee, id);
+        insert into "grant"
+          select 'g' || lpad(i::text, 6, '0'), '0xbb', 'active' from generate_series(1, 20000) i;`);
+      const page = `select * from "grant" where grantee = '0xbb' and status = 'active' order by id limit 51`;
+      const plan = async () =>
+        (await db.query<{ "QUERY PLAN": string }>(`explain ${page}`)).rows
+          .map((r) => r["QUERY PLAN"])
+          .join("\n");
+      // Without statistics the planner expects a handful of rows and sorts them all.
+      expect(await plan()).to.match(/Sort/);
+      const stop = scheduleAnalyze(
+        (sql) => db.query(sql),
+        ["grant"],
+        { firstMs: 1, secondMs: 60_000, everyMs: 60_000 },
+        () => {},
+      );
+      await sleep(2_000);
+      stop();
+      const after = await plan();
+      expect(after).to.not.match(/Sort/);
+      expect(after).to.match(/Index Scan using grant_/);
+    } finally {
+      await db.close();
+    }
+  });
+});
