@@ -12,58 +12,78 @@ import { analyzeSchedule, scheduleAnalyze } from "../indexer/src/api/analyze.js"
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("PGlite planner statistics (indexer/src/api/analyze.ts)", function () {
-  it("runs ANALYZE of the given tables first, again, then periodically, until stopped", async function () {
+  it("waits for the backfill, then runs ANALYZE of the given tables periodically, until stopped", async function () {
     const statements: string[] = [];
+    let ready = false;
+    let polls = 0;
     const stop = scheduleAnalyze(
       async (sql) => statements.push(sql),
       ["grant", 'odd"name'],
-      { firstMs: 10, secondMs: 30, everyMs: 200 },
+      async () => {
+        polls++;
+        return ready;
+      },
+      { pollMs: 10, everyMs: 100 },
       () => {},
     );
-    await sleep(120);
-    expect(statements).to.deep.equal([
-      `ANALYZE "grant", "odd""name"`,
-      `ANALYZE "grant", "odd""name"`,
-    ]);
-    await sleep(200);
-    expect(statements.length).to.be.at.least(3);
+    await sleep(80);
+    expect(statements, "nothing during the backfill").to.deep.equal([]);
+    expect(polls).to.be.at.least(3);
+    ready = true;
+    await sleep(60);
+    expect(statements).to.deep.equal([`ANALYZE "grant", "odd""name"`]);
+    await sleep(250);
+    expect(statements.length).to.be.at.least(2);
     stop();
     const count = statements.length;
     await sleep(250);
     expect(statements.length).to.equal(count);
   });
 
-  it("logs a failed run and keeps the schedule; everyMs 0 schedules nothing", async function () {
+  it("logs a failed run or readiness check and keeps the schedule; everyMs 0 schedules nothing", async function () {
     const lines: string[] = [];
     let calls = 0;
+    let checks = 0;
     const stop = scheduleAnalyze(
       async () => {
         calls++;
         throw new Error('relation "grant" does not exist');
       },
       ["grant"],
-      { firstMs: 5, secondMs: 20, everyMs: 10_000 },
+      async () => {
+        if (++checks === 1) throw new Error("no such table: _ponder_meta");
+        return true;
+      },
+      { pollMs: 5, everyMs: 30 },
       (line) => lines.push(line),
     );
-    await sleep(80);
+    await sleep(85);
     stop();
-    expect(calls).to.equal(2);
-    expect(lines).to.deep.equal([
+    expect(calls).to.be.at.least(2);
+    expect(lines[0]).to.equal(
+      "could not tell whether the backfill is done: no such table: _ponder_meta",
+    );
+    expect(lines.slice(1, 3)).to.deep.equal([
       'ANALYZE failed, next run as scheduled: relation "grant" does not exist',
       'ANALYZE failed, next run as scheduled: relation "grant" does not exist',
     ]);
 
     let off = 0;
-    scheduleAnalyze(async () => off++, ["grant"], { firstMs: 1, secondMs: 1, everyMs: 0 })();
+    scheduleAnalyze(
+      async () => off++,
+      ["grant"],
+      async () => true,
+      { pollMs: 1, everyMs: 0 },
+    )();
     await sleep(30);
     expect(off).to.equal(0);
   });
 
-  it("reads its schedule from the environment and refuses a value that is not a number", function () {
+  it("reads its period from the environment and refuses a value that is not a number", function () {
     const saved = { ...process.env };
     try {
-      process.env = { ...saved, PGLITE_ANALYZE_FIRST_MS: "5000", PGLITE_ANALYZE_EVERY_MS: "0" };
-      expect(analyzeSchedule()).to.deep.equal({ firstMs: 5000, secondMs: 90_000, everyMs: 0 });
+      process.env = { ...saved, PGLITE_ANALYZE_EVERY_MS: "0" };
+      expect(analyzeSchedule()).to.deep.equal({ pollMs: 5_000, everyMs: 0 });
       process.env = { ...saved, PGLITE_ANALYZE_EVERY_MS: "10m" };
       expect(() => analyzeSchedule()).to.throw(/^PGLITE_ANALYZE_EVERY_MS="10m" is not a number/);
     } finally {
@@ -90,7 +110,8 @@ describe("PGlite planner statistics (indexer/src/api/analyze.ts)", function () {
       const stop = scheduleAnalyze(
         (sql) => db.query(sql),
         ["grant"],
-        { firstMs: 1, secondMs: 60_000, everyMs: 60_000 },
+        async () => true,
+        { pollMs: 1, everyMs: 60_000 },
         () => {},
       );
       await sleep(2_000);

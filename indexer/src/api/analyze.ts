@@ -2,44 +2,49 @@
  * Planner statistics for embedded PGlite. PGlite is a single-user PostgreSQL inside the process: no
  * autovacuum, so no table is ever analyzed, and the planner guesses that every filter matches a
  * handful of rows. A grantee's page filtered by status was then sorted from all of the grantee's
- * rows (650 ms p50 at 100,000 grants) instead of read in index order (under 1 ms once analyzed).
+ * rows (650 ms p50 at 100,000 grants) instead of read in index order (35 ms once analyzed, most of
+ * it queueing behind the other requests on PGlite's one thread).
  *
  * So the API refreshes the statistics of the indexer's own tables (`ANALYZE`, about 0.4 s per
- * 100,000 rows, on PGlite's one thread): PGLITE_ANALYZE_FIRST_MS after start (default 30 s), again
- * 90 s later (after a typical local backfill), then every PGLITE_ANALYZE_EVERY_MS (default 10
- * minutes; 0 turns it off). PostgreSQL (DATABASE_URL) analyzes by itself (autovacuum), and its API
- * pool is read-only: nothing is scheduled there.
+ * 100,000 rows): as soon as Ponder reports the backfill done (not during it, where it would only
+ * slow the backfill down), then every PGLITE_ANALYZE_EVERY_MS (default 10 minutes; 0 turns it off).
+ * PostgreSQL (DATABASE_URL) analyzes by itself (autovacuum), and its API pool is read-only: nothing
+ * is scheduled there.
  */
 import { numberFromEnv } from "./env.js";
 
 export interface AnalyzeSchedule {
-  firstMs: number;
-  secondMs: number;
+  /** How often to ask whether the backfill is done. */
+  pollMs: number;
+  /** How often to analyze after that; 0: never. */
   everyMs: number;
 }
 
 export function analyzeSchedule(): AnalyzeSchedule {
-  return {
-    firstMs: numberFromEnv("PGLITE_ANALYZE_FIRST_MS", 30_000),
-    secondMs: 90_000,
-    everyMs: numberFromEnv("PGLITE_ANALYZE_EVERY_MS", 600_000),
-  };
+  return { pollMs: 5_000, everyMs: numberFromEnv("PGLITE_ANALYZE_EVERY_MS", 600_000) };
 }
 
 /**
- * Runs `ANALYZE <tables>` through `run` on the schedule; a failure is logged and the next run comes
- * as planned. Returns a function that stops it.
+ * Runs `ANALYZE <tables>` through `run` once `backfillDone()` says so, then every `everyMs`; a failed
+ * run (or readiness check) is logged and the schedule goes on. Returns a function that stops it.
  */
 export function scheduleAnalyze(
   run: (sql: string) => Promise<unknown>,
   tables: string[],
-  { firstMs, secondMs, everyMs }: AnalyzeSchedule,
+  backfillDone: () => Promise<boolean>,
+  { pollMs, everyMs }: AnalyzeSchedule,
   log: (line: string) => void = (line) => console.log(line),
 ): () => void {
   if (everyMs === 0) return () => {};
   const statement = `ANALYZE ${tables.map((t) => `"${t.replace(/"/g, '""')}"`).join(", ")}`;
-  const timers: NodeJS.Timeout[] = [];
-  const once = async () => {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const later = (ms: number, fn: () => Promise<void>) => {
+    if (stopped) return;
+    timer = setTimeout(() => void fn(), ms);
+    timer.unref();
+  };
+  const analyze = async () => {
     const started = performance.now();
     try {
       await run(statement);
@@ -47,14 +52,27 @@ export function scheduleAnalyze(
         `planner statistics refreshed (${tables.length} tables, ${Math.round(performance.now() - started)} ms)`,
       );
     } catch (error) {
-      log(
-        `ANALYZE failed, next run as scheduled: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      log(`ANALYZE failed, next run as scheduled: ${messageOf(error)}`);
     }
+    later(everyMs, analyze);
   };
-  timers.push(setTimeout(() => void once(), firstMs));
-  timers.push(setTimeout(() => void once(), firstMs + secondMs));
-  timers.push(setInterval(() => void once(), everyMs));
-  for (const t of timers) t.unref();
-  return () => timers.forEach((t) => clearTimeout(t));
+  const poll = async () => {
+    let done = false;
+    try {
+      done = await backfillDone();
+    } catch (error) {
+      log(`could not tell whether the backfill is done: ${messageOf(error)}`);
+    }
+    if (done) await analyze();
+    else later(pollMs, poll);
+  };
+  later(0, poll);
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+  };
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -69,20 +69,20 @@ app.use(
     { maxOperationDepth: 8, maxOperationAliases: 20, maxOperationTokens: 2000 },
   ),
 );
-// PGlite never analyzes its tables by itself: refresh the planner's statistics now and then
-// (src/api/analyze.ts). PostgreSQL's autovacuum does it there.
+// PGlite never analyzes its tables by itself: refresh the planner's statistics once the backfill is
+// done and then now and then (src/api/analyze.ts). PostgreSQL's autovacuum does it there.
 if (!process.env.DATABASE_URL) {
+  const raw = (statement: string) =>
+    rawSession.prepareQuery({ sql: statement, params: [] }, undefined, undefined, false).execute();
   const tables = Object.values(schema)
     .map((t) => (t as unknown as Record<symbol, unknown>)[Symbol.for("drizzle:Name")])
     .filter((name): name is string => typeof name === "string");
-  scheduleAnalyze(
-    (statement) =>
-      rawSession
-        .prepareQuery({ sql: statement, params: [] }, undefined, undefined, false)
-        .execute(),
-    tables,
-    analyzeSchedule(),
-  );
+  // Ponder's own readiness flag (what its /ready answers), in its metadata table.
+  const backfillDone = async () => {
+    const { rows } = await raw("SELECT value FROM _ponder_meta");
+    return rows.some((r) => (r as { value?: { is_ready?: number } }).value?.is_ready === 1);
+  };
+  scheduleAnalyze(raw, tables, backfillDone, analyzeSchedule());
 }
 
 // SQL over HTTP (@ponder/client): Ponder keeps it read-only; the guard bounds its cost and time and
