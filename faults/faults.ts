@@ -16,11 +16,10 @@
  * scripts/faults-report.ts runs this file (FAULTS_RESULT_FILE receives one JSON line per case) and
  * writes docs/reliability.md.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 
 import { expect } from "chai";
 import { Interface, JsonRpcProvider, getAddress, keccak256, toQuantity, toUtf8Bytes } from "ethers";
@@ -31,13 +30,16 @@ import { deployGrantKit } from "../scripts/lib/deploy.js";
 import { ROOT, writeDeployment, type DeploymentRecord } from "../scripts/lib/deployment.js";
 import { computeGrantId, purposeHash } from "../scripts/lib/grants.js";
 import { AccessGrants__factory, type AccessGrants } from "../types/ethers-contracts/index.js";
+import {
+  API_TO_CONTRACT,
+  GRANT_STATUS,
+  startPostgres,
+  stopPostgres,
+} from "../test/e2e/indexer-harness.js";
 import { freePort } from "../test/e2e/node.js";
-
-const run = promisify(execFile);
 
 const INDEXER_DIR = path.join(ROOT, "indexer");
 const JOURNALS = path.join(ROOT, "ignition", "deployments");
-const POSTGRES_SCRIPT = path.join(ROOT, "scripts", "postgres-local.sh");
 const CHAIN_ID = 31337;
 /** Ponder's finality on 31337: blocks older than head - 30 are final (node_modules/ponder/dist/esm/utils/finality.js). */
 const FINALITY = 30;
@@ -247,27 +249,6 @@ async function deploy(
   } finally {
     if (previous === undefined) delete process.env.GRANTKIT_DEPLOYMENTS_DIR;
     else process.env.GRANTKIT_DEPLOYMENTS_DIR = previous;
-  }
-}
-
-// ------------------------------------------------------------------ PostgreSQL
-
-async function startPostgres(dir: string): Promise<string> {
-  const port = await freePort();
-  const { stdout } = await run("bash", [POSTGRES_SCRIPT, "start", dir, String(port)], {
-    timeout: 180_000,
-  });
-  const url = stdout.trim().split("\n").pop() ?? "";
-  if (!url.startsWith("postgres://"))
-    throw new Error(`postgres-local.sh printed no URL:\n${stdout}`);
-  return url;
-}
-
-async function stopPostgres(dir: string): Promise<void> {
-  try {
-    await run("bash", [POSTGRES_SCRIPT, "stop", dir], { timeout: 60_000 });
-  } catch {
-    // already stopped
   }
 }
 
@@ -606,15 +587,6 @@ class Activity {
 
 // ------------------------------------------------------------------ the differential check
 
-const GRANT_STATUS = ["None", "Active", "Revoked", "Released", "Replaced", "Expired"] as const;
-const API_TO_CONTRACT: Record<string, string> = {
-  active: "Active",
-  locked: "Active",
-  expired: "Expired",
-  revoked: "Revoked",
-  released: "Released",
-  replaced: "Replaced",
-};
 const EVENT_KIND: Record<string, string> = {
   GrantCreated: "created",
   GrantRevoked: "revoked",

@@ -112,10 +112,33 @@ async function deploy(node: LocalNode, recordsDir: string): Promise<DeploymentRe
   }
 }
 
-async function startPostgres(dir: string): Promise<string> {
+/** The contract's GrantStatus enum. */
+export const GRANT_STATUS = [
+  "None",
+  "Active",
+  "Revoked",
+  "Released",
+  "Replaced",
+  "Expired",
+] as const;
+/** The API's derived status -> the contract's enum. */
+export const API_TO_CONTRACT: Record<string, (typeof GRANT_STATUS)[number]> = {
+  active: "Active",
+  locked: "Active",
+  expired: "Expired",
+  revoked: "Revoked",
+  released: "Released",
+  replaced: "Replaced",
+};
+
+/**
+ * A private PostgreSQL cluster in `dir` on a free port (scripts/postgres-local.sh, which installs
+ * Debian's PostgreSQL first where it is missing: hence the long timeout); resolves with its URL.
+ */
+export async function startPostgres(dir: string): Promise<string> {
   const port = await freePort();
   const { stdout } = await run("bash", [POSTGRES_SCRIPT, "start", dir, String(port)], {
-    timeout: 120_000,
+    timeout: 180_000,
   });
   const url = stdout.trim().split("\n").pop() ?? "";
   if (!url.startsWith("postgres://"))
@@ -123,7 +146,7 @@ async function startPostgres(dir: string): Promise<string> {
   return url;
 }
 
-async function stopPostgres(dir: string): Promise<void> {
+export async function stopPostgres(dir: string): Promise<void> {
   try {
     await run("bash", [POSTGRES_SCRIPT, "stop", dir], { timeout: 60_000 });
   } catch {

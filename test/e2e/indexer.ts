@@ -34,6 +34,8 @@ import {
   type IssuerRegistry,
 } from "../../types/ethers-contracts/index.js";
 import {
+  API_TO_CONTRACT,
+  GRANT_STATUS,
   startIndexerStack,
   type DatabaseKind,
   type HttpAnswer,
@@ -126,17 +128,6 @@ function expectNoMismatch(mismatches: string[], what: string): void {
 
 // ------------------------------------------------------------------ enums
 
-/** The contract's GrantStatus enum. */
-const GRANT_STATUS = ["None", "Active", "Revoked", "Released", "Replaced", "Expired"] as const;
-/** The API's derived status -> the contract's enum. */
-const API_TO_CONTRACT: Record<string, (typeof GRANT_STATUS)[number]> = {
-  active: "Active",
-  locked: "Active",
-  expired: "Expired",
-  revoked: "Revoked",
-  released: "Released",
-  replaced: "Replaced",
-};
 const ISSUER_STATUS = ["none", "active", "suspended", "removed", "rotated"] as const;
 const DERIVED_STATUSES = ["active", "locked", "expired", "revoked", "released", "replaced"];
 
