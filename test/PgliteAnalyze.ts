@@ -18,7 +18,7 @@ describe("PGlite planner statistics (indexer/src/api/analyze.ts)", function () {
     let polls = 0;
     const stop = scheduleAnalyze(
       async (sql) => statements.push(sql),
-      ["grant", 'odd"name'],
+      { schema: "grantkit", tables: ["grant", 'odd"name'] },
       async () => {
         polls++;
         return ready;
@@ -31,7 +31,7 @@ describe("PGlite planner statistics (indexer/src/api/analyze.ts)", function () {
     expect(polls).to.be.at.least(3);
     ready = true;
     await sleep(60);
-    expect(statements).to.deep.equal([`ANALYZE "grant", "odd""name"`]);
+    expect(statements).to.deep.equal([`ANALYZE "grantkit"."grant", "grantkit"."odd""name"`]);
     await sleep(250);
     expect(statements.length).to.be.at.least(2);
     stop();
@@ -49,7 +49,7 @@ describe("PGlite planner statistics (indexer/src/api/analyze.ts)", function () {
         calls++;
         throw new Error('relation "grant" does not exist');
       },
-      ["grant"],
+      { tables: ["grant"] },
       async () => {
         if (++checks === 1) throw new Error("no such table: _ponder_meta");
         return true;
@@ -71,7 +71,7 @@ describe("PGlite planner statistics (indexer/src/api/analyze.ts)", function () {
     let off = 0;
     scheduleAnalyze(
       async () => off++,
-      ["grant"],
+      { tables: ["grant"] },
       async () => true,
       { pollMs: 1, everyMs: 0 },
     )();
@@ -109,7 +109,7 @@ describe("PGlite planner statistics (indexer/src/api/analyze.ts)", function () {
       expect(await plan()).to.match(/Sort/);
       const stop = scheduleAnalyze(
         (sql) => db.query(sql),
-        ["grant"],
+        { schema: "public", tables: ["grant"] },
         async () => true,
         { pollMs: 1, everyMs: 60_000 },
         () => {},

@@ -27,16 +27,20 @@ export function analyzeSchedule(): AnalyzeSchedule {
 /**
  * Runs `ANALYZE <tables>` through `run` once `backfillDone()` says so, then every `everyMs`; a failed
  * run (or readiness check) is logged and the schedule goes on. Returns a function that stops it.
+ * Names are schema-qualified when a schema is given: on PGlite an unqualified `grant` can resolve to
+ * a temporary table of Ponder's with the same name (src/api/sql/execute.ts).
  */
 export function scheduleAnalyze(
   run: (sql: string) => Promise<unknown>,
-  tables: string[],
+  { schema, tables }: { schema?: string; tables: readonly string[] },
   backfillDone: () => Promise<boolean>,
   { pollMs, everyMs }: AnalyzeSchedule,
   log: (line: string) => void = (line) => console.log(line),
 ): () => void {
   if (everyMs === 0) return () => {};
-  const statement = `ANALYZE ${tables.map((t) => `"${t.replace(/"/g, '""')}"`).join(", ")}`;
+  const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+  const prefix = schema === undefined ? "" : `${quote(schema)}.`;
+  const statement = `ANALYZE ${tables.map((t) => prefix + quote(t)).join(", ")}`;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const later = (ms: number, fn: () => Promise<void>) => {

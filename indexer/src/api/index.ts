@@ -5,15 +5,27 @@
  */
 import { db, publicClients } from "ponder:api";
 import schema, { credentialType, grant, grantEvent, issuer, issuerEvent } from "ponder:schema";
+import { is } from "drizzle-orm";
+import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import { Hono, type Context } from "hono";
 import { stream } from "hono/streaming";
-import { and, asc, client, count, desc, eq, graphql, gt, gte, lte, or, sql } from "ponder";
+import { and, asc, count, desc, eq, graphql, gt, gte, lte, or, sql } from "ponder";
 import { z } from "zod";
 
 import { analyzeSchedule, scheduleAnalyze } from "./analyze.js";
+import { Budget } from "./budget.js";
+import { CheckpointWatcher } from "./checkpoint.js";
+import { numberFromEnv } from "./env.js";
+import { assertGateInstalled, gateSettings, installGate } from "./gate.js";
 import { openApiDocument } from "./openapi";
-import { rateLimit } from "./ratelimit";
-import { sqlGuard } from "./sqlguard";
+import {
+  pgliteExecutor,
+  postgresExecutor,
+  type PgliteLike,
+  type PoolLike,
+  type SqlExecutor,
+} from "./sql/execute.js";
+import { sqlRoutes } from "./sql/routes.js";
 import {
   DEFAULT_PAGE,
   address,
@@ -33,33 +45,32 @@ import {
 /** A SQL condition (drizzle). */
 type SQL = NonNullable<ReturnType<typeof and>>;
 
+// Every request passes the gate first (src/api/gate.ts): client identity behind trusted proxies, the
+// work budget, private /metrics and /status, CORS only where a browser needs it.
+const budget = new Budget();
+installGate(budget, gateSettings());
+assertGateInstalled();
+
 const app = new Hono();
 
-/** The drizzle session under `db`, which Ponder's SQL route itself runs raw queries through. */
-interface RawSession {
-  prepareQuery(
-    query: { sql: string; params: unknown[] },
-    fields: undefined,
-    name: undefined,
-    arrayMode: boolean,
-  ): { execute(): Promise<{ rows: unknown[] }> };
-}
-const rawSession = (db as unknown as { _: { session: RawSession } })._.session;
+/** Our tables (SQL names) and the schema Ponder put them in. */
+const tableNames = (Object.values(schema) as unknown[])
+  .filter((t): t is PgTable => is(t, PgTable))
+  .map((t) => getTableConfig(t).name);
+const schemaName = getTableConfig(grant).schema ?? "public";
 
-/**
- * Plans a query without running it, as Ponder's route runs queries: on PGlite outside any
- * transaction (PGlite has one connection, shared with the indexing, whose transactions would
- * interleave with ours), on PostgreSQL in Ponder's read-only pool.
- */
-async function explain(query: { sql: string; params: unknown[] }): Promise<unknown[]> {
-  const plan = rawSession.prepareQuery(
-    { sql: `EXPLAIN (FORMAT JSON) ${query.sql}`, params: query.params },
-    undefined,
-    undefined,
-    false,
-  );
-  return (await plan.execute()).rows;
-}
+/** Ponder's database client under `db` (drizzle's `$client`): PGlite, or its read-only pool. */
+const dbClient = (db as unknown as { $client: unknown }).$client;
+const executor: SqlExecutor =
+  typeof (dbClient as PgliteLike).transaction === "function" &&
+  typeof (dbClient as { exec?: unknown }).exec === "function"
+    ? pgliteExecutor(dbClient as PgliteLike, schemaName, tableNames)
+    : postgresExecutor(dbClient as PoolLike, schemaName);
+
+/** How far indexing has got (Ponder's `_ponder_checkpoint`, read every 250 ms). */
+const watcher = new CheckpointWatcher(async () =>
+  executor.internal(`SELECT latest_checkpoint FROM "${schemaName}"."_ponder_checkpoint"`),
+).start();
 
 // GraphQL limits: a query may nest 8 levels, use 20 aliases and 2,000 tokens (Ponder caps pages at 1,000 rows).
 app.use(
@@ -71,25 +82,39 @@ app.use(
 );
 // PGlite never analyzes its tables by itself: refresh the planner's statistics once the backfill is
 // done and then now and then (src/api/analyze.ts). PostgreSQL's autovacuum does it there.
-if (!process.env.DATABASE_URL) {
-  const raw = (statement: string) =>
-    rawSession.prepareQuery({ sql: statement, params: [] }, undefined, undefined, false).execute();
-  const tables = Object.values(schema)
-    .map((t) => (t as unknown as Record<symbol, unknown>)[Symbol.for("drizzle:Name")])
-    .filter((name): name is string => typeof name === "string");
+if (executor.dialect === "pglite") {
   // Ponder's own readiness flag (what its /ready answers), in its metadata table.
   const backfillDone = async () => {
-    const { rows } = await raw("SELECT value FROM _ponder_meta");
+    const rows = await executor.internal(`SELECT value FROM "${schemaName}"."_ponder_meta"`);
     return rows.some((r) => (r as { value?: { is_ready?: number } }).value?.is_ready === 1);
   };
-  scheduleAnalyze(raw, tables, backfillDone, analyzeSchedule());
+  scheduleAnalyze(
+    (statement) => executor.internal(statement),
+    { schema: schemaName, tables: tableNames },
+    backfillDone,
+    analyzeSchedule(),
+  );
 }
 
-// SQL over HTTP (@ponder/client): Ponder keeps it read-only; the guard bounds its cost and time and
-// answers bad queries with JSON 4xx (src/api/sqlguard.ts). It has its own rate-limit budget.
-app.use("/sql/*", rateLimit(), sqlGuard({ explain }), client({ db, schema }));
-
-app.use("/v1/*", rateLimit());
+// SQL over HTTP (@ponder/client's wire format), ours: our own parse and allow-lists, a read-only
+// transaction, planned work bounded, answers capped (src/api/sql/).
+app.route(
+  "/",
+  sqlRoutes({
+    executor,
+    scope: { schema: schemaName, tables: new Set(tableNames) },
+    limits: {
+      maxRows: numberFromEnv("SQL_MAX_ROWS", 10_000, { min: 1 }),
+      maxCost: numberFromEnv("SQL_MAX_COST", 2_000_000, { min: 1 }),
+      maxWork: numberFromEnv("SQL_MAX_WORK", 300_000, { min: 1 }),
+      timeoutMs: numberFromEnv("SQL_TIMEOUT_MS", 5_000, { min: 1 }),
+    },
+    budget,
+    watcher,
+    maxLive: numberFromEnv("SQL_MAX_LIVE", 100, { min: 1 }),
+    liveIntervalMs: numberFromEnv("SQL_LIVE_INTERVAL_MS", 1_000, { min: 0 }),
+  }),
+);
 
 // ---------------------------------------------------------------- plumbing
 

@@ -1,0 +1,359 @@
+/**
+ * Runs a checked SQL-over-HTTP query (see `validate.ts`) so that it can neither write nor run long:
+ *
+ * - always in a READ ONLY transaction, on embedded PGlite as on PostgreSQL (defence in depth: the
+ *   parse already refused everything but a SELECT);
+ * - with `search_path` = `pg_catalog, <schema>, pg_temp`: unqualified names resolve to our tables,
+ *   never to a temporary table of the same name. Ponder's write flush leaves an empty
+ *   `TEMP TABLE "grant"` on PGlite's one shared connection (indexing-store/cache.js, "update"
+ *   flush), and temporary tables come first when `pg_temp` is not listed: that is why
+ *   `select count(*) from "grant"` answered 0 (issue 16);
+ * - planned first (`EXPLAIN`, which does not run it) and refused above a planner cost, and on
+ *   PGlite above a worst-case row count computed from the plan's shape and the tables' real sizes
+ *   (the planner's row estimates can be steered by a predicate it misjudges; table sizes cannot).
+ *   PGlite runs every query on the indexer's one thread and cannot interrupt it, so this bound is
+ *   the only one there; PostgreSQL also gets a statement timeout;
+ * - with at most `maxRows` rows in the answer (the query is wrapped in a `LIMIT`): one more is an
+ *   error that says how to page, never a silently cut answer.
+ */
+import { SqlRefusal } from "./validate.js";
+
+/** What a query answers, as PGlite and node-postgres both give it. */
+interface QueryResult {
+  rows: unknown[];
+  fields?: unknown[];
+}
+
+/** The part of PGlite used here (Ponder's embedded database: `db.$client` of `ponder:api`). */
+export interface PgliteLike {
+  query(sql: string, params?: unknown[]): Promise<QueryResult>;
+  transaction<T>(
+    callback: (tx: {
+      exec(sql: string): Promise<unknown>;
+      query(sql: string, params?: unknown[]): Promise<QueryResult>;
+    }) => Promise<T>,
+  ): Promise<T | undefined>;
+}
+
+/** The part of a node-postgres pool used here (Ponder's read-only pool on PostgreSQL). */
+export interface PoolLike {
+  query(sql: string, params?: unknown[]): Promise<QueryResult>;
+  connect(): Promise<{
+    query(sql: string, params?: unknown[]): Promise<QueryResult>;
+    release(error?: Error): void;
+  }>;
+}
+
+/** A query as `@ponder/client` sends it. */
+export interface SqlQuery {
+  sql: string;
+  params: unknown[];
+}
+
+export interface SqlAnswer {
+  rows: Record<string, unknown>[];
+  fields: { name: string; dataTypeID: number }[];
+}
+
+export interface SqlLimits {
+  /** Rows an answer may hold. */
+  maxRows: number;
+  /** The planner's estimated cost (without PGlite's `enable_seqscan = off` penalty). */
+  maxCost: number;
+  /** Worst-case rows processed (PGlite only: there nothing can stop a query once it runs). */
+  maxWork: number;
+  /** PostgreSQL's statement timeout for the query. */
+  timeoutMs: number;
+}
+
+export interface SqlRun {
+  answer: SqlAnswer;
+  /** The planner's cost and the worst-case rows processed: what the request is charged by. */
+  cost: number;
+  work: number;
+}
+
+/** The database is unreachable or the query ran out of time: 503, retry later. */
+export class SqlUnavailable extends Error {
+  override readonly name = "SqlUnavailable";
+}
+
+/** PostgreSQL's `disable_cost` (to version 17): PGlite plans with `enable_seqscan = off`. */
+const DISABLE_COST = 1e10;
+
+interface PlanNode {
+  "Node Type": string;
+  "Plan Rows"?: number;
+  "Total Cost"?: number;
+  "Startup Cost"?: number;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  "Index Cond"?: string;
+  "Parent Relationship"?: string;
+  "Subplan Name"?: string;
+  "CTE Name"?: string;
+  Strategy?: string;
+  Plans?: PlanNode[];
+}
+
+/** The root plan node of `EXPLAIN (FORMAT JSON)` rows (PGlite gives an object, node-postgres too). */
+export function planOf(rows: unknown[]): PlanNode {
+  let plan = (rows[0] as Record<string, unknown> | undefined)?.["QUERY PLAN"];
+  if (typeof plan === "string") plan = JSON.parse(plan);
+  const root = (plan as { Plan?: PlanNode }[] | undefined)?.[0]?.Plan;
+  if (root === undefined || typeof root["Total Cost"] !== "number")
+    throw new Error("EXPLAIN returned no plan");
+  return root;
+}
+
+/**
+ * The planner's total cost without PGlite's penalty: each sequential scan PGlite cannot avoid
+ * starts at 10^10 and one 10^10 is taken off per such scan, so the result is never below the real
+ * estimate (a rescanned penalised scan keeps 10^10 or more, and is refused).
+ */
+export function plannedCost(root: PlanNode): number {
+  let penalised = 0;
+  const visit = (n: PlanNode) => {
+    const scan = n["Node Type"] === "Seq Scan" || n["Node Type"] === "Parallel Seq Scan";
+    if (scan && (n["Startup Cost"] ?? 0) >= DISABLE_COST) penalised += 1;
+    (n.Plans ?? []).forEach(visit);
+  };
+  visit(root);
+  return root["Total Cost"]! - penalised * DISABLE_COST;
+}
+
+/** A primary-key lookup (`id = …` on the table's `_pkey`) yields at most one row per loop. */
+function isKeyLookup(n: PlanNode): boolean {
+  return (
+    (n["Node Type"] === "Index Scan" || n["Node Type"] === "Index Only Scan") &&
+    (n["Index Name"] ?? "").endsWith("_pkey") &&
+    /^\(id = [^)]*\)$/.test(n["Index Cond"] ?? "")
+  );
+}
+
+interface Bound {
+  /** Worst-case rows the node returns (per loop). */
+  rows: number;
+  /** Worst-case rows the node and its children process (per loop). */
+  work: number;
+}
+
+/**
+ * Worst-case rows a plan processes, whatever its filters select: every scan returns its whole
+ * table (a primary-key lookup one row), a join returns the product of its sides, a nested loop
+ * runs its inner side once per outer row, a correlated subplan once per row of its parent.
+ * Estimates the planner made are not used (a predicate it misjudges cannot lower the bound).
+ */
+export function worstCase(root: PlanNode, sizes: ReadonlyMap<string, number>, cap: number): number {
+  const total = [...sizes.values()].reduce((a, b) => a + b, 0);
+  const ctes = new Map<string, number>();
+  const bound = (n: PlanNode): Bound => {
+    const kids = n.Plans ?? [];
+    const role = (k: PlanNode) => k["Parent Relationship"];
+    let once = 0;
+    for (const k of kids.filter((k) => role(k) === "InitPlan")) {
+      const b = bound(k);
+      once += b.work;
+      const name = k["Subplan Name"];
+      if (name?.startsWith("CTE ")) ctes.set(name.slice(4), b.rows);
+    }
+    const main = kids.filter((k) => role(k) !== "InitPlan" && role(k) !== "SubPlan").map(bound);
+    const sum = (f: (b: Bound) => number) => main.reduce((a, b) => a + f(b), 0);
+    let own: Bound;
+    const type = n["Node Type"];
+    if (n["Relation Name"] !== undefined && type !== "Bitmap Index Scan") {
+      const size = isKeyLookup(n) ? 1 : (sizes.get(n["Relation Name"]) ?? total);
+      own = { rows: size, work: size + sum((b) => b.work) };
+    } else if (type === "Bitmap Index Scan") {
+      own = { rows: total, work: total };
+    } else if (type === "CTE Scan") {
+      const rows = ctes.get(n["CTE Name"] ?? "") ?? total;
+      own = { rows, work: rows };
+    } else if (type === "Nested Loop" && main.length === 2) {
+      const [outer, inner] = main as [Bound, Bound];
+      own = { rows: outer.rows * inner.rows, work: outer.work + outer.rows * inner.work };
+    } else if ((type === "Hash Join" || type === "Merge Join") && main.length === 2) {
+      const rows = main[0]!.rows * main[1]!.rows;
+      own = { rows, work: sum((b) => b.work) + rows };
+    } else if (main.length === 0) {
+      // Result, Values Scan: what the query text itself holds.
+      const rows = n["Plan Rows"] ?? 1;
+      own = { rows, work: rows };
+    } else if (type === "Aggregate" && n.Strategy === "Plain") {
+      own = { rows: 1, work: sum((b) => b.work + b.rows) };
+    } else {
+      // Sort, Hash, Materialize, Limit, Unique, Aggregate by groups, Append, SetOp, WindowAgg, …:
+      // each row of the children once more.
+      own = { rows: sum((b) => b.rows), work: sum((b) => b.work + b.rows) };
+    }
+    // Correlated subplans run once per row the node reads.
+    const perRow = Math.max(
+      1,
+      sum((b) => b.rows),
+    );
+    for (const k of kids.filter((k) => role(k) === "SubPlan")) own.work += perRow * bound(k).work;
+    own.work += once;
+    return own;
+  };
+  const top = bound(root);
+  // The outermost node is our LIMIT: it never returns more than the cap.
+  return Math.min(top.work, Number.MAX_SAFE_INTEGER) + Math.min(top.rows, cap);
+}
+
+/** The query wrapped so that its answer holds at most `limit` rows. */
+function capped(text: string, limit: number): string {
+  return `SELECT * FROM (\n${text}\n) AS grantkit_sql LIMIT ${limit}`;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function sessionSettings(schema: string): string {
+  return `SET LOCAL search_path TO pg_catalog, ${quoteIdent(schema)}, pg_temp`;
+}
+
+export interface SqlExecutor {
+  readonly dialect: "pglite" | "postgres";
+  /** Plans, checks and runs `text` (a checked SELECT) with `params`. */
+  run(text: string, params: unknown[], limits: SqlLimits): Promise<SqlRun>;
+  /** Runs one statement of ours (not a client's) outside any checks, e.g. a count for table sizes. */
+  internal(sql: string): Promise<Record<string, unknown>[]>;
+}
+
+interface Step {
+  query(sql: string, params: unknown[]): Promise<QueryResult>;
+}
+
+function answerOf(result: QueryResult): SqlAnswer {
+  return {
+    rows: result.rows as Record<string, unknown>[],
+    fields: ((result.fields ?? []) as { name: string; dataTypeID: number }[]).map((f) => ({
+      name: f.name,
+      dataTypeID: f.dataTypeID,
+    })),
+  };
+}
+
+/** The shared part: plan, check, run, each a step in the caller's read-only transaction. */
+async function planAndRun(
+  step: Step,
+  text: string,
+  params: unknown[],
+  limits: SqlLimits,
+  tableSizes: ReadonlyMap<string, number> | null,
+): Promise<SqlRun> {
+  const query = capped(text, limits.maxRows + 1);
+  const root = planOf((await step.query(`EXPLAIN (FORMAT JSON) ${query}`, params)).rows);
+  const cost = plannedCost(root);
+  if (cost > limits.maxCost)
+    throw new SqlRefusal(
+      `query too expensive: the planner estimates cost ${Math.round(cost)}, the limit is ${limits.maxCost} ` +
+        `(SQL_MAX_COST); filter on an indexed column (id, owner, grantee, grant id, block) or add a LIMIT`,
+    );
+  let work = 0;
+  if (tableSizes !== null) {
+    work = worstCase(root, tableSizes, limits.maxRows + 1);
+    if (work > limits.maxWork) {
+      const read = [...tableSizes].map(([t, n]) => `${t} ${n}`).join(", ");
+      throw new SqlRefusal(
+        `query refused on the embedded database: in the worst case it processes ${work >= 1e15 ? "over 10^15" : Math.round(work)} rows ` +
+          `(table sizes: ${read}), the limit is ${limits.maxWork} (SQL_MAX_WORK), because nothing can interrupt a query ` +
+          `on PGlite; read one table at a time or look rows up by id, or serve SQL from PostgreSQL (docs/operations.md)`,
+      );
+    }
+  }
+  const answer = answerOf(await step.query(query, params));
+  if (answer.rows.length > limits.maxRows)
+    throw new SqlRefusal(
+      `the answer has more than ${limits.maxRows} rows (SQL_MAX_ROWS); page with ORDER BY … LIMIT ` +
+        `(keyset: WHERE id > <last id>) or aggregate in SQL`,
+    );
+  return { answer, cost, work };
+}
+
+/** Table sizes (exact counts), refreshed at most every `ttlMs`. */
+function sizeCache(
+  internal: (sql: string) => Promise<Record<string, unknown>[]>,
+  schema: string,
+  tables: readonly string[],
+  ttlMs = 10_000,
+) {
+  let cached: { at: number; sizes: Promise<Map<string, number>> } | undefined;
+  return () => {
+    if (cached && Date.now() - cached.at < ttlMs) return cached.sizes;
+    const sizes = (async () => {
+      const union = tables
+        .map(
+          (t) =>
+            `SELECT '${t}' AS t, count(*)::int8 AS n FROM ${quoteIdent(schema)}.${quoteIdent(t)}`,
+        )
+        .join(" UNION ALL ");
+      const rows = await internal(union);
+      // A margin: the tables grow while the counts are cached.
+      return new Map(rows.map((r) => [String(r.t), Math.ceil(Number(r.n) * 1.1) + 100]));
+    })();
+    cached = { at: Date.now(), sizes };
+    sizes.catch(() => (cached = undefined));
+    return sizes;
+  };
+}
+
+/** The executor for embedded PGlite: one connection, shared with the indexing, one query at a time. */
+export function pgliteExecutor(
+  pg: PgliteLike,
+  schema: string,
+  tables: readonly string[],
+): SqlExecutor {
+  const internal = async (sql: string) => (await pg.query(sql)).rows as Record<string, unknown>[];
+  const sizes = sizeCache(internal, schema, tables);
+  return {
+    dialect: "pglite",
+    internal,
+    run: async (text, params, limits) => {
+      // Before the transaction: inside it, any other query on `pg` would wait for its end.
+      const tableSizes = await sizes();
+      // PGlite's transaction() holds its transaction lock: the indexing's queries wait, and ours
+      // never interleave with its transactions. Only `tx` may be used inside.
+      const run = await pg.transaction(async (tx) => {
+        await tx.exec(`SET TRANSACTION READ ONLY; ${sessionSettings(schema)}`);
+        const step: Step = { query: (sql, p) => tx.query(sql, p) };
+        return planAndRun(step, text, params, limits, tableSizes);
+      });
+      if (run === undefined) throw new Error("PGlite rolled the read-only transaction back");
+      return run;
+    },
+  };
+}
+
+/** The executor for PostgreSQL: a connection from Ponder's read-only pool, a statement timeout. */
+export function postgresExecutor(pool: PoolLike, schema: string): SqlExecutor {
+  const internal = async (sql: string) => (await pool.query(sql)).rows as Record<string, unknown>[];
+  return {
+    dialect: "postgres",
+    internal,
+    run: async (text, params, limits) => {
+      let client: Awaited<ReturnType<PoolLike["connect"]>>;
+      try {
+        client = await pool.connect();
+      } catch (error) {
+        throw new SqlUnavailable(`database unavailable (${(error as Error).message}); retry later`);
+      }
+      let broken: Error | undefined;
+      try {
+        await client.query(
+          `BEGIN READ ONLY; ${sessionSettings(schema)}; SET LOCAL statement_timeout = ${Math.round(limits.timeoutMs)}; SET LOCAL work_mem = '16MB'`,
+        );
+        const step: Step = { query: (sql, p) => client.query(sql, p) };
+        const run = await planAndRun(step, text, params, limits, null);
+        await client.query("COMMIT");
+        return run;
+      } catch (error) {
+        await client.query("ROLLBACK").catch((e: Error) => (broken = e));
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+  };
+}
