@@ -12,6 +12,7 @@ import { createConfig } from "ponder";
 
 import { AccessGrantsAbi } from "./abis/AccessGrantsAbi";
 import { IssuerRegistryAbi } from "./abis/IssuerRegistryAbi";
+import { rpcFor } from "./rpc";
 
 type Address = `0x${string}`;
 
@@ -47,14 +48,6 @@ if (records.length === 0) {
   throw new Error(
     `no deployment record in ${recordsDir}: deploy first (npm run deploy -- --network <name>)`,
   );
-}
-
-/** Several records of one chain (e.g. a second AccessGrants version) index together. */
-function rpcFor(chainId: number): string[] {
-  const urls = process.env[`PONDER_RPC_URL_${chainId}`];
-  if (urls) return urls.split(",").map((u) => u.trim());
-  if (chainId === 31337 || chainId === 31338) return ["http://127.0.0.1:8545"];
-  throw new Error(`set PONDER_RPC_URL_${chainId} to the RPC URL of chain ${chainId}`);
 }
 
 const chains: Record<string, { id: number; rpc: string[]; pollingInterval?: number }> = {};

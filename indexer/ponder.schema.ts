@@ -59,11 +59,13 @@ export const grantEvent = onchainTable(
     txHash: t.hex().notNull(),
     logIndex: t.integer().notNull(),
   }),
+  // The audit stream pages in (block, log index, id) order; an owner's export reads its history.
   (table) => ({
     grantIdx: index().on(table.chainId, table.grantId),
-    blockIdx: index().on(table.blockNumber),
+    blockIdx: index().on(table.blockNumber, table.logIndex, table.id),
     timeIdx: index().on(table.blockTime),
     granteeIdx: index().on(table.grantee),
+    ownerIdx: index().on(table.owner, table.chainId, table.blockNumber, table.logIndex),
   }),
 );
 
@@ -136,6 +138,6 @@ export const issuerEvent = onchainTable(
   (table) => ({
     issuerIdx: index().on(table.chainId, table.issuer),
     timeIdx: index().on(table.blockTime),
-    blockIdx: index().on(table.blockNumber),
+    blockIdx: index().on(table.blockNumber, table.logIndex, table.id),
   }),
 );

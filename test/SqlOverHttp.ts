@@ -491,6 +491,7 @@ describe("SQL over HTTP (indexer/src/api/sql)", function () {
             executor: {
               dialect: "postgres",
               internal: async () => [],
+              tableSizes: async () => new Map(),
               run: async () => {
                 throw error;
               },

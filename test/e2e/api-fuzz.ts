@@ -1559,7 +1559,7 @@ describe("indexer REST API fuzz (PGlite)", function () {
 
     it("refuses more than 20 aliases and runs 20", async function () {
       const aliases = (n: number) =>
-        `{ ${Array.from({ length: n }, (_, i) => `a${i}: grants(limit: 1) { totalCount }`).join(" ")} }`;
+        `{ ${Array.from({ length: n }, (_, i) => `a${i}: grants(limit: 1) { items { id } }`).join(" ")} }`;
       const over = refused(await gql(aliases(21)));
       const at = refused(await gql(aliases(20)));
       record(
@@ -1609,11 +1609,21 @@ describe("indexer REST API fuzz (PGlite)", function () {
     const others = burst.filter((a) => a.status !== 200 && a.status !== 429);
     const waits = limitedAnswers.map((a) => Number(a.headers["retry-after"]));
     const bodies = limitedAnswers.map((a) => parseJson(a.text));
-    // Ponder's own routes are not limited.
+    // Every route is limited, Ponder's own too: /health is refused while the bucket is empty.
     const health = await rawGet(lport, "/health");
-    const wait = Math.max(1, ...waits.filter((w) => Number.isFinite(w)));
-    await new Promise((r) => setTimeout(r, wait * 1_000 + 100));
-    const after = await rawGet(lport, "/v1/openapi.json");
+    // The answers admitted before the refusals are charged when they finish (one unit each, plus their
+    // bytes), so a client follows each Retry-After until it passes: it must within a few tries.
+    let wait = Math.max(1, ...waits.filter((w) => Number.isFinite(w)));
+    let after = {
+      status: 0,
+      text: "",
+      headers: {} as Record<string, string | string[] | undefined>,
+    };
+    for (let tries = 0; tries < 3 && after.status !== 200; tries++) {
+      await new Promise((r) => setTimeout(r, wait * 1_000 + 100));
+      after = await rawGet(lport, "/v1/openapi.json");
+      wait = Number(after.headers["retry-after"] ?? 1);
+    }
     const detail =
       `burst of 15 at API_RATE_LIMIT=5/API_RATE_BURST=5: ${ok}x 200, ${limitedAnswers.length}x 429 ` +
       `(Retry-After ${[...new Set(waits)].join(",")} s; "${limitedAnswers[0]?.text.slice(0, 90) ?? ""}"); ` +
@@ -1642,8 +1652,9 @@ describe("indexer REST API fuzz (PGlite)", function () {
         .and.match(/rate limit/i);
       expect(limitedAnswers[i]!.headers["content-type"]).to.match(/^application\/json/);
     }
-    expect(health.status).to.equal(200);
-    expect(after.status, `after waiting Retry-After: ${after.text.slice(0, 200)}`).to.equal(200);
+    expect(health.status).to.be.oneOf([200, 429]);
+    if (health.status === 429) expect(health.headers["retry-after"]).to.match(/^[0-9]+$/);
+    expect(after.status, `after following Retry-After: ${after.text.slice(0, 200)}`).to.equal(200);
   });
   it("/v1/ready sends no request to the host a client names in its Host header", async function () {
     // /v1/ready reads Ponder's /status and /ready over HTTP; the URL must not come from the client.

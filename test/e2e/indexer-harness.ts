@@ -53,6 +53,8 @@ export interface IndexerStack {
   logTail(lines?: number): string;
   /** True while the indexer process runs. */
   alive(): boolean;
+  /** The indexer's process id (the leader of its process group). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -189,7 +191,13 @@ interface ReadyBody {
  * Starts node, deploy, database and indexer; resolves once `/v1/ready` answers 200. Everything it
  * started is stopped by `stop()` (also when start-up fails half-way).
  */
-export async function startIndexerStack(db: DatabaseKind): Promise<IndexerStack> {
+export async function startIndexerStack(
+  db: DatabaseKind,
+  options: {
+    /** Variables for the indexer on top of the harness's own (undefined removes one). */
+    env?: Record<string, string | undefined>;
+  } = {},
+): Promise<IndexerStack> {
   const timings: Record<string, number> = {};
   const cleanups: (() => Promise<void> | void)[] = [];
   const cleanup = async () => {
@@ -253,6 +261,9 @@ export async function startIndexerStack(db: DatabaseKind): Promise<IndexerStack>
     delete env.DATABASE_URL;
     delete env.DATABASE_SCHEMA;
     if (databaseUrl) env.DATABASE_URL = databaseUrl;
+    for (const [name, value] of Object.entries(options.env ?? {}))
+      if (value === undefined) delete env[name];
+      else env[name] = value;
     const child = spawn(
       "npx",
       ["ponder", "start", "-H", "127.0.0.1", "-p", String(port), "--schema", schema],
@@ -349,6 +360,7 @@ export async function startIndexerStack(db: DatabaseKind): Promise<IndexerStack>
       },
       logTail,
       alive,
+      pid: child.pid!,
       stop: cleanup,
     };
     return stack;

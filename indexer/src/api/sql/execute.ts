@@ -219,6 +219,8 @@ export interface SqlExecutor {
   run(text: string, params: unknown[], limits: SqlLimits): Promise<SqlRun>;
   /** Runs one statement of ours (not a client's) outside any checks, e.g. a count for table sizes. */
   internal(sql: string): Promise<Record<string, unknown>[]>;
+  /** Rows per table (exact on PGlite, refreshed at most every 10 s; the planner's estimate on PostgreSQL). */
+  tableSizes(): Promise<ReadonlyMap<string, number>>;
 }
 
 interface Step {
@@ -310,6 +312,7 @@ export function pgliteExecutor(
   return {
     dialect: "pglite",
     internal,
+    tableSizes: sizes,
     run: async (text, params, limits) => {
       // Before the transaction: inside it, any other query on `pg` would wait for its end.
       const tableSizes = await sizes();
@@ -332,6 +335,20 @@ export function postgresExecutor(pool: PoolLike, schema: string): SqlExecutor {
   return {
     dialect: "postgres",
     internal,
+    // The planner's own row counts (autovacuum keeps them fresh): no scan.
+    tableSizes: async () =>
+      new Map(
+        (
+          await pool.query(
+            `SELECT relname, greatest(reltuples, 0)::float8 AS n FROM pg_class ` +
+              `WHERE relnamespace = $1::regnamespace AND relkind = 'r'`,
+            [quoteIdent(schema)],
+          )
+        ).rows.map((r) => {
+          const row = r as { relname: string; n: number };
+          return [row.relname, Number(row.n)];
+        }),
+      ),
     run: async (text, params, limits) => {
       let client: Awaited<ReturnType<PoolLike["connect"]>>;
       try {

@@ -1,0 +1,152 @@
+/**
+ * The chain as the API needs it: the head (its time is "now" for derived statuses) and the time of
+ * a past block (for point-in-time reads). Read through the API's own RPC client, so that requests
+ * never spend the indexer's RPC budget, and cached:
+ *
+ * - the head, refreshed every HEAD_TTL_MS in the background (one request in flight per chain,
+ *   concurrent callers share it), and after an RPC failure the last known head (indexed data stays
+ *   readable during an outage);
+ * - a block's time from the indexed events of that block when there are any (no RPC at all), else
+ *   from the RPC, remembered once the block is final (FINALITY blocks behind the indexed head);
+ *   a block past the indexed head is "not indexed yet" without asking anyone.
+ */
+import { createPublicClient, http, type PublicClient } from "viem";
+
+import { rpcFor } from "../../rpc.js";
+import type { CheckpointWatcher } from "./checkpoint.js";
+import { HttpError } from "./http.js";
+
+/** How long a request waits for the RPC before answering from what it knows. */
+const RPC_TIMEOUT_MS = 1_500;
+const HEAD_TTL_MS = 1_000;
+/** Blocks behind the indexed head after which a block's time is cached for good. */
+const FINALITY = 64;
+const BLOCK_CACHE_SIZE = 10_000;
+
+export interface Head {
+  number: bigint;
+  time: bigint;
+  /** When it was read (ms since the epoch). */
+  at: number;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+export class ChainClock {
+  private readonly clients = new Map<number, PublicClient>();
+  private readonly heads = new Map<number, Head>();
+  private readonly pending = new Map<number, Promise<Head>>();
+  private readonly blockTimes = new Map<string, bigint>();
+
+  constructor(
+    chainIds: number[],
+    private readonly watcher: CheckpointWatcher,
+    /** The time of an indexed event in block `number` of `chain`, if any (our own tables). */
+    private readonly indexedBlockTime: (chain: number, number: bigint) => Promise<bigint | null>,
+  ) {
+    for (const id of chainIds)
+      this.clients.set(id, createPublicClient({ transport: http(rpcFor(id)[0]) }) as PublicClient);
+  }
+
+  /** Keeps every chain's head fresh in the background, so that readiness answers from memory. */
+  start(): this {
+    const tick = () => {
+      for (const chain of this.chains) this.refresh(chain).catch(() => {});
+    };
+    tick();
+    setInterval(tick, HEAD_TTL_MS).unref();
+    return this;
+  }
+
+  get chains(): number[] {
+    return [...this.clients.keys()];
+  }
+
+  private client(chain: number): PublicClient {
+    const c = this.clients.get(chain);
+    if (!c)
+      throw new HttpError(
+        404,
+        `chain ${chain} is not indexed (indexed: ${this.chains.join(", ")})`,
+      );
+    return c;
+  }
+
+  private refresh(chain: number): Promise<Head> {
+    let p = this.pending.get(chain);
+    if (p) return p;
+    const c = this.client(chain);
+    p = withTimeout(c.getBlock({ blockTag: "latest" }), RPC_TIMEOUT_MS)
+      .then((b) => {
+        const head = { number: b.number, time: b.timestamp, at: Date.now() };
+        this.heads.set(chain, head);
+        return head;
+      })
+      .finally(() => this.pending.delete(chain));
+    this.pending.set(chain, p);
+    return p;
+  }
+
+  /** The head, at most HEAD_TTL_MS old; the last known one while the RPC does not answer. */
+  async head(chain: number): Promise<Head> {
+    const cached = this.heads.get(chain);
+    this.client(chain);
+    if (cached && Date.now() - cached.at < HEAD_TTL_MS) return cached;
+    try {
+      return await this.refresh(chain);
+    } catch {
+      if (cached) return cached;
+      throw new HttpError(503, `chain ${chain}'s RPC does not answer; try again shortly`);
+    }
+  }
+
+  /** The last known head at once (refreshed in the background when stale), or null. */
+  lastHead(chain: number): Head | null {
+    const cached = this.heads.get(chain) ?? null;
+    if (!cached || Date.now() - cached.at >= HEAD_TTL_MS) this.refresh(chain).catch(() => {});
+    return cached;
+  }
+
+  /** "Now" on each of `chains`: the heads' times. */
+  async nows(chains: number[]): Promise<Map<number, bigint>> {
+    const heads = await Promise.all(chains.map((chain) => this.head(chain)));
+    return new Map(chains.map((chain, i) => [chain, heads[i]!.time]));
+  }
+
+  /** The time of block `number` of `chain`, or 404 when it is not indexed yet. */
+  async blockTime(chain: number, number: bigint): Promise<bigint> {
+    const c = this.client(chain);
+    const indexed = this.watcher.heads.get(chain)?.block;
+    if (indexed !== undefined && number > indexed)
+      throw new HttpError(
+        404,
+        `block ${number} of chain ${chain} is not indexed yet (indexed to ${indexed})`,
+      );
+    const key = `${chain}:${number}`;
+    const cached = this.blockTimes.get(key);
+    if (cached !== undefined) return cached;
+    const time =
+      (await this.indexedBlockTime(chain, number)) ??
+      (await withTimeout(c.getBlock({ blockNumber: number }), RPC_TIMEOUT_MS).then(
+        (b) => b.timestamp,
+        () => {
+          throw new HttpError(
+            503,
+            `chain ${chain}'s RPC did not answer for block ${number}; try again shortly`,
+          );
+        },
+      ));
+    if (indexed !== undefined && number + BigInt(FINALITY) <= indexed) {
+      if (this.blockTimes.size >= BLOCK_CACHE_SIZE)
+        this.blockTimes.delete(this.blockTimes.keys().next().value!);
+      this.blockTimes.set(key, time);
+    }
+    return time;
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Plumbing every REST route shares: a 4xx/503 error type, input parsing with zod that says what was
+ * wrong, and JSON answers (bigints as decimal strings) that charge the rows they carry to the
+ * client's work budget.
+ */
+import type { Context } from "hono";
+import type { z } from "zod";
+
+import { requestInfo } from "./gate.js";
+import { describeError } from "./validation.js";
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 409 | 429 | 503,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Parses `input` with `schema` or throws a 400 that says what was wrong. */
+export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new HttpError(400, describeError(result.error));
+  return result.data;
+}
+
+/** JSON.stringify with bigints as decimal strings. */
+export function stringify(body: unknown): string {
+  return JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+}
+
+/**
+ * Work units (about a millisecond of PGlite's time each; calibrated by `npm run test:attacks`) per
+ * row an answer carries, and per row an aggregate or a scan reads without returning it.
+ */
+export const UNITS_PER_ROW = 0.01;
+export const UNITS_PER_SCANNED_ROW = 0.001;
+
+/** A JSON answer; `rows` (the rows the route read) are charged to the client. */
+export function json(c: Context, body: unknown, rows = 0) {
+  requestInfo(c.env).charge(rows * UNITS_PER_ROW);
+  return c.body(stringify(body), 200, { "content-type": "application/json; charset=utf-8" });
+}
+
+/** Unix seconds as an ISO date, or null past JavaScript's last date (a lock can be any uint64). */
+export function isoDate(seconds: bigint): string | null {
+  return seconds <= 8_640_000_000_000n ? new Date(Number(seconds) * 1000).toISOString() : null;
+}
+
+export function noRoute(c: Context) {
+  return c.json({ error: `no route ${c.req.method} ${c.req.path} (see /v1/openapi.json)` }, 404);
+}

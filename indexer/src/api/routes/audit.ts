@@ -1,0 +1,185 @@
+/**
+ * The audit stream: every change of every grant and issuer in a block or time range, as CSV or
+ * NDJSON, streamed in keyset batches (src/api/streaming.ts).
+ */
+import { grantEvent, issuerEvent } from "ponder:schema";
+import { Hono } from "hono";
+import { and, asc, eq, gte, lte, sql } from "ponder";
+import { z } from "zod";
+
+import type { ApiContext } from "../context.js";
+import { parse, stringify } from "../http.js";
+import { STREAM_BATCH, keyset, streamed } from "../streaming.js";
+import { blockNumber, chainId, timestamp } from "../validation.js";
+import type { GrantEventRow } from "../view.js";
+
+const auditQuery = z
+  .object({
+    fromBlock: blockNumber.optional(),
+    toBlock: blockNumber.optional(),
+    fromTime: timestamp.optional(),
+    toTime: timestamp.optional(),
+    chainId: chainId.optional(),
+    format: z.enum(["csv", "ndjson"], { error: "must be csv or ndjson" }).optional(),
+  })
+  .strict()
+  .refine(
+    (q) =>
+      (q.fromBlock !== undefined || q.toBlock !== undefined) !==
+      (q.fromTime !== undefined || q.toTime !== undefined),
+    {
+      message: "give a block range (fromBlock/toBlock) or a time range (fromTime/toTime), not both",
+      path: ["fromBlock"],
+    },
+  )
+  .refine((q) => (q.fromBlock ?? 0n) <= (q.toBlock ?? 2n ** 63n), {
+    message: "must not be before fromBlock",
+    path: ["toBlock"],
+  })
+  .refine((q) => (q.fromTime ?? 0n) <= (q.toTime ?? 2n ** 48n), {
+    message: "must not be before fromTime",
+    path: ["toTime"],
+  });
+
+export const CSV_COLUMNS = [
+  "table",
+  "chainId",
+  "contract",
+  "blockNumber",
+  "blockTime",
+  "txHash",
+  "logIndex",
+  "change",
+  "subject",
+  "owner",
+  "grantee",
+  "dataHash",
+  "purpose",
+  "status",
+  "lockedUntil",
+  "expiresAt",
+  "related",
+] as const;
+
+/** Where a keyset page of events starts. */
+interface Key {
+  block: bigint;
+  log: number;
+  id: string;
+}
+
+type AuditRow = Record<(typeof CSV_COLUMNS)[number], string | number | bigint | null>;
+type IssuerEventRow = typeof issuerEvent.$inferSelect;
+
+function grantChange(g: GrantEventRow): AuditRow {
+  return {
+    table: "grant",
+    chainId: g.chainId,
+    contract: g.contract,
+    blockNumber: g.blockNumber,
+    blockTime: g.blockTime,
+    txHash: g.txHash,
+    logIndex: g.logIndex,
+    change: g.kind,
+    subject: g.grantId,
+    owner: g.owner,
+    grantee: g.grantee,
+    dataHash: g.dataHash,
+    purpose: g.purpose,
+    status: g.status,
+    lockedUntil: g.lockedUntil,
+    expiresAt: g.expiresAt,
+    related: g.relatedGrantId,
+  };
+}
+
+function issuerChange(e: IssuerEventRow): AuditRow {
+  return {
+    table: "issuer",
+    chainId: e.chainId,
+    contract: e.registry,
+    blockNumber: e.blockNumber,
+    blockTime: e.blockTime,
+    txHash: e.txHash,
+    logIndex: e.logIndex,
+    change: e.action,
+    subject: e.issuer,
+    owner: null,
+    grantee: null,
+    dataHash: null,
+    purpose: null,
+    status: e.status,
+    lockedUntil: null,
+    expiresAt: null,
+    related: e.relatedKey,
+  };
+}
+
+export function auditRoutes(ctx: ApiContext): Hono {
+  const app = new Hono();
+
+  app.get("/v1/audit/changes", async (c) => {
+    const q = parse(auditQuery, c.req.query());
+    const format = q.format ?? "ndjson";
+    const byBlock = q.fromBlock !== undefined || q.toBlock !== undefined;
+    c.header("content-disposition", `attachment; filename="changes.${format}"`);
+    const line = (row: AuditRow) =>
+      format === "csv"
+        ? CSV_COLUMNS.map((k) => (row[k] === null ? "" : String(row[k]))).join(",") + "\n"
+        : stringify(row) + "\n";
+    const contentType = format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
+    const range = (t: typeof grantEvent | typeof issuerEvent, after: Key | null) =>
+      and(
+        q.chainId !== undefined ? eq(t.chainId, q.chainId) : undefined,
+        byBlock ? gte(t.blockNumber, q.fromBlock ?? 0n) : gte(t.blockTime, q.fromTime ?? 0n),
+        byBlock
+          ? q.toBlock !== undefined
+            ? lte(t.blockNumber, q.toBlock)
+            : undefined
+          : q.toTime !== undefined
+            ? lte(t.blockTime, q.toTime)
+            : undefined,
+        after
+          ? sql`(${t.blockNumber}, ${t.logIndex}, ${t.id}) > (${after.block}, ${after.log}, ${after.id})`
+          : undefined,
+      );
+    const keyOf = (r: { blockNumber: bigint; logIndex: number; id: string }): Key => ({
+      block: r.blockNumber,
+      log: r.logIndex,
+      id: r.id,
+    });
+    const grantPages = keyset(
+      (after: Key | null) =>
+        ctx.db
+          .select()
+          .from(grantEvent)
+          .where(range(grantEvent, after))
+          .orderBy(asc(grantEvent.blockNumber), asc(grantEvent.logIndex), asc(grantEvent.id))
+          .limit(STREAM_BATCH),
+      keyOf,
+    );
+    const issuerPages = keyset(
+      (after: Key | null) =>
+        ctx.db
+          .select()
+          .from(issuerEvent)
+          .where(range(issuerEvent, after))
+          .orderBy(asc(issuerEvent.blockNumber), asc(issuerEvent.logIndex), asc(issuerEvent.id))
+          .limit(STREAM_BATCH),
+      keyOf,
+    );
+    return streamed(c, ctx.budget, contentType, async (out) => {
+      if (format === "csv") await out.write(CSV_COLUMNS.join(",") + "\n");
+      for await (const rows of grantPages) {
+        await out.write(rows.map((r) => line(grantChange(r))).join(""));
+        if (!(await out.batchDone(rows.length))) return;
+      }
+      for await (const rows of issuerPages) {
+        await out.write(rows.map((r) => line(issuerChange(r))).join(""));
+        if (!(await out.batchDone(rows.length))) return;
+      }
+    });
+  });
+
+  return app;
+}

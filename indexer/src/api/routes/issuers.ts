@@ -1,0 +1,185 @@
+/** Issuer keys: the list, one key with its history and credential types, and "was it trusted then?". */
+import { credentialType, issuer, issuerEvent } from "ponder:schema";
+import { Hono } from "hono";
+import { and, asc, desc, eq, gt, lte } from "ponder";
+import { z } from "zod";
+
+import type { ApiContext } from "../context.js";
+import { HttpError, json, parse } from "../http.js";
+import {
+  DEFAULT_PAGE,
+  address,
+  chainId,
+  cursor,
+  encodeCursor,
+  hashOrLabel,
+  limit,
+  timestamp,
+} from "../validation.js";
+
+const issuerListQuery = z
+  .object({
+    chainId: chainId.optional(),
+    status: z
+      .enum(["active", "suspended", "removed", "rotated"], {
+        error: "must be active, suspended, removed or rotated",
+      })
+      .optional(),
+    cursor,
+    limit,
+  })
+  .strict();
+
+export function issuerRoutes(ctx: ApiContext): Hono {
+  const app = new Hono();
+  const { db } = ctx;
+
+  /** The credential types of each (chain, registry), read once per request. */
+  function typeResolver() {
+    const loaded = new Map<string, Promise<(typeof credentialType.$inferSelect)[]>>();
+    return async (chain: number, registry: `0x${string}`, bits: bigint) => {
+      const key = `${chain}-${registry}`;
+      if (!loaded.has(key)) {
+        loaded.set(
+          key,
+          db
+            .select()
+            .from(credentialType)
+            .where(and(eq(credentialType.chainId, chain), eq(credentialType.registry, registry))),
+        );
+      }
+      const types = await loaded.get(key)!;
+      return types.filter((t) => (bits >> BigInt(t.bit)) & 1n).map((t) => t.typeId);
+    };
+  }
+
+  app.get("/v1/issuers", async (c) => {
+    const q = parse(issuerListQuery, c.req.query());
+    const size = q.limit ?? DEFAULT_PAGE;
+    const rows = await db
+      .select()
+      .from(issuer)
+      .where(
+        and(
+          q.chainId !== undefined ? eq(issuer.chainId, q.chainId) : undefined,
+          q.status ? eq(issuer.status, q.status) : undefined,
+          q.cursor ? gt(issuer.id, q.cursor) : undefined,
+        ),
+      )
+      .orderBy(asc(issuer.id))
+      .limit(size + 1);
+    const page = rows.slice(0, size);
+    const typesOf = typeResolver();
+    const items = [];
+    for (const r of page)
+      items.push({ ...r, credentialTypes: await typesOf(r.chainId, r.registry, r.typeBits) });
+    return json(
+      c,
+      { items, nextCursor: rows.length > size ? encodeCursor(page[page.length - 1]!.id) : null },
+      rows.length,
+    );
+  });
+
+  const issuerParams = z.object({ chainId, issuer: address });
+
+  app.get("/v1/issuers/:chainId/:issuer", async (c) => {
+    const p = parse(issuerParams, c.req.param());
+    parse(z.object({}).strict(), c.req.query());
+    const rows = await db
+      .select()
+      .from(issuer)
+      .where(and(eq(issuer.chainId, p.chainId), eq(issuer.issuer, p.issuer)));
+    if (rows.length === 0) throw new HttpError(404, `no issuer ${p.issuer} on chain ${p.chainId}`);
+    const typesOf = typeResolver();
+    const items = [];
+    for (const r of rows) {
+      const history = await db
+        .select()
+        .from(issuerEvent)
+        .where(
+          and(
+            eq(issuerEvent.chainId, p.chainId),
+            eq(issuerEvent.registry, r.registry),
+            eq(issuerEvent.issuer, p.issuer),
+          ),
+        )
+        .orderBy(asc(issuerEvent.blockNumber), asc(issuerEvent.logIndex));
+      items.push({
+        ...r,
+        credentialTypes: await typesOf(r.chainId, r.registry, r.typeBits),
+        history,
+      });
+    }
+    return json(
+      c,
+      { items },
+      items.reduce((n, i) => n + 1 + i.history.length, 0),
+    );
+  });
+
+  const trustedQuery = z
+    .object({ type: hashOrLabel, at: timestamp.optional(), registry: address.optional() })
+    .strict();
+
+  app.get("/v1/issuers/:chainId/:issuer/trusted", async (c) => {
+    const p = parse(issuerParams, c.req.param());
+    const q = parse(trustedQuery, c.req.query());
+    const at = q.at ?? (await ctx.clock.head(p.chainId)).time;
+    const registries = await db
+      .selectDistinct({ registry: issuerEvent.registry })
+      .from(issuerEvent)
+      .where(
+        and(
+          eq(issuerEvent.chainId, p.chainId),
+          q.registry ? eq(issuerEvent.registry, q.registry) : undefined,
+        ),
+      );
+    if (registries.length > 1)
+      throw new HttpError(
+        409,
+        `chain ${p.chainId} has ${registries.length} registries: add ?registry=`,
+      );
+    const registry = registries[0]?.registry ?? null;
+    const [type] = registry
+      ? await db
+          .select()
+          .from(credentialType)
+          .where(
+            and(
+              eq(credentialType.chainId, p.chainId),
+              eq(credentialType.registry, registry),
+              eq(credentialType.typeId, q.type),
+            ),
+          )
+      : [];
+    const [record] = registry
+      ? await db
+          .select()
+          .from(issuerEvent)
+          .where(
+            and(
+              eq(issuerEvent.chainId, p.chainId),
+              eq(issuerEvent.registry, registry),
+              eq(issuerEvent.issuer, p.issuer),
+              lte(issuerEvent.blockTime, at),
+            ),
+          )
+          .orderBy(desc(issuerEvent.blockNumber), desc(issuerEvent.logIndex))
+          .limit(1)
+      : [];
+    const trusted =
+      type !== undefined &&
+      record !== undefined &&
+      record.status === "active" &&
+      ((record.typeBits >> BigInt(type.bit)) & 1n) === 1n &&
+      record.validFrom <= at &&
+      (record.validUntil === 0n || at < record.validUntil);
+    return json(
+      c,
+      { issuer: p.issuer, credentialType: q.type, at, trusted, record: record ?? null },
+      3,
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,70 @@
+/**
+ * Readiness that means "caught up with the chain": Ponder's backfill is done and, on every chain, the
+ * indexed block is at most READY_MAX_LAG_BLOCKS (default 2) behind the head and its time at most
+ * READY_MAX_LAG_SECONDS (default 60) behind the head's. Answered from memory (the checkpoint watcher,
+ * the chain clock's last head, a backfill flag read once a second until set), so it answers at once
+ * whatever the server is doing; a head older than a few seconds (the RPC is down) is not ready.
+ */
+import { Hono } from "hono";
+
+import type { ApiContext } from "../context.js";
+import { numberFromEnv } from "../env.js";
+
+/** A head read longer ago than this means the RPC does not answer. */
+const HEAD_MAX_AGE_MS = 5_000;
+/** Checkpoints read longer ago than this mean the database does not answer. */
+const CHECKPOINT_MAX_AGE_MS = 5_000;
+
+export function readyRoutes(ctx: ApiContext, backfillDone: () => Promise<boolean>): Hono {
+  const app = new Hono();
+  const maxLagBlocks = BigInt(numberFromEnv("READY_MAX_LAG_BLOCKS", 2));
+  const maxLagSeconds = BigInt(numberFromEnv("READY_MAX_LAG_SECONDS", 60));
+  let backfilled = false;
+  const poll = async () => {
+    try {
+      backfilled = await backfillDone();
+    } catch {
+      // not set up yet
+    }
+    if (!backfilled) setTimeout(() => void poll(), 1_000).unref();
+  };
+  void poll();
+
+  app.get("/v1/ready", (c) => {
+    const now = Date.now();
+    const fresh = now - ctx.watcher.readAt < CHECKPOINT_MAX_AGE_MS;
+    const chains = ctx.clock.chains.map((chainId) => {
+      const indexed = ctx.watcher.heads.get(chainId) ?? null;
+      const head = ctx.clock.lastHead(chainId);
+      const headFresh = head !== null && now - head.at < HEAD_MAX_AGE_MS;
+      const lagBlocks = indexed && head ? head.number - indexed.block : null;
+      const lagSeconds = indexed && head ? head.time - indexed.timestamp : null;
+      const caughtUp =
+        headFresh &&
+        lagBlocks !== null &&
+        lagSeconds !== null &&
+        lagBlocks <= maxLagBlocks &&
+        lagSeconds <= maxLagSeconds;
+      return {
+        name: `chain${chainId}`,
+        chainId,
+        indexed: indexed ? Number(indexed.block) : null,
+        head: head ? Number(head.number) : null,
+        lagBlocks: lagBlocks === null ? null : Number(lagBlocks),
+        lagSeconds: lagSeconds === null ? null : Number(lagSeconds),
+        caughtUp,
+      };
+    });
+    const reason = !backfilled
+      ? "backfill in progress"
+      : !fresh
+        ? "the database does not answer"
+        : chains.some((ch) => !ch.caughtUp)
+          ? "not caught up with the chain head (or its RPC does not answer)"
+          : null;
+    const ready = reason === null && chains.length > 0;
+    return c.json({ ready, ...(reason ? { reason } : {}), chains }, ready ? 200 : 503);
+  });
+
+  return app;
+}
