@@ -7,6 +7,7 @@ import {
   createPublicClient,
   createWalletClient,
   custom,
+  getAddress,
   type Address,
   type PublicClient,
   type WalletClient,
@@ -46,7 +47,9 @@ export const KYC_FULL = credentialTypeId("kyc.full");
 
 /** Deploys AccessGrants and IssuerRegistry (admin and registrar: account 0; issuer: account 4). */
 export async function deployFixture() {
-  const accounts = (await connection.provider.request({ method: "eth_accounts" })) as Address[];
+  const accounts = ((await connection.provider.request({ method: "eth_accounts" })) as Address[]).map((a) =>
+    getAddress(a),
+  );
   const [admin, grantee, relayer, other, issuer] = accounts as [
     Address,
     Address,
