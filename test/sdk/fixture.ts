@@ -47,9 +47,9 @@ export const KYC_FULL = credentialTypeId("kyc.full");
 
 /** Deploys AccessGrants and IssuerRegistry (admin and registrar: account 0; issuer: account 4). */
 export async function deployFixture() {
-  const accounts = ((await connection.provider.request({ method: "eth_accounts" })) as Address[]).map((a) =>
-    getAddress(a),
-  );
+  const accounts = (
+    (await connection.provider.request({ method: "eth_accounts" })) as Address[]
+  ).map((a) => getAddress(a));
   const [admin, grantee, relayer, other, issuer] = accounts as [
     Address,
     Address,

@@ -31,7 +31,14 @@ import {
   unlocksAt,
 } from "../../sdk/src/index.js";
 import { accessGrantsAbi } from "../../sdk/src/abi.js";
-import { chainNow, deployFixture, localAccount, networkHelpers, publicClient, wallet } from "./fixture.js";
+import {
+  chainNow,
+  deployFixture,
+  localAccount,
+  networkHelpers,
+  publicClient,
+  wallet,
+} from "./fixture.js";
 
 const PURPOSE = purposeHash("onboarding");
 
@@ -52,13 +59,33 @@ describe("sdk: grant actions", function () {
   it("grant: simulate returns the id, write stores it, reads and time helpers agree", async function () {
     const { address, owner, admin, grantee, dataHash, mined } = await setup();
     const now = await chainNow();
-    const terms = { address, grantee, dataHash, purpose: PURPOSE, lockedUntil: now + 100n, expiresAt: now + 1000n };
+    const terms = {
+      address,
+      grantee,
+      dataHash,
+      purpose: PURPOSE,
+      lockedUntil: now + 100n,
+      expiresAt: now + 1000n,
+    };
     const { result } = await simulateGrant(owner, terms);
     await mined(await grant(owner, terms));
-    const g = await getGrant(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE });
-    expect(g).to.deep.equal({ grantId: result, status: "Active", lockedUntil: now + 100n, expiresAt: now + 1000n });
+    const g = await getGrant(publicClient, {
+      address,
+      owner: admin,
+      grantee,
+      dataHash,
+      purpose: PURPOSE,
+    });
+    expect(g).to.deep.equal({
+      grantId: result,
+      status: "Active",
+      lockedUntil: now + 100n,
+      expiresAt: now + 1000n,
+    });
     expect(await getGrant(publicClient, { address, grantId: result })).to.deep.equal(g);
-    expect(await isGranted(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE })).to.equal(true);
+    expect(
+      await isGranted(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE }),
+    ).to.equal(true);
     expect(isActive(g, now + 999n)).to.equal(true);
     expect(isActive(g, now + 1000n)).to.equal(false);
     expect(canRevoke(g, now + 99n)).to.equal(false);
@@ -80,7 +107,8 @@ describe("sdk: grant actions", function () {
       caught = error;
     }
     expect(caught).to.be.instanceOf(ContractRevertError);
-    if (!isContractError(caught, "AccessGrantsLocked")) throw new Error("expected AccessGrantsLocked");
+    if (!isContractError(caught, "AccessGrantsLocked"))
+      throw new Error("expected AccessGrantsLocked");
     expect(caught.args.lockedUntil).to.equal(lockedUntil);
     expect(caught.hint).to.match(/release/);
     expect(caught.shortMessage).to.match(/locked until/);
@@ -102,18 +130,71 @@ describe("sdk: grant actions", function () {
     const { address, owner, admin, grantee, other, mined } = await setup();
     const a = createDataReference({ dataId: "a", grantee }).dataHash;
     const b = createDataReference({ dataId: "b", grantee: other }).dataHash;
-    await mined(await grantBatch(owner, { address, grants: [{ grantee, dataHash: a, purpose: PURPOSE }, { grantee: other, dataHash: b, purpose: PURPOSE }] }));
-    expect(await isGranted(publicClient, { address, owner: admin, grantee: other, dataHash: b, purpose: PURPOSE })).to.equal(true);
-    await mined(await revokeBatch(owner, { address, keys: [{ grantee, dataHash: a, purpose: PURPOSE }, { grantee: other, dataHash: b, purpose: PURPOSE }] }));
-    expect(await isGranted(publicClient, { address, owner: admin, grantee, dataHash: a, purpose: PURPOSE })).to.equal(false);
-    expect(await isGranted(publicClient, { address, owner: admin, grantee: other, dataHash: b, purpose: PURPOSE })).to.equal(false);
+    await mined(
+      await grantBatch(owner, {
+        address,
+        grants: [
+          { grantee, dataHash: a, purpose: PURPOSE },
+          { grantee: other, dataHash: b, purpose: PURPOSE },
+        ],
+      }),
+    );
+    expect(
+      await isGranted(publicClient, {
+        address,
+        owner: admin,
+        grantee: other,
+        dataHash: b,
+        purpose: PURPOSE,
+      }),
+    ).to.equal(true);
+    await mined(
+      await revokeBatch(owner, {
+        address,
+        keys: [
+          { grantee, dataHash: a, purpose: PURPOSE },
+          { grantee: other, dataHash: b, purpose: PURPOSE },
+        ],
+      }),
+    );
+    expect(
+      await isGranted(publicClient, {
+        address,
+        owner: admin,
+        grantee,
+        dataHash: a,
+        purpose: PURPOSE,
+      }),
+    ).to.equal(false);
+    expect(
+      await isGranted(publicClient, {
+        address,
+        owner: admin,
+        grantee: other,
+        dataHash: b,
+        purpose: PURPOSE,
+      }),
+    ).to.equal(false);
   });
 
   it("release by the grantee works while locked", async function () {
     const { address, owner, admin, grantee, dataHash, mined } = await setup();
-    await mined(await grant(owner, { address, grantee, dataHash, purpose: PURPOSE, lockedUntil: (await chainNow()) + 10_000n }));
-    await mined(await release(wallet(grantee), { address, owner: admin, dataHash, purpose: PURPOSE }));
-    expect((await getGrant(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE })).status).to.equal("Released");
+    await mined(
+      await grant(owner, {
+        address,
+        grantee,
+        dataHash,
+        purpose: PURPOSE,
+        lockedUntil: (await chainNow()) + 10_000n,
+      }),
+    );
+    await mined(
+      await release(wallet(grantee), { address, owner: admin, dataHash, purpose: PURPOSE }),
+    );
+    expect(
+      (await getGrant(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE }))
+        .status,
+    ).to.equal("Released");
   });
 
   it("extendLock, extendExpiry and replace change the grant; a shorter lock is a decoded error", async function () {
@@ -123,7 +204,13 @@ describe("sdk: grant actions", function () {
     await mined(await grant(owner, { ...key, lockedUntil: now + 100n, expiresAt: now + 1000n }));
     await mined(await extendExpiry(owner, { ...key, expiresAt: now + 2000n }));
     await mined(await extendLock(owner, { ...key, lockedUntil: now + 500n }));
-    let g = await getGrant(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE });
+    let g = await getGrant(publicClient, {
+      address,
+      owner: admin,
+      grantee,
+      dataHash,
+      purpose: PURPOSE,
+    });
     expect([g.lockedUntil, g.expiresAt]).to.deep.equal([now + 500n, now + 2000n]);
     try {
       await extendLock(owner, { ...key, lockedUntil: now + 200n });
@@ -132,10 +219,31 @@ describe("sdk: grant actions", function () {
       expect(isContractError(error, "AccessGrantsLockNotExtended")).to.equal(true);
     }
     const newDataHash = createDataReference({ dataId: "passport-2", grantee }).dataHash;
-    await mined(await replace(owner, { ...key, newDataHash, lockedUntil: now + 500n, expiresAt: now + 2000n }));
-    g = await getGrant(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE });
+    await mined(
+      await replace(owner, {
+        ...key,
+        newDataHash,
+        lockedUntil: now + 500n,
+        expiresAt: now + 2000n,
+      }),
+    );
+    g = await getGrant(publicClient, {
+      address,
+      owner: admin,
+      grantee,
+      dataHash,
+      purpose: PURPOSE,
+    });
     expect(g.status).to.equal("Replaced");
-    expect(await isGranted(publicClient, { address, owner: admin, grantee, dataHash: newDataHash, purpose: PURPOSE })).to.equal(true);
+    expect(
+      await isGranted(publicClient, {
+        address,
+        owner: admin,
+        grantee,
+        dataHash: newDataHash,
+        purpose: PURPOSE,
+      }),
+    ).to.equal(true);
   });
 
   it("an expired grant reads as Expired and is not active", async function () {
@@ -143,7 +251,13 @@ describe("sdk: grant actions", function () {
     const expiresAt = (await chainNow()) + 20n;
     await mined(await grant(owner, { address, grantee, dataHash, purpose: PURPOSE, expiresAt }));
     await networkHelpers.time.increaseTo(expiresAt);
-    const g = await getGrant(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE });
+    const g = await getGrant(publicClient, {
+      address,
+      owner: admin,
+      grantee,
+      dataHash,
+      purpose: PURPOSE,
+    });
     expect(g.status).to.equal("Expired");
     expect(isActive(g, expiresAt)).to.equal(false);
     expect(isActive(g, expiresAt - 1n)).to.equal(true);
@@ -166,10 +280,20 @@ describe("sdk: grant actions", function () {
     const decoded = decodeFunctionData({ abi: accessGrantsAbi, data: call.data });
     expect(decoded.functionName).to.equal("grant");
     await mined(await owner.sendTransaction({ to: call.to, data: call.data }));
-    expect(await isGranted(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE })).to.equal(true);
-    const byChain = prepareRevoke({ grantee, dataHash, purpose: PURPOSE, chainId: 31337, deployments: { 31337: (await setup()).deployment } });
+    expect(
+      await isGranted(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE }),
+    ).to.equal(true);
+    const byChain = prepareRevoke({
+      grantee,
+      dataHash,
+      purpose: PURPOSE,
+      chainId: 31337,
+      deployments: { 31337: (await setup()).deployment },
+    });
     expect(byChain.to).to.equal(address);
-    expect(() => prepareRevoke({ grantee, dataHash, purpose: PURPOSE, chainId: 999 })).to.throw(DeploymentNotFoundError);
+    expect(() => prepareRevoke({ grantee, dataHash, purpose: PURPOSE, chainId: 999 })).to.throw(
+      DeploymentNotFoundError,
+    );
   });
 
   it("refuses milliseconds and malformed input before sending", async function () {
@@ -183,17 +307,36 @@ describe("sdk: grant actions", function () {
       expect((error as InvalidParameterError).parameter).to.equal("lockedUntil");
       expect((error as Error).message).to.match(/milliseconds/);
     }
-    expect(() => prepareGrant({ address, grantee, dataHash, purpose: PURPOSE, expiresAt: 5 as unknown as bigint })).to.throw(/bigint/);
-    expect(() => prepareGrant({ address, grantee: "0x1234" as Address, dataHash, purpose: PURPOSE })).to.throw(InvalidParameterError);
-    expect(() => prepareGrant({ address, grantee, dataHash: `0x${"00".repeat(32)}`, purpose: PURPOSE })).to.throw(/zero/);
+    expect(() =>
+      prepareGrant({
+        address,
+        grantee,
+        dataHash,
+        purpose: PURPOSE,
+        expiresAt: 5 as unknown as bigint,
+      }),
+    ).to.throw(/bigint/);
+    expect(() =>
+      prepareGrant({ address, grantee: "0x1234" as Address, dataHash, purpose: PURPOSE }),
+    ).to.throw(InvalidParameterError);
+    expect(() =>
+      prepareGrant({ address, grantee, dataHash: `0x${"00".repeat(32)}`, purpose: PURPOSE }),
+    ).to.throw(/zero/);
   });
 
   it("client.extend(grantkitActions({ deployment })) binds every action to the deployment, with a local account", async function () {
     const { deployment, grantee, dataHash, mined } = await setup();
     const client = wallet(localAccount).extend(grantkitActions({ deployment }));
     await mined(await client.grant({ grantee, dataHash, purpose: PURPOSE }));
-    expect(await client.isGranted({ owner: localAccount.address, grantee, dataHash, purpose: PURPOSE })).to.equal(true);
-    const g = await client.getGrant({ owner: localAccount.address, grantee, dataHash, purpose: PURPOSE });
+    expect(
+      await client.isGranted({ owner: localAccount.address, grantee, dataHash, purpose: PURPOSE }),
+    ).to.equal(true);
+    const g = await client.getGrant({
+      owner: localAccount.address,
+      grantee,
+      dataHash,
+      purpose: PURPOSE,
+    });
     expect(g.status).to.equal("Active");
     await mined(await client.revoke({ grantee, dataHash, purpose: PURPOSE }));
     expect((await client.getGrant({ grantId: g.grantId })).status).to.equal("Revoked");

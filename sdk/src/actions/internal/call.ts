@@ -133,7 +133,8 @@ export async function writeCall<
       functionName: call.functionName,
       args: call.args,
       account,
-      chain: options.chain === undefined ? client.chain : options.chain,
+      // A client without a chain sends without viem's chain check (the node's chain id is used).
+      chain: options.chain !== undefined ? options.chain : (client.chain ?? null),
     } as never);
   } catch (error) {
     rethrow(error);
