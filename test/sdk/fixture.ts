@@ -28,7 +28,7 @@ import {
 export const connection = await network.create();
 export const { networkHelpers } = connection;
 
-/** Hardhat's well-known development key #5 (public test key): a local viem account. */
+/** Hardhat's well-known development key #5 (a public test key), as a local viem account: it signs by itself and sends raw transactions. */
 export const localAccount = privateKeyToAccount(
   "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
 );
@@ -73,7 +73,7 @@ export async function deployFixture() {
     }),
   );
   const deployment: GrantKitDeployment = deploymentFromRecord(record);
-  // Fund the local account, which the node does not manage.
+  // Keep the local account funded whatever earlier tests spent.
   await networkHelpers.setBalance(localAccount.address, 10n ** 20n);
   return { record, deployment, grants, registry, admin, grantee, relayer, other, issuer };
 }
