@@ -81,3 +81,11 @@ export async function deployFixture() {
 export async function chainNow(): Promise<bigint> {
   return (await publicClient.getBlock({ blockTag: "latest" })).timestamp;
 }
+
+/**
+ * Moves the chain's clock to `t` unless it is already past it: the in-process chain follows the wall
+ * clock, which runs on between a test's steps (far, on a loaded machine).
+ */
+export async function advanceTo(t: bigint): Promise<void> {
+  if ((await chainNow()) < t) await networkHelpers.time.increaseTo(t);
+}

@@ -32,6 +32,7 @@ import {
 } from "../../sdk/src/index.js";
 import { accessGrantsAbi } from "../../sdk/src/abi.js";
 import {
+  advanceTo,
   chainNow,
   deployFixture,
   localAccount,
@@ -97,7 +98,7 @@ describe("sdk: grant actions", function () {
 
   it("revoke while locked: the revert is decoded with its arguments and a hint; canRevoke agrees with the chain", async function () {
     const { address, owner, grantee, dataHash, mined } = await setup();
-    const lockedUntil = (await chainNow()) + 50n;
+    const lockedUntil = (await chainNow()) + 1000n;
     await mined(await grant(owner, { address, grantee, dataHash, purpose: PURPOSE, lockedUntil }));
     const key = { address, grantee, dataHash, purpose: PURPOSE };
     let caught: unknown;
@@ -248,9 +249,9 @@ describe("sdk: grant actions", function () {
 
   it("an expired grant reads as Expired and is not active", async function () {
     const { address, owner, admin, grantee, dataHash, mined } = await setup();
-    const expiresAt = (await chainNow()) + 20n;
+    const expiresAt = (await chainNow()) + 1000n;
     await mined(await grant(owner, { address, grantee, dataHash, purpose: PURPOSE, expiresAt }));
-    await networkHelpers.time.increaseTo(expiresAt);
+    await advanceTo(expiresAt);
     const g = await getGrant(publicClient, {
       address,
       owner: admin,

@@ -27,6 +27,7 @@ import {
 } from "../../sdk/src/index.js";
 import { accessGrantsAbi } from "../../sdk/src/abi.js";
 import {
+  advanceTo,
   chainNow,
   connection,
   deployFixture,
@@ -78,7 +79,7 @@ describe("sdk: signed requests", function () {
     }
     let g = await getGrant(publicClient, { address, ...key, dataHash: newDataHash });
     expect(g).to.include({ status: "Active", lockedUntil: now + 100n, expiresAt: now + 9000n });
-    await networkHelpers.time.increaseTo(now + 100n);
+    await advanceTo(now + 100n);
     const revoke = await prepareRequest(publicClient, {
       address,
       kind: "Revoke",
@@ -160,7 +161,7 @@ describe("sdk: signed requests", function () {
     const request = await prepareRequest(publicClient, {
       address,
       kind: "Grant",
-      validFor: 60n,
+      validFor: 3600n,
       message: { owner, grantee, dataHash, purpose: PURPOSE, lockedUntil: 0n, expiresAt: 0n },
     });
     const forged = await signRequest({ request, signer: wallet(other) });
@@ -178,11 +179,11 @@ describe("sdk: signed requests", function () {
     const later = await prepareRequest(publicClient, {
       address,
       kind: "Grant",
-      validFor: 60n,
+      validFor: 3600n,
       message: { owner, grantee, dataHash, purpose: PURPOSE, lockedUntil: 0n, expiresAt: 0n },
     });
     const signedLater = await signRequest({ request: later, signer: localAccount });
-    await networkHelpers.time.increaseTo(later.message.deadline);
+    await advanceTo(later.message.deadline);
     expect(await verifyRequest(publicClient, signedLater)).to.equal("Expired");
     try {
       await relayRequest(relayer, { request: signedLater });
