@@ -1,0 +1,95 @@
+import {
+  encodeFunctionData,
+  type Account,
+  type Chain,
+  type Client,
+  type Hash,
+  type Transport,
+} from "viem";
+
+import { accessGrantsAbi } from "../abi/accessGrantsAbi.js";
+import { InvalidParameterError } from "../errors/base.js";
+import { noncesToBitmaps } from "../utils/nonces.js";
+import {
+  prepareCall,
+  simulateCall,
+  writeCall,
+  type PreparedCall,
+  type SimulateReturnType,
+  type WriteOptions,
+} from "./internal/call.js";
+
+/** Parameters of {@link cancelNonces}: the sender's nonces whose signed requests must never be relayed. */
+export type CancelNoncesParameters = WriteOptions & { nonces: readonly bigint[] };
+
+/** One `invalidateNonces` per nonce word; several words go through the contract's `multicall`. */
+function call(parameters: CancelNoncesParameters) {
+  const words = noncesToBitmaps(parameters.nonces);
+  if (words.length === 0) {
+    throw new InvalidParameterError(
+      "nonces",
+      "is empty",
+      "pass the nonces of the requests to cancel",
+    );
+  }
+  if (words.length === 1) {
+    const { wordPos, mask } = words[0]!;
+    return {
+      contract: "accessGrants",
+      functionName: "invalidateNonces",
+      args: [wordPos, mask],
+    } as const;
+  }
+  return {
+    contract: "accessGrants",
+    functionName: "multicall",
+    args: [
+      words.map(({ wordPos, mask }) =>
+        encodeFunctionData({
+          abi: accessGrantsAbi,
+          functionName: "invalidateNonces",
+          args: [wordPos, mask],
+        }),
+      ),
+    ],
+  } as const;
+}
+
+/**
+ * Cancels signed requests before a relayer submits them: marks the sender's `nonces` used
+ * (`invalidateNonces`, one transaction even across nonce words). Sent by the owner.
+ *
+ * @example
+ * await cancelNonces(walletClient, { nonces: [signed.message.nonce] });
+ */
+export async function cancelNonces(
+  client: Client<Transport, Chain | undefined, Account | undefined>,
+  parameters: CancelNoncesParameters,
+): Promise<Hash> {
+  return writeCall(client, call(parameters), parameters, "cancelNonces");
+}
+
+/**
+ * {@link cancelNonces} as an `eth_call`.
+ *
+ * @example
+ * await simulateCancelNonces(client, { nonces: [7n] });
+ */
+export async function simulateCancelNonces(
+  client: Client<Transport, Chain | undefined, Account | undefined>,
+  parameters: CancelNoncesParameters,
+): Promise<SimulateReturnType<"accessGrants", "invalidateNonces" | "multicall">> {
+  return simulateCall(client, call(parameters), parameters);
+}
+
+/**
+ * {@link cancelNonces}'s calldata.
+ *
+ * @example
+ * const { to, data } = prepareCancelNonces({ nonces: [7n], chainId: 1 });
+ */
+export function prepareCancelNonces(
+  parameters: CancelNoncesParameters & { chainId?: number | undefined },
+): PreparedCall {
+  return prepareCall(call(parameters), parameters);
+}

@@ -1,0 +1,67 @@
+import type { Account, Chain, Client, Hash, Transport } from "viem";
+
+import {
+  prepareCall,
+  simulateCall,
+  writeCall,
+  type PreparedCall,
+  type SimulateReturnType,
+  type WriteOptions,
+} from "./internal/call.js";
+import { checkTerms, type GrantTerms } from "./internal/terms.js";
+
+/** Parameters of {@link grant}: grants `grantee` access to a data item for a purpose, as the sender (the owner). */
+export type GrantParameters = WriteOptions & GrantTerms;
+
+function call(parameters: GrantParameters) {
+  return {
+    contract: "accessGrants",
+    functionName: "grant",
+    args: [checkTerms(parameters)],
+  } as const;
+}
+
+/**
+ * Grants `grantee` access to a data item for a purpose, as the sender (the owner). Returns the grant id as the simulate result. Sent by the owner.
+ *
+ * @example
+ * const { dataHash, salt } = createDataReference({ dataId: "passport-1", grantee });
+ * const hash = await grant(walletClient, {
+ *   grantee,
+ *   dataHash,
+ *   purpose: purposeHash("onboarding"),
+ *   lockedUntil: toSeconds(new Date("2030-01-01")), // the grantee's retention duty
+ * });
+ */
+export async function grant(
+  client: Client<Transport, Chain | undefined, Account | undefined>,
+  parameters: GrantParameters,
+): Promise<Hash> {
+  return writeCall(client, call(parameters), parameters, "grant");
+}
+
+/**
+ * {@link grant} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
+ *
+ * @example
+ * const { result, request } = await simulateGrant(client, parameters);
+ */
+export async function simulateGrant(
+  client: Client<Transport, Chain | undefined, Account | undefined>,
+  parameters: GrantParameters,
+): Promise<SimulateReturnType<"accessGrants", "grant">> {
+  return simulateCall(client, call(parameters), parameters);
+}
+
+/**
+ * {@link grant}'s calldata, for a relayer, a smart account or a multisig (no client needed when
+ * `address` or `chainId` is given).
+ *
+ * @example
+ * const { to, data } = prepareGrant({ ...parameters, chainId: 1 });
+ */
+export function prepareGrant(
+  parameters: GrantParameters & { chainId?: number | undefined },
+): PreparedCall {
+  return prepareCall(call(parameters), parameters);
+}

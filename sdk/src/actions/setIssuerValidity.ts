@@ -1,0 +1,71 @@
+import type { Account, Address, Chain, Client, Hash, Transport } from "viem";
+
+import {
+  prepareCall,
+  simulateCall,
+  writeCall,
+  type PreparedCall,
+  type SimulateReturnType,
+  type WriteOptions,
+} from "./internal/call.js";
+import { checkAddress } from "./internal/terms.js";
+import { assertSeconds } from "../utils/time.js";
+import { MAX_UINT40 } from "./internal/issuer.js";
+
+/** Parameters of {@link setIssuerValidity}: sets a live issuer's validity window in unix seconds; `validuntil` 0n means no end (registrars). */
+export type SetIssuerValidityParameters = WriteOptions & {
+  issuer: Address;
+  validFrom: bigint;
+  validUntil: bigint;
+};
+
+function call(parameters: SetIssuerValidityParameters) {
+  return {
+    contract: "issuerRegistry",
+    functionName: "setIssuerValidity",
+    args: [
+      checkAddress("issuer", parameters.issuer),
+      Number(assertSeconds("validFrom", parameters.validFrom, MAX_UINT40)),
+      Number(assertSeconds("validUntil", parameters.validUntil, MAX_UINT40)),
+    ],
+  } as const;
+}
+
+/**
+ * Sets a live issuer's validity window in unix seconds; `validUntil` 0n means no end (registrars). Sent by the registrar.
+ *
+ * @example
+ * await setIssuerValidity(registrarClient, { issuer, validFrom: 0n, validUntil: toSeconds(new Date("2031-01-01")) });
+ */
+export async function setIssuerValidity(
+  client: Client<Transport, Chain | undefined, Account | undefined>,
+  parameters: SetIssuerValidityParameters,
+): Promise<Hash> {
+  return writeCall(client, call(parameters), parameters, "setIssuerValidity");
+}
+
+/**
+ * {@link setIssuerValidity} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
+ *
+ * @example
+ * const { result, request } = await simulateSetIssuerValidity(client, parameters);
+ */
+export async function simulateSetIssuerValidity(
+  client: Client<Transport, Chain | undefined, Account | undefined>,
+  parameters: SetIssuerValidityParameters,
+): Promise<SimulateReturnType<"issuerRegistry", "setIssuerValidity">> {
+  return simulateCall(client, call(parameters), parameters);
+}
+
+/**
+ * {@link setIssuerValidity}'s calldata, for a relayer, a smart account or a multisig (no client needed when
+ * `address` or `chainId` is given).
+ *
+ * @example
+ * const { to, data } = prepareSetIssuerValidity({ ...parameters, chainId: 1 });
+ */
+export function prepareSetIssuerValidity(
+  parameters: SetIssuerValidityParameters & { chainId?: number | undefined },
+): PreparedCall {
+  return prepareCall(call(parameters), parameters);
+}

@@ -1,0 +1,7 @@
+/** @grantkit/sdk/ethers: the same actions for dApps on ethers v6 (a transport and a ready client). */
+export {
+  createGrantKitClient,
+  ethersTransport,
+  type EthersProviderLike,
+  type EthersSignerLike,
+} from "./ethers/adapter.js";

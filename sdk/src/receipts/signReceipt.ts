@@ -1,0 +1,43 @@
+import type { Account, Address, Hex } from "viem";
+
+import type { CredentialReceipt } from "../protocol.js";
+import { signTypedDataWith, type TypedDataSigner } from "../utils/signTypedDataWith.js";
+import { assertSeconds } from "../utils/time.js";
+import { checkAddress, checkHash } from "../actions/internal/terms.js";
+import { getReceiptTypedData, type ReceiptDomainParameters } from "./getReceiptTypedData.js";
+
+/** Parameters of {@link signReceipt}. */
+export type SignReceiptParameters = ReceiptDomainParameters & {
+  receipt: CredentialReceipt;
+  /** The issuer key (its account, or a wallet client holding it). */
+  signer: TypedDataSigner;
+  account?: Account | Address | undefined;
+};
+
+/**
+ * Signs a credential receipt with the issuer's key (no transaction). Receipts always expire:
+ * `validUntil` is exclusive, and 0n is in the past.
+ *
+ * @example
+ * const signature = await signReceipt({
+ *   chainId, registry, signer: issuerAccount,
+ *   receipt: { issuer: issuerAccount.address, owner, dataHash, credentialType: credentialTypeId("kyc.basic"),
+ *     issuedAt: now, validUntil: now + 365n * 86400n },
+ * });
+ */
+export async function signReceipt(parameters: SignReceiptParameters): Promise<Hex> {
+  const { receipt } = parameters;
+  const checked: CredentialReceipt = {
+    issuer: checkAddress("receipt.issuer", receipt.issuer),
+    owner: checkAddress("receipt.owner", receipt.owner),
+    dataHash: checkHash("receipt.dataHash", receipt.dataHash, true),
+    credentialType: checkHash("receipt.credentialType", receipt.credentialType, true),
+    issuedAt: assertSeconds("receipt.issuedAt", receipt.issuedAt),
+    validUntil: assertSeconds("receipt.validUntil", receipt.validUntil),
+  };
+  return signTypedDataWith(
+    parameters.signer,
+    getReceiptTypedData({ ...parameters, receipt: checked }),
+    parameters.account,
+  );
+}
