@@ -23,6 +23,8 @@ export interface ChainPreset {
   env: string;
   /** True for test networks. */
   testnet: boolean;
+  /** The native currency gas is paid in. */
+  currency: "ETH" | "POL";
   /** The Etherscan-family browser (API: Etherscan's v2 multichain endpoint, one for every chain). */
   etherscan: { name: string; url: string };
   /** The chain's Blockscout instance, when it has one (its API needs no key). */
@@ -43,6 +45,7 @@ export const presets = {
     chainType: "l1",
     env: "ETHEREUM",
     testnet: false,
+    currency: "ETH",
     etherscan: { name: "Etherscan", url: "https://etherscan.io" },
     blockscout: { url: "https://eth.blockscout.com", apiUrl: "https://eth.blockscout.com/api" },
     confirmations: 3,
@@ -54,6 +57,7 @@ export const presets = {
     chainType: "op",
     env: "BASE",
     testnet: false,
+    currency: "ETH",
     etherscan: { name: "Basescan", url: "https://basescan.org" },
     blockscout: { url: "https://base.blockscout.com", apiUrl: "https://base.blockscout.com/api" },
     confirmations: 5,
@@ -65,6 +69,7 @@ export const presets = {
     chainType: "op",
     env: "OPTIMISM",
     testnet: false,
+    currency: "ETH",
     etherscan: { name: "Optimistic Etherscan", url: "https://optimistic.etherscan.io" },
     blockscout: {
       url: "https://optimism.blockscout.com",
@@ -79,6 +84,7 @@ export const presets = {
     chainType: "generic",
     env: "ARBITRUM",
     testnet: false,
+    currency: "ETH",
     etherscan: { name: "Arbiscan", url: "https://arbiscan.io" },
     blockscout: {
       url: "https://arbitrum.blockscout.com",
@@ -93,8 +99,12 @@ export const presets = {
     chainType: "generic",
     env: "LINEA",
     testnet: false,
+    currency: "ETH",
     etherscan: { name: "LineaScan", url: "https://lineascan.build" },
-    blockscout: { url: "https://explorer.linea.build", apiUrl: "https://api-explorer.linea.build/api" },
+    blockscout: {
+      url: "https://explorer.linea.build",
+      apiUrl: "https://api-explorer.linea.build/api",
+    },
     confirmations: 5,
     finalityBlocks: 30,
   },
@@ -104,6 +114,7 @@ export const presets = {
     chainType: "generic",
     env: "POLYGON",
     testnet: false,
+    currency: "POL",
     etherscan: { name: "PolygonScan", url: "https://polygonscan.com" },
     blockscout: {
       url: "https://polygon.blockscout.com",
@@ -118,6 +129,7 @@ export const presets = {
     chainType: "l1",
     env: "SEPOLIA",
     testnet: true,
+    currency: "ETH",
     etherscan: { name: "Etherscan", url: "https://sepolia.etherscan.io" },
     blockscout: {
       url: "https://eth-sepolia.blockscout.com",
@@ -132,6 +144,7 @@ export const presets = {
     chainType: "op",
     env: "BASE_SEPOLIA",
     testnet: true,
+    currency: "ETH",
     etherscan: { name: "Basescan", url: "https://sepolia.basescan.org" },
     blockscout: {
       url: "https://base-sepolia.blockscout.com",
@@ -146,6 +159,7 @@ export const presets = {
     chainType: "op",
     env: "OPTIMISM_SEPOLIA",
     testnet: true,
+    currency: "ETH",
     etherscan: { name: "Optimistic Etherscan", url: "https://sepolia-optimism.etherscan.io" },
     blockscout: {
       url: "https://optimism-sepolia.blockscout.com",
@@ -160,6 +174,7 @@ export const presets = {
     chainType: "generic",
     env: "ARBITRUM_SEPOLIA",
     testnet: true,
+    currency: "ETH",
     etherscan: { name: "Arbiscan", url: "https://sepolia.arbiscan.io" },
     blockscout: {
       url: "https://arbitrum-sepolia.blockscout.com",
@@ -174,6 +189,7 @@ export const presets = {
     chainType: "generic",
     env: "LINEA_SEPOLIA",
     testnet: true,
+    currency: "ETH",
     etherscan: { name: "LineaScan", url: "https://sepolia.lineascan.build" },
     blockscout: {
       url: "https://explorer.sepolia.linea.build",
@@ -188,6 +204,7 @@ export const presets = {
     chainType: "generic",
     env: "POLYGON_AMOY",
     testnet: true,
+    currency: "POL",
     etherscan: { name: "PolygonScan", url: "https://amoy.polygonscan.com" },
     confirmations: 5,
     finalityBlocks: 200,

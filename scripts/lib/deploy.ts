@@ -201,7 +201,13 @@ export async function deployGrantKit(
     }
   }
   const missing = plan.filter((p) => !p.deployed);
-  const funds = await preflight(connection, config, salt, missing, createXPresent || !options.dryRun);
+  const funds = await preflight(
+    connection,
+    config,
+    salt,
+    missing,
+    createXPresent || !options.dryRun,
+  );
   for (const line of funds.lines) log(line);
   if (funds.problem) problems.push(funds.problem);
 
@@ -341,6 +347,8 @@ async function preflight(
 ): Promise<{ lines: string[]; problem?: string }> {
   const { ethers } = connection;
   const lines: string[] = [];
+  const unit = presetOf(connection.networkName)?.currency ?? "ETH";
+  const eth = (wei: bigint) => `${formatEther(wei)} ${unit}`;
   const [signer] = await ethers.getSigners();
   if (signer === undefined) {
     return { lines, problem: `network "${connection.networkName}" has no deployer account` };
@@ -355,7 +363,7 @@ async function preflight(
   );
   const balance = await ethers.provider.getBalance(deployer);
   if (missing.length === 0) {
-    lines.push(`balance ${formatEther(balance)} (nothing to pay for)`);
+    lines.push(`balance ${eth(balance)} (nothing to pay for)`);
     return { lines };
   }
   let total = 0n;
@@ -382,16 +390,18 @@ async function preflight(
   const cost = total * price;
   const most = total * (cap > price ? cap : price);
   lines.push(
-    `cost ${formatEther(cost)} at the current gas price of ${formatUnits(price, "gwei")} gwei` +
-      (most > cost ? ` (at most ${formatEther(most)} at the fee cap of ${formatUnits(cap, "gwei")} gwei)` : ""),
+    `cost ${eth(cost)} at the current gas price of ${formatUnits(price, "gwei")} gwei` +
+      (most > cost
+        ? ` (at most ${eth(most)} at the fee cap of ${formatUnits(cap, "gwei")} gwei)`
+        : ""),
   );
   const enough = balance >= most;
-  lines.push(`balance ${formatEther(balance)}: ${enough ? "enough" : "NOT enough"}`);
+  lines.push(`balance ${eth(balance)}: ${enough ? "enough" : "NOT enough"}`);
   return enough
     ? { lines }
     : {
         lines,
-        problem: `the deployer ${deployer} has ${formatEther(balance)}, the deploy needs up to ${formatEther(most)}`,
+        problem: `the deployer ${deployer} has ${eth(balance)}, the deploy needs up to ${eth(most)}`,
       };
 }
 
