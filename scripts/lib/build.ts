@@ -42,7 +42,10 @@ interface BuildInfoOutput {
   output: {
     contracts: Record<
       string,
-      Record<string, { evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }>
+      Record<
+        string,
+        { evm: { bytecode: { object: string }; deployedBytecode: { object: string } } }
+      >
     >;
   };
 }
@@ -75,7 +78,11 @@ export async function productionBuild(
   const stale = names.filter((name) => typeof checked[name] === "string");
   if (stale.length > 0) {
     log(`artifacts of ${stale.join(", ")} differ from their production build: compiling again`);
-    await build(hre, stale.map((name) => roots[names.indexOf(name)]!), true);
+    await build(
+      hre,
+      stale.map((name) => roots[names.indexOf(name)]!),
+      true,
+    );
     checked = await check(hre, names, roots);
   }
   const result: Record<string, ProductionArtifact> = {};
