@@ -431,7 +431,7 @@ describe("e2e: grantkit deploy", function () {
         const line = r.stderr.trim().split("\n").at(-1)!;
         expect(line).to.contain(`localhost.json is the record of chain 31337`);
         expect(line).to.contain(`network "localhost" is now chain 31338`);
-        const fix = /(mv \S+ \S+)\)$/.exec(line)?.[1];
+        const fix = /(mv \S+ \S+\.bak)/.exec(line)?.[1];
         expect(fix, line).to.match(/^mv \S+localhost\.json \S+localhost\.chain31337\.json\.bak$/);
       }
       expect(readFileSync(file, "utf8")).to.equal(before);
@@ -440,7 +440,7 @@ describe("e2e: grantkit deploy", function () {
 
       // The fix the message names: set the old record aside, then deploy.
       const line = (await runHardhat(DEPLOY, { url: other.url, recordsDir: dir })).stderr;
-      const [, from, to] = /mv (\S+) (\S+)\)/.exec(line)!;
+      const [, from, to] = /mv (\S+) (\S+\.bak)/.exec(line)!;
       execFileSync("mv", [from!, to!], { cwd: ROOT });
       const r = await runHardhat(DEPLOY, { url: other.url, recordsDir: dir });
       expectSuccess(r);
