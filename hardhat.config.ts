@@ -4,6 +4,7 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthersPlugin from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { presetChainDescriptors, presetNetworks } from "./networks.config.js";
 import { tasks } from "./tasks/index.js";
 
 // Compile offline with the WASM solc from the npm `solc` package: Hardhat treats a non-binary
@@ -64,11 +65,20 @@ export default defineConfig({
       chainType: "l1",
       chainId: 31338,
     },
-    sepolia: {
-      type: "http",
-      chainType: "l1",
-      url: configVariable("SEPOLIA_RPC_URL"),
-      accounts: [configVariable("SEPOLIA_DEPLOYER_PRIVATE_KEY")],
+    // The public chains and their test networks (networks.config.ts): ethereum, base, optimism,
+    // arbitrum, linea, polygon, sepolia, baseSepolia, optimismSepolia, arbitrumSepolia,
+    // lineaSepolia, polygonAmoy.
+    ...presetNetworks(),
+  },
+  // Their explorers, for `npm run verify` (hardhat-verify).
+  chainDescriptors: presetChainDescriptors(),
+  verify: {
+    // Etherscan's v2 API: one key for every chain it serves.
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
+    blockscout: { enabled: true },
+    sourcify: {
+      enabled: true,
+      ...(process.env.SOURCIFY_API_URL ? { apiUrl: process.env.SOURCIFY_API_URL } : {}),
     },
   },
 });

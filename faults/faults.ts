@@ -239,6 +239,7 @@ async function deploy(
       const record = await deployGrantKit(connection, {
         write: false,
         config: { ...deployConfig.localhost!, saltLabel },
+        artifacts: "as-built",
       });
       const named = { ...record, network: recordName };
       writeDeployment(named);

@@ -79,7 +79,7 @@ function treeRss(pid: number): number {
 try {
   const connection = await network.create({ network: "localhost", override: { url: node.url } });
   const { ethers } = connection;
-  const record = await deployGrantKit(connection, { write: true });
+  const record = await deployGrantKit(connection, { write: true, artifacts: "as-built" });
   const chainId = record.chainId;
   const grants = await ethers.getContractAt("AccessGrants", record.contracts.AccessGrants!.address);
   const signers = await ethers.getSigners();

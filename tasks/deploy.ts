@@ -1,7 +1,8 @@
 /**
- * `npm run deploy -- --network <name> [--dry-run] [--examples]`: deploys GrantKit and writes
- * deployments/<name>.json. Idempotent: a second run deploys nothing new; a killed run resumes from
- * Ignition's journal.
+ * `npm run deploy -- --network <name> [--dry-run] [--examples]`: compiles the production build
+ * profile, deploys GrantKit from it and writes deployments/<name>.json. Idempotent: a second run
+ * deploys nothing new; a killed run resumes from Ignition's journal. The dry run prints addresses,
+ * constructor arguments, roles, gas, cost, balance and CreateX's presence, and sends nothing.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
@@ -53,7 +54,7 @@ export default async function deploy(args: Args, hre: HardhatRuntimeEnvironment)
       if (deployer && (await registry.hasRole(await registry.REGISTRAR_ROLE(), deployer.address)))
         roles.push("registrar");
       log(
-        `deployer ${deployer?.address ?? "?"}: ${roles.length === 0 ? "no role" : roles.join(", ") + " (as configured)"}; roles come only from the configuration`,
+        `on chain: the deployer holds ${roles.length === 0 ? "no role" : roles.join(", ") + " (as configured)"}`,
       );
       for (const [name, c] of Object.entries(record.contracts)) {
         log(`  ${name.padEnd(15)} ${c.address} block ${c.blockNumber} tx ${c.txHash}`);

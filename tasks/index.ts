@@ -42,6 +42,18 @@ export const tasks = [
     .setAction(() => import("./deploy.js"))
     .build(),
   task(
+    ["grantkit", "verify"],
+    "Verify the sources of deployments/<network>.json on the chain's explorers; note it in the record",
+  )
+    .addOption(
+      opt(
+        "explorer",
+        "etherscan, blockscout, sourcify (comma-separated); empty = every one the chain has",
+      ),
+    )
+    .setAction(() => import("./verify.js"))
+    .build(),
+  task(
     ["grantkit", "start"],
     "Run the whole product locally: chain, deploy, indexer (Ctrl-C stops)",
   )

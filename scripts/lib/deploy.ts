@@ -1,15 +1,16 @@
 /**
- * The deploy path: used by `npm run deploy` and by every test fixture. Puts CreateX in place on a
- * development node, deploys through Hardhat Ignition's create2 strategy (journaled, resumable,
- * idempotent), and returns the deployment record.
+ * The deploy path: used by `npm run deploy`, `npm start` and every test fixture. Compiles the
+ * production build profile (and refuses any other bytecode), puts CreateX in place on a development
+ * node, deploys through Hardhat Ignition's create2 strategy (journaled, resumable, idempotent), and
+ * returns the deployment record.
  */
-import { existsSync, renameSync } from "node:fs";
+import { existsSync, readFileSync, renameSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 
 import hre from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
-import { AbiCoder, keccak256, toUtf8Bytes } from "ethers";
+import { AbiCoder, Interface, formatEther, formatUnits, keccak256, toUtf8Bytes } from "ethers";
 
 import type { NetworkDeployConfig } from "../../deploy.config.js";
 import { deployConfig } from "../../deploy.config.js";
@@ -18,13 +19,18 @@ import {
   grantKitModule,
   partialGrantKitModule,
 } from "../../ignition/modules/GrantKit.js";
+import { presetOf } from "../../networks.config.js";
+import { productionBuild, type ProductionArtifact } from "./build.js";
 import {
   CREATEX_ADDRESS,
+  assertRecordChain,
   ensureCreateX,
   findCreation,
   gitCommit,
+  isDevelopmentNode,
   predictAddress,
   ROOT,
+  recordPath,
   registryConstructorArgs,
   saltOf,
   writeDeployment,
@@ -45,6 +51,12 @@ export interface DeployOptions {
   write?: boolean;
   /** Override the network's configuration (tests). */
   config?: NetworkDeployConfig;
+  /**
+   * Which bytecode to deploy. "production" (the default): compile the production build profile and
+   * deploy only artifacts equal to that compile. "as-built": the artifacts as this process's build
+   * left them (test fixtures, coverage runs); accepted on development nodes only.
+   */
+  artifacts?: "production" | "as-built";
   log?: (line: string) => void;
 }
 
@@ -56,6 +68,10 @@ export interface PlannedContract {
   deployed: boolean;
 }
 
+const createXInterface = new Interface([
+  "function deployCreate2(bytes32 salt, bytes initCode) payable returns (address)",
+]);
+
 /** The configuration of a network, or an error that says where to add it. */
 export function configFor(network: string): NetworkDeployConfig {
   const config = deployConfig[network];
@@ -66,6 +82,19 @@ export function configFor(network: string): NetworkDeployConfig {
     );
   }
   return config;
+}
+
+/**
+ * Refuses a network whose node is not the chain its preset names (networks.config.ts): a wrong RPC
+ * URL must never put a deployment, or its record, on another chain.
+ */
+export function assertPresetChain(network: string, chainId: number): void {
+  const preset = presetOf(network);
+  if (preset === undefined || preset.chainId === chainId) return;
+  throw new GrantKitError(
+    `network "${network}" is ${preset.name} (chain ${preset.chainId}), but its RPC URL answers as chain ${chainId}; nothing was sent`,
+    `point ${preset.env}_RPC_URL at a ${preset.name} node: npx hardhat keystore set ${preset.env}_RPC_URL --force`,
+  );
 }
 
 /** What a deployment would create, with addresses predicted from the CreateX salt. */
@@ -102,7 +131,7 @@ export async function planDeployment(
  *
  * @example
  * const connection = await network.create();
- * const record = await deployGrantKit(connection, { write: false });
+ * const record = await deployGrantKit(connection, { write: false, artifacts: "as-built" });
  */
 export async function deployGrantKit(
   connection: Connection,
@@ -113,12 +142,50 @@ export async function deployGrantKit(
   const config = options.config ?? configFor(networkName);
   const chainId = Number((await ethers.provider.getNetwork()).chainId);
   const salt = saltOf(config);
+  const preset = presetOf(networkName);
+  const write = options.write !== false;
+  const development = await isDevelopmentNode(ethers.provider);
 
+  assertPresetChain(networkName, chainId);
+  // Dry runs report a record of another chain with the other problems, at the end.
+  const problems: string[] = [];
+  if (write) {
+    try {
+      assertRecordChain(networkName, chainId);
+    } catch (error) {
+      if (!options.dryRun || !(error instanceof GrantKitError)) throw error;
+      problems.push(error.message);
+    }
+  }
+
+  const names: ContractName[] = ["AccessGrants", "IssuerRegistry"];
+  if (options.examples) names.push("KycVault");
+  let built: Record<string, ProductionArtifact> = {};
+  if (options.artifacts === "as-built") {
+    if (!development) {
+      throw new GrantKitError(
+        `artifacts "as-built" deploy only to a development node, and "${networkName}" is not one`,
+        `deploy the production build: npm run deploy -- --network ${networkName}`,
+      );
+    }
+  } else {
+    built = await productionBuild(hre, names, log);
+  }
+
+  const createXPresent = (await ethers.provider.getCode(CREATEX_ADDRESS)) !== "0x";
   if (options.dryRun) {
-    const present = (await ethers.provider.getCode(CREATEX_ADDRESS)) !== "0x";
     log(
-      `CreateX ${CREATEX_ADDRESS}: ${present ? "present" : "missing (a development node gets it installed)"}`,
+      `CreateX ${CREATEX_ADDRESS}: ${
+        createXPresent
+          ? "present"
+          : development
+            ? "missing (this development node gets it installed)"
+            : "MISSING on this chain"
+      }`,
     );
+    if (!createXPresent && !development) {
+      problems.push(`CreateX is not deployed on chain ${chainId}`);
+    }
   } else {
     const createX = await ensureCreateX(ethers.provider);
     if (createX === "installed") log(`installed CreateX at ${CREATEX_ADDRESS}`);
@@ -127,13 +194,49 @@ export async function deployGrantKit(
   const plan = await planDeployment(connection, config);
   for (const p of plan) {
     log(`${p.name.padEnd(15)} ${p.address}  ${p.deployed ? "already deployed" : "to deploy"}`);
+    if (options.dryRun) {
+      log(
+        `  constructor arguments: ${p.constructorArgs === "0x" ? "none" : `${p.constructorArgs} (${(p.constructorArgs.length - 2) / 2} bytes)`}`,
+      );
+    }
   }
+  const missing = plan.filter((p) => !p.deployed);
+  const funds = await preflight(
+    connection,
+    config,
+    salt,
+    missing,
+    createXPresent || !options.dryRun,
+  );
+  for (const line of funds.lines) log(line);
+  if (funds.problem) problems.push(funds.problem);
+
   if (options.dryRun) {
+    if (problems.length > 0) {
+      throw new GrantKitError(
+        `a deploy would be refused: ${problems.join("; ")}`,
+        `fix the above, then run: npm run deploy -- --network ${networkName} --dry-run`,
+      );
+    }
+    log(
+      missing.length === 0
+        ? "ready: nothing new to deploy"
+        : `ready: npm run deploy -- --network ${networkName} deploys ${missing.map((p) => p.name).join(", ")}`,
+    );
     return buildRecordFromPlan(networkName, chainId, salt, plan, {});
   }
+  if (funds.problem) {
+    throw new GrantKitError(
+      funds.problem,
+      `fund the deployer, then run: npm run deploy -- --network ${networkName}`,
+    );
+  }
 
+  // On a public chain, Ignition waits for the preset's confirmations; a development node mines
+  // each transaction at once and Ignition's own default (1) applies.
+  const ignitionConfig =
+    preset && !development ? { config: { requiredConfirmations: preset.confirmations } } : {};
   const deploymentId = await journalId("grantkit", connection, plan);
-  const missing = plan.filter((p) => !p.deployed);
   if (missing.length === 0) {
     log("nothing new to deploy");
   } else {
@@ -143,6 +246,7 @@ export async function deployGrantKit(
         strategyConfig: { salt },
         deploymentId,
         displayUi: false,
+        ...ignitionConfig,
       });
     try {
       await deploy();
@@ -170,6 +274,7 @@ export async function deployGrantKit(
         strategyConfig: { salt },
         deploymentId,
         displayUi: false,
+        ...ignitionConfig,
       });
     }
     for (const p of plan) {
@@ -185,7 +290,12 @@ export async function deployGrantKit(
 
   const found: Partial<Record<ContractName, ContractRecord>> = {};
   for (const p of plan)
-    found[p.name] = await contractRecord(connection, p.address, p.constructorArgs);
+    found[p.name] = await contractRecord(
+      connection,
+      p.address,
+      p.constructorArgs,
+      built[p.name]?.buildInfoId,
+    );
 
   if (options.examples) {
     const grants = found.AccessGrants!.address;
@@ -197,23 +307,129 @@ export async function deployGrantKit(
         strategyConfig: { salt },
         deploymentId: await journalId("grantkit-examples", connection),
         displayUi: false,
+        ...ignitionConfig,
       },
     );
     const args = AbiCoder.defaultAbiCoder().encode(
       ["address", "address", "address"],
       [grants, registry, config.admin],
     );
-    found.KycVault = await contractRecord(connection, await kycVault.getAddress(), args);
+    found.KycVault = await contractRecord(
+      connection,
+      await kycVault.getAddress(),
+      args,
+      built.KycVault?.buildInfoId,
+    );
     log(`KycVault        ${found.KycVault.address}`);
   }
 
   const record: DeploymentRecord = {
     ...buildRecordFromPlan(networkName, chainId, salt, plan, found),
     compiler: await compilerInfo(),
-    contracts: found,
+    ...(preset ? { finalityBlocks: preset.finalityBlocks } : {}),
+    contracts: keepVerifications(networkName, chainId, found),
   };
-  if (options.write !== false) log(`wrote ${writeDeployment(record)}`);
+  if (write) log(`wrote ${writeDeployment(record)}`);
   return record;
+}
+
+/**
+ * Gas, its price and the deployer's balance for the contracts still missing. Estimates the exact
+ * CreateX calls when CreateX is there; without it (a dry run on a fresh development node), plain
+ * creations, which cost a little less.
+ */
+async function preflight(
+  connection: Connection,
+  config: NetworkDeployConfig,
+  salt: string,
+  missing: PlannedContract[],
+  throughCreateX: boolean,
+): Promise<{ lines: string[]; problem?: string }> {
+  const { ethers } = connection;
+  const lines: string[] = [];
+  const unit = presetOf(connection.networkName)?.currency ?? "ETH";
+  const eth = (wei: bigint) => `${formatEther(wei)} ${unit}`;
+  const [signer] = await ethers.getSigners();
+  if (signer === undefined) {
+    return { lines, problem: `network "${connection.networkName}" has no deployer account` };
+  }
+  const deployer = signer.address;
+  const roles = [];
+  if (deployer.toLowerCase() === config.admin.toLowerCase()) roles.push("admin");
+  if (config.registrars.some((r) => r.toLowerCase() === deployer.toLowerCase()))
+    roles.push("registrar");
+  lines.push(
+    `deployer ${deployer}: ${roles.length === 0 ? "no role" : roles.join(", ") + " (as configured)"}; roles come only from the configuration`,
+  );
+  const balance = await ethers.provider.getBalance(deployer);
+  if (missing.length === 0) {
+    lines.push(`balance ${eth(balance)} (nothing to pay for)`);
+    return { lines };
+  }
+  let total = 0n;
+  const parts = [];
+  for (const p of missing) {
+    const gas = await ethers.provider.estimateGas(
+      throughCreateX
+        ? {
+            from: deployer,
+            to: CREATEX_ADDRESS,
+            data: createXInterface.encodeFunctionData("deployCreate2", [salt, p.initCode]),
+          }
+        : { from: deployer, data: p.initCode },
+    );
+    total += gas;
+    parts.push(`${p.name} ${gas.toLocaleString("en-US")}`);
+  }
+  lines.push(
+    `gas ${total.toLocaleString("en-US")} (${parts.join(", ")}${throughCreateX ? "" : "; plain creations, CreateX not yet there"})`,
+  );
+  const fee = await ethers.provider.getFeeData();
+  const price = fee.gasPrice ?? fee.maxFeePerGas ?? 0n;
+  const cap = fee.maxFeePerGas ?? price;
+  const cost = total * price;
+  const most = total * (cap > price ? cap : price);
+  lines.push(
+    `cost ${eth(cost)} at the current gas price of ${formatUnits(price, "gwei")} gwei` +
+      (most > cost
+        ? ` (at most ${eth(most)} at the fee cap of ${formatUnits(cap, "gwei")} gwei)`
+        : ""),
+  );
+  const enough = balance >= most;
+  lines.push(`balance ${eth(balance)}: ${enough ? "enough" : "NOT enough"}`);
+  return enough
+    ? { lines }
+    : {
+        lines,
+        problem: `the deployer ${deployer} has ${eth(balance)}, the deploy needs up to ${eth(most)}`,
+      };
+}
+
+/** The record's contracts, with the verifications of an earlier record of the same code kept. */
+function keepVerifications(
+  network: string,
+  chainId: number,
+  found: Partial<Record<ContractName, ContractRecord>>,
+): Partial<Record<ContractName, ContractRecord>> {
+  const file = recordPath(network);
+  if (!existsSync(file)) return found;
+  let old: DeploymentRecord;
+  try {
+    old = JSON.parse(readFileSync(file, "utf8")) as DeploymentRecord;
+  } catch {
+    return found;
+  }
+  if (old.chainId !== chainId) return found;
+  const contracts: Partial<Record<ContractName, ContractRecord>> = {};
+  for (const [name, c] of Object.entries(found) as [ContractName, ContractRecord][]) {
+    const before = old.contracts[name];
+    const same =
+      before?.verified !== undefined &&
+      before.address === c.address &&
+      before.bytecodeHash === c.bytecodeHash;
+    contracts[name] = same ? { ...c, verified: before.verified } : c;
+  }
+  return contracts;
 }
 
 /**
@@ -277,6 +493,7 @@ async function contractRecord(
   connection: Connection,
   address: string,
   constructorArgs: string,
+  buildInfoId: string | undefined,
 ): Promise<ContractRecord> {
   const provider = connection.ethers.provider;
   const creation = await findCreation(provider, address);
@@ -293,6 +510,7 @@ async function contractRecord(
     deployer: creation.deployer,
     bytecodeHash: keccak256(await provider.getCode(address)),
     constructorArgs,
+    ...(buildInfoId === undefined ? {} : { buildInfoId }),
   };
 }
 

@@ -49,6 +49,23 @@ export interface ContractRecord {
   bytecodeHash: string;
   /** The constructor arguments, ABI-encoded. */
   constructorArgs: string;
+  /**
+   * Hardhat's build id of the production compile the contract was deployed from (the file name in
+   * artifacts/build-info/): a hash of the compiler and the standard-JSON input that explorers verify.
+   */
+  buildInfoId?: string;
+  /** Where the source code was verified, per explorer (`npm run verify`). */
+  verified?: Partial<Record<Explorer, Verification>>;
+}
+
+/** The explorers `npm run verify` submits sources to. */
+export type Explorer = "etherscan" | "blockscout" | "sourcify";
+
+export interface Verification {
+  /** The contract's page on the explorer. */
+  url: string;
+  /** When the explorer confirmed the verification (ISO 8601, UTC). */
+  verifiedAt: string;
 }
 
 export interface DeploymentRecord {
@@ -60,6 +77,8 @@ export interface DeploymentRecord {
   salt: string;
   compiler: { version: string; evmVersion: string; optimizerRuns: number; viaIR: boolean };
   gitCommit: string;
+  /** Blocks after which the indexer may treat a block as final (networks.config.ts presets). */
+  finalityBlocks?: number;
   contracts: Partial<Record<ContractName, ContractRecord>>;
 }
 
@@ -106,14 +125,41 @@ export async function readDeploymentFor(
   return record;
 }
 
+/**
+ * Refuses to let chain `chainId` take the record of `network` when that record belongs to another
+ * chain (e.g. `localhost` pointed at a second node with LOCALHOST_RPC_URL): one record per chain.
+ */
+export function assertRecordChain(network: string, chainId: number): void {
+  const file = recordPath(network);
+  if (!existsSync(file)) return;
+  const onFile = (JSON.parse(readFileSync(file, "utf8")) as DeploymentRecord).chainId;
+  if (onFile === chainId) return;
+  const shown = path.relative(process.cwd(), file);
+  throw new GrantKitError(
+    `${shown} is the record of chain ${onFile}, but network "${network}" is now chain ${chainId}; ` +
+      "a chain never overwrites another chain's record",
+    `point the network back at chain ${onFile}, or set the old record aside first: ` +
+      `mv ${shown} ${shown.replace(/\.json$/, "")}.chain${onFile}.json.bak`,
+  );
+}
+
 /** Writes a record atomically (temporary file, then rename), so a kill never leaves half a file. */
 export function writeDeployment(record: DeploymentRecord): string {
+  assertRecordChain(record.network, record.chainId);
   const file = recordPath(record.network);
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(record, null, 2) + "\n");
   renameSync(tmp, file);
   return file;
+}
+
+/** True on a development node (Hardhat's or anvil), where tests may deploy the artifacts as built. */
+export async function isDevelopmentNode(provider: {
+  send(method: string, params: unknown[]): Promise<unknown>;
+}): Promise<boolean> {
+  const version = String(await provider.send("web3_clientVersion", []).catch(() => ""));
+  return /hardhat|anvil|edr/i.test(version);
 }
 
 /** The CreateX salt of a configuration: keccak256(label). Its first 20 bytes are neither zero nor a

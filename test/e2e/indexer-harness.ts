@@ -104,7 +104,7 @@ async function deploy(node: LocalNode, recordsDir: string): Promise<DeploymentRe
       override: { url: node.url },
     });
     try {
-      return await deployGrantKit(connection, { write: true });
+      return await deployGrantKit(connection, { write: true, artifacts: "as-built" });
     } finally {
       await connection.close();
     }

@@ -34,7 +34,7 @@ export async function deployForTest(
   connection: NetworkConnection<"generic">,
   config: NetworkDeployConfig,
 ) {
-  const record = await deployGrantKit(connection, { config, write: false });
+  const record = await deployGrantKit(connection, { config, write: false, artifacts: "as-built" });
   const { ethers } = connection;
   return {
     record,
