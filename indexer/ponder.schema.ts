@@ -65,7 +65,7 @@ export const grantEvent = onchainTable(
     blockIdx: index().on(table.blockNumber, table.logIndex, table.id),
     timeIdx: index().on(table.blockTime),
     granteeIdx: index().on(table.grantee),
-    ownerIdx: index().on(table.owner, table.chainId, table.blockNumber, table.logIndex),
+    ownerIdx: index().on(table.owner, table.chainId, table.blockNumber, table.logIndex, table.id),
   }),
 );
 

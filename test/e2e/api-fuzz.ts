@@ -1575,7 +1575,7 @@ describe("indexer REST API fuzz (PGlite)", function () {
     it("refuses limit over 1,000 and runs limit 1,000", async function () {
       const over = refused(await gql("{ grants(limit: 1001) { items { id } } }"));
       const huge = refused(await gql("{ grants(limit: 2147483647) { items { id } } }"));
-      const at = refused(await gql("{ grants(limit: 1000) { items { id } totalCount } }"));
+      const at = refused(await gql("{ grants(limit: 1000) { items { id } } }"));
       record(
         "limit 1001 refused, 1000 runs",
         over.refused && huge.refused && !at.refused,

@@ -196,6 +196,10 @@ export async function startIndexerStack(
   options: {
     /** Variables for the indexer on top of the harness's own (undefined removes one). */
     env?: Record<string, string | undefined>;
+    /** How long the indexer may take to answer /v1/ready 200 (default 120 s). */
+    readyTimeoutMs?: number;
+    /** Runs after the deploy and before the indexer starts (data to backfill, not to follow live). */
+    beforeIndexer?: (node: LocalNode, record: DeploymentRecord) => Promise<void>;
   } = {},
 ): Promise<IndexerStack> {
   const timings: Record<string, number> = {};
@@ -226,6 +230,11 @@ export async function startIndexerStack(
         rmSync(path.join(JOURNALS, d), { recursive: true, force: true });
     });
     timings.deploy = seconds(t);
+    if (options.beforeIndexer) {
+      t = performance.now();
+      await options.beforeIndexer(node, record);
+      timings.beforeIndexer = seconds(t);
+    }
 
     const work = mkdtempSync(path.join(tmpdir(), "grantkit-indexer-e2e-"));
     cleanups.push(() => rmSync(work, { recursive: true, force: true }));
@@ -255,6 +264,8 @@ export async function startIndexerStack(
       PONDER_PGLITE_DIR: path.join(work, "pglite"),
       // The differential checks send thousands of requests from one client: no rate limit.
       API_RATE_LIMIT: "0",
+      // Ponder's indexing cache defaults to a fifth of the heap limit (about 800 MiB here).
+      PONDER_CACHE_BYTES: String(128 * 1024 * 1024),
       FORCE_COLOR: "0",
       NO_COLOR: "1",
     };
@@ -285,7 +296,8 @@ export async function startIndexerStack(
     const alive = () => child.exitCode === null && child.signalCode === null;
     const logTail = (n = 40) => lines.slice(-n).join("\n");
 
-    const deadline = Date.now() + 120_000;
+    const readyMs = options.readyTimeoutMs ?? 120_000;
+    const deadline = Date.now() + readyMs;
     for (;;) {
       try {
         const res = await fetch(`${api}/v1/ready`);
@@ -295,7 +307,7 @@ export async function startIndexerStack(
       }
       if (!alive()) throw new Error(`the indexer exited during start-up:\n${logTail()}`);
       if (Date.now() > deadline)
-        throw new Error(`the indexer was not ready in 120 s:\n${logTail()}`);
+        throw new Error(`the indexer was not ready in ${readyMs / 1000} s:\n${logTail()}`);
       await sleep(250);
     }
     timings.indexer = seconds(t);

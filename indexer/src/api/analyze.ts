@@ -5,9 +5,12 @@
  * rows (650 ms p50 at 100,000 grants) instead of read in index order (35 ms once analyzed, most of
  * it queueing behind the other requests on PGlite's one thread).
  *
- * So the API refreshes the statistics of the indexer's own tables (`ANALYZE`, about 0.4 s per
- * 100,000 rows): as soon as Ponder reports the backfill done (not during it, where it would only
- * slow the backfill down), then every PGLITE_ANALYZE_EVERY_MS (default 10 minutes; 0 turns it off).
+ * So the API refreshes the statistics of the indexer's own tables: as soon as Ponder reports the
+ * backfill done (not during it, where it would only slow the backfill down), then every
+ * PGLITE_ANALYZE_EVERY_MS (default 10 minutes; 0 turns it off). One table per statement, with a
+ * small sample (`default_statistics_target` 10: 3,000 rows), and a pause between tables: ANALYZE
+ * runs on the indexer's one thread like everything else, and a full-sample ANALYZE of 100,000 rows
+ * held it for about 0.4 s (longer than any request may, issue 18).
  * PostgreSQL (DATABASE_URL) analyzes by itself (autovacuum), and its API pool is read-only: nothing
  * is scheduled there.
  */
@@ -40,7 +43,11 @@ export function scheduleAnalyze(
   if (everyMs === 0) return () => {};
   const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
   const prefix = schema === undefined ? "" : `${quote(schema)}.`;
-  const statement = `ANALYZE ${tables.map((t) => prefix + quote(t)).join(", ")}`;
+  const statements = [
+    "SET default_statistics_target = 10",
+    ...tables.map((t) => `ANALYZE ${prefix + quote(t)}`),
+    "RESET default_statistics_target",
+  ];
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   const later = (ms: number, fn: () => Promise<void>) => {
@@ -51,7 +58,10 @@ export function scheduleAnalyze(
   const analyze = async () => {
     const started = performance.now();
     try {
-      await run(statement);
+      for (const statement of statements) {
+        await run(statement);
+        await new Promise((r) => setTimeout(r, 50));
+      }
       log(
         `planner statistics refreshed (${tables.length} tables, ${Math.round(performance.now() - started)} ms)`,
       );

@@ -115,7 +115,7 @@ app.route(
     limits: {
       maxRows: numberFromEnv("SQL_MAX_ROWS", 10_000, { min: 1 }),
       maxCost: numberFromEnv("SQL_MAX_COST", 2_000_000, { min: 1 }),
-      maxWork: numberFromEnv("SQL_MAX_WORK", 300_000, { min: 1 }),
+      maxWork: numberFromEnv("SQL_MAX_WORK", 100_000, { min: 1 }),
       timeoutMs: numberFromEnv("SQL_TIMEOUT_MS", 5_000, { min: 1 }),
     },
     budget,

@@ -1,75 +1,125 @@
-/** Aggregates that never name an owner: counts by grantee, purpose, status, day or issuer. */
+/**
+ * Aggregates that never name an owner: counts by grantee, purpose, status, day or issuer.
+ *
+ * A count over a whole table reads every row: at 100,000 grants one `GROUP BY` holds embedded
+ * PGlite's one thread for longer than any request may (issue 18). So a table is read in primary-key
+ * order, STATS_CHUNK rows at a time, counted here, with everything else let through between chunks;
+ * the counts are kept until indexing advances (one computation per indexed block, shared by every
+ * request that arrives meanwhile), and the client that causes a computation is charged for the rows
+ * it read.
+ */
 import { grant, grantEvent, issuerEvent } from "ponder:schema";
 import { Hono } from "hono";
-import { asc, count, desc, eq, sql } from "ponder";
+import { and, asc, eq, gt } from "ponder";
 import { z } from "zod";
 
 import type { ApiContext } from "../context.js";
-import { json, parse, UNITS_PER_SCANNED_ROW } from "../http.js";
 import { requestInfo } from "../gate.js";
+import { json, parse, UNITS_PER_SCANNED_ROW } from "../http.js";
 import { DEFAULT_PAGE, chainId, limit } from "../validation.js";
+
+const STATS_CHUNK = 5_000;
+
+const BY = ["grantee", "purpose", "status", "day", "issuer"] as const;
+type By = (typeof BY)[number];
 
 const statsQuery = z
   .object({
-    by: z.enum(["grantee", "purpose", "status", "day", "issuer"], {
-      error: "must be grantee, purpose, status, day or issuer",
-    }),
+    by: z.enum(BY, { error: "must be grantee, purpose, status, day or issuer" }),
     chainId: chainId.optional(),
     limit,
   })
   .strict();
 
+const day = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
+
+/** Every row's key for `by`, read in chunks by primary key; resolves with the counts and rows read. */
+async function count(ctx: ApiContext, by: By, chain: number | undefined) {
+  const counts = new Map<string, number>();
+  let rows = 0;
+  let after: string | null = null;
+  for (;;) {
+    let page: { id: string; key: string }[];
+    if (by === "day") {
+      const r = await ctx.db
+        .select({ id: grantEvent.id, time: grantEvent.blockTime })
+        .from(grantEvent)
+        .where(
+          and(
+            chain !== undefined ? eq(grantEvent.chainId, chain) : undefined,
+            after ? gt(grantEvent.id, after) : undefined,
+          ),
+        )
+        .orderBy(asc(grantEvent.id))
+        .limit(STATS_CHUNK);
+      page = r.map((e) => ({ id: e.id, key: day(e.time) }));
+    } else if (by === "issuer") {
+      page = await ctx.db
+        .select({ id: issuerEvent.id, key: issuerEvent.issuer })
+        .from(issuerEvent)
+        .where(
+          and(
+            chain !== undefined ? eq(issuerEvent.chainId, chain) : undefined,
+            after ? gt(issuerEvent.id, after) : undefined,
+          ),
+        )
+        .orderBy(asc(issuerEvent.id))
+        .limit(STATS_CHUNK);
+    } else {
+      const column =
+        by === "grantee" ? grant.grantee : by === "purpose" ? grant.purpose : grant.status;
+      page = await ctx.db
+        .select({ id: grant.id, key: column })
+        .from(grant)
+        .where(
+          and(
+            chain !== undefined ? eq(grant.chainId, chain) : undefined,
+            after ? gt(grant.id, after) : undefined,
+          ),
+        )
+        .orderBy(asc(grant.id))
+        .limit(STATS_CHUNK);
+    }
+    for (const r of page) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
+    rows += page.length;
+    if (page.length < STATS_CHUNK) return { counts, rows };
+    after = page[page.length - 1]!.id;
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
 export function statsRoutes(ctx: ApiContext): Hono {
   const app = new Hono();
-  const { db } = ctx;
+  /** Counts per (by, chain), valid for one checkpoint version; a computation in flight is shared. */
+  const cache = new Map<string, { version: number; counts: Promise<Map<string, number>> }>();
 
   app.get("/v1/stats", async (c) => {
     const q = parse(statsQuery, c.req.query());
     const size = q.limit ?? DEFAULT_PAGE;
-    const chainFilter = q.chainId !== undefined ? eq(grant.chainId, q.chainId) : undefined;
-    let rows: { key: string; count: number }[];
-    let table: string;
-    if (q.by === "grantee" || q.by === "purpose") {
-      const column = q.by === "grantee" ? grant.grantee : grant.purpose;
-      table = "grant";
-      rows = await db
-        .select({ key: column, count: count() })
-        .from(grant)
-        .where(chainFilter)
-        .groupBy(column)
-        .orderBy(desc(count()), asc(column))
-        .limit(size);
-    } else if (q.by === "status") {
-      table = "grant";
-      rows = await db
-        .select({ key: grant.status, count: count() })
-        .from(grant)
-        .where(chainFilter)
-        .groupBy(grant.status);
-    } else if (q.by === "day") {
-      const day = sql<string>`to_char(to_timestamp(${grantEvent.blockTime}::double precision), 'YYYY-MM-DD')`;
-      table = "grant_event";
-      rows = await db
-        .select({ key: day, count: count() })
-        .from(grantEvent)
-        .where(q.chainId !== undefined ? eq(grantEvent.chainId, q.chainId) : undefined)
-        .groupBy(day)
-        .orderBy(desc(day))
-        .limit(size);
-    } else {
-      table = "issuer_event";
-      rows = await db
-        .select({ key: issuerEvent.issuer, count: count() })
-        .from(issuerEvent)
-        .where(q.chainId !== undefined ? eq(issuerEvent.chainId, q.chainId) : undefined)
-        .groupBy(issuerEvent.issuer)
-        .orderBy(desc(count()), asc(issuerEvent.issuer))
-        .limit(size);
+    const key = `${q.by}:${q.chainId ?? "*"}`;
+    const version = ctx.watcher.version;
+    let entry = cache.get(key);
+    if (!entry || entry.version !== version) {
+      const computation = count(ctx, q.by, q.chainId).then(({ counts, rows }) => {
+        requestInfo(c.env).charge(rows * UNITS_PER_SCANNED_ROW);
+        return counts;
+      });
+      entry = { version, counts: computation };
+      cache.set(key, entry);
+      computation.catch(() => cache.delete(key));
     }
-    // An aggregate reads its whole table: charged by the table's size.
-    const scanned = (await ctx.tableSizes()).get(table) ?? 0;
-    requestInfo(c.env).charge(scanned * UNITS_PER_SCANNED_ROW);
-    const items = rows.map((r) => ({ key: r.key, count: Number(r.count) }));
+    const counts = await entry.counts;
+    const ordered = [...counts].sort((a, b) =>
+      q.by === "day"
+        ? b[0].localeCompare(a[0])
+        : q.by === "status"
+          ? a[0].localeCompare(b[0])
+          : b[1] - a[1] || a[0].localeCompare(b[0]),
+    );
+    const items = (q.by === "status" ? ordered : ordered.slice(0, size)).map(([k, n]) => ({
+      key: k,
+      count: n,
+    }));
     return json(c, { by: q.by, items }, items.length);
   });
 

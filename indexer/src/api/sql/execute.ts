@@ -131,6 +131,18 @@ function isKeyLookup(n: PlanNode): boolean {
   );
 }
 
+/**
+ * An index read by equality on its leading column (`owner = …`): it yields that key's rows, which
+ * the planner knows from the statistics the API keeps fresh (src/api/analyze.ts); twice its
+ * estimate is taken. A range (`block_number > …`) or no condition counts as the whole table.
+ */
+function isEqualityLookup(n: PlanNode): boolean {
+  const cond = n["Index Cond"] ?? "";
+  return (
+    /Index (Only )?Scan/.test(n["Node Type"]) && /^\(\(?\w+ = /.test(cond) && !/[<>]/.test(cond)
+  );
+}
+
 interface Bound {
   /** Worst-case rows the node returns (per loop). */
   rows: number;
@@ -140,9 +152,10 @@ interface Bound {
 
 /**
  * Worst-case rows a plan processes, whatever its filters select: every scan returns its whole
- * table (a primary-key lookup one row), a join returns the product of its sides, a nested loop
- * runs its inner side once per outer row, a correlated subplan once per row of its parent.
- * Estimates the planner made are not used (a predicate it misjudges cannot lower the bound).
+ * table (a primary-key lookup one row, an index read by equality twice the planner's estimate for
+ * that key), a join returns the product of its sides, a nested loop runs its inner side once per
+ * outer row, a correlated subplan once per row of its parent. No other estimate of the planner is
+ * used: a filter it misjudges cannot lower the bound.
  */
 export function worstCase(root: PlanNode, sizes: ReadonlyMap<string, number>, cap: number): number {
   const total = [...sizes.values()].reduce((a, b) => a + b, 0);
@@ -162,7 +175,12 @@ export function worstCase(root: PlanNode, sizes: ReadonlyMap<string, number>, ca
     let own: Bound;
     const type = n["Node Type"];
     if (n["Relation Name"] !== undefined && type !== "Bitmap Index Scan") {
-      const size = isKeyLookup(n) ? 1 : (sizes.get(n["Relation Name"]) ?? total);
+      const table = sizes.get(n["Relation Name"]) ?? total;
+      const size = isKeyLookup(n)
+        ? 1
+        : isEqualityLookup(n)
+          ? Math.min(table, Math.max(1, 2 * (n["Plan Rows"] ?? table)))
+          : table;
       own = { rows: size, work: size + sum((b) => b.work) };
     } else if (type === "Bitmap Index Scan") {
       own = { rows: total, work: total };
