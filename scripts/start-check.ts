@@ -13,7 +13,7 @@
  * more), START_CHECK_CHAIN_PORT / START_CHECK_API_PORT (default: free ports).
  */
 import { spawn } from "node:child_process";
-import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -26,6 +26,15 @@ import {
   waitPortsFree,
   type ProcessRow,
 } from "./lib/processes.js";
+
+const JOURNALS = path.join(ROOT, "ignition", "deployments");
+
+/** Ignition journals of local chains (the deploy step of each start writes one). */
+function localJournals(): string[] {
+  return existsSync(JOURNALS)
+    ? readdirSync(JOURNALS).filter((d) => /^grantkit.*-localhost-/.test(d))
+    : [];
+}
 
 const UP_TIMEOUT_S = Number(process.env.START_CHECK_TIMEOUT_S ?? 600);
 const STOP_WITHIN_S = 10;
@@ -152,6 +161,13 @@ async function main(): Promise<void> {
   console.log(
     `start check: npm start -- --demo on chain :${chainPort}, API :${apiPort} (log: ${logFile})`,
   );
+  const journalsBefore = new Set(localJournals());
+  /** Removes the journal of this check's chain (a new chain every start: nobody resumes it). */
+  const removeJournals = () => {
+    for (const d of localJournals()) {
+      if (!journalsBefore.has(d)) rmSync(path.join(JOURNALS, d), { recursive: true, force: true });
+    }
+  };
   const log = createWriteStream(logFile);
   // The environment of a user's shell: without what this script's own Hardhat put there.
   const userEnv = Object.fromEntries(
@@ -199,6 +215,7 @@ async function main(): Promise<void> {
     for (const line of lines.slice(-40)) console.error(`  ${line}`);
     // Leave nothing behind, whatever state the start is in.
     remember();
+    removeJournals();
     try {
       process.kill(-child.pid!, "SIGKILL");
     } catch {
@@ -273,6 +290,7 @@ async function main(): Promise<void> {
     `PASS: up after ${upAfter}, ${entries.length} URLs probed, stopped in ${stopTook} s (exit ${state.exit}), ${pids.length} processes gone, ports free; total ${elapsed()}`,
   );
   log.end();
+  removeJournals();
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -7,7 +7,15 @@
  * watched until it is gone. (The way up, with every URL probed, is `npm run test:start`.)
  */
 import { spawn } from "node:child_process";
-import { cpSync, mkdtempSync, appendFileSync, rmSync, symlinkSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -18,6 +26,14 @@ import { ROOT } from "../../scripts/lib/deployment.js";
 import { alive, descendants, freePort, portFree } from "../../scripts/lib/processes.js";
 
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
+const JOURNALS = path.join(ROOT, "ignition", "deployments");
+
+/** Ignition journals of local chains (the deploy step of each start writes one). */
+function localJournals(): string[] {
+  return existsSync(JOURNALS)
+    ? readdirSync(JOURNALS).filter((d) => /^grantkit.*-localhost-/.test(d))
+    : [];
+}
 
 interface StartRun {
   code: number | null;
@@ -128,6 +144,17 @@ function listen(port: number): Promise<Server> {
 
 describe("npm start: failures", function () {
   this.timeout(300_000);
+
+  // The journals of these runs' chains, which nobody resumes, are removed afterwards.
+  let journalsBefore: Set<string>;
+  before(function () {
+    journalsBefore = new Set(localJournals());
+  });
+  after(function () {
+    for (const d of localJournals()) {
+      if (!journalsBefore.has(d)) rmSync(path.join(JOURNALS, d), { recursive: true, force: true });
+    }
+  });
 
   it("names a taken chain port and GRANTKIT_CHAIN_PORT, and starts nothing", async function () {
     const port = await freePort();
