@@ -188,9 +188,17 @@ async function main(): Promise<void> {
   });
   let output = "";
   for (const stream of [child.stdout, child.stderr]) {
+    let partial = "";
     stream.on("data", (d: Buffer) => {
       output += d.toString();
       log.write(d);
+      // npm start's own progress lines (its steps and their times) as they come; the chain's,
+      // build's and indexer's lines stay in the log (its tail is printed on failure).
+      const lines = (partial + d.toString()).split("\n");
+      partial = lines.pop() ?? "";
+      for (const line of lines) {
+        if (/^(==>|    \S)/.test(line)) console.log(`  | ${line}`);
+      }
     });
   }
   const state: { exit: number | string | null; errorAt: number } = { exit: null, errorAt: 0 };

@@ -357,7 +357,7 @@ async function startIndexer(
   );
   // Progress: the block Ponder has indexed (its /status, answered on loopback) against the head.
   let shown = -1;
-  let lastLine = 0;
+  let lastLine = Date.now();
   const deadline = Date.now() + UP_TIMEOUT_MS;
   for (;;) {
     try {
@@ -380,7 +380,7 @@ async function startIndexer(
     } catch {
       // no status yet (or not public): the elapsed-time line below is the progress
       if (Date.now() - lastLine > 10_000) {
-        console.log(`    starting the indexer (${seconds(since)})`);
+        console.log(`    Ponder is starting (${seconds(since)})`);
         lastLine = Date.now();
       }
     }
