@@ -18,13 +18,12 @@ function builtProject(): string {
   write("contracts/AccessGrants.sol", "contract AccessGrants {}\n");
   write("contracts/interfaces/IAccessGrants.sol", "interface IAccessGrants {}\n");
   write("hardhat.config.ts", "export default {};\n");
-  write("package.json", "{}\n");
   // The sources are older than the build, as after `npm run build` a minute ago.
   const past = new Date(Date.now() - 120_000);
   for (const f of ["contracts/AccessGrants.sol", "contracts/interfaces/IAccessGrants.sol"]) {
     utimesSync(path.join(root, f), past, past);
   }
-  for (const f of ["hardhat.config.ts", "package.json"]) utimesSync(path.join(root, f), past, past);
+  utimesSync(path.join(root, "hardhat.config.ts"), past, past);
   for (const [name, artifact] of Object.entries(START_CONTRACTS)) {
     write(
       `artifacts/${artifact}`,
@@ -108,6 +107,16 @@ describe("build freshness (npm start's build-if-needed)", function () {
     expect(buildFreshness(root))
       .to.have.property("reason")
       .that.equals("hardhat.config.ts changed since the last build");
+  });
+
+  it("is not fresh when another compiler version was installed", function () {
+    const solc = path.join(root, "node_modules", "solc", "package.json");
+    mkdirSync(path.dirname(solc), { recursive: true });
+    writeFileSync(solc, "{}\n");
+    touch(solc);
+    expect(buildFreshness(root))
+      .to.have.property("reason")
+      .that.equals("node_modules/solc/package.json changed since the last build");
   });
 
   it("is not fresh when an indexer ABI differs from the build", function () {

@@ -40,13 +40,18 @@ function solidityFiles(dir: string): string[] {
   return out;
 }
 
-/** The files a build of the deployed contracts and the indexer's ABIs comes from. */
+/**
+ * The files a build of the deployed contracts and the indexer's ABIs comes from: our sources, the
+ * compiler settings, and the installed compiler and imported library (npm gives an installed
+ * package's files the time of the install, so a new version is a newer file).
+ */
 export function buildInputs(root: string): string[] {
   return [
     ...solidityFiles(path.join(root, "contracts")),
     path.join(root, "hardhat.config.ts"),
-    path.join(root, "package.json"),
     path.join(root, "scripts", "export-abis.mjs"),
+    path.join(root, "node_modules", "solc", "package.json"),
+    path.join(root, "node_modules", "@openzeppelin", "contracts", "package.json"),
   ].filter((f) => existsSync(f));
 }
 
