@@ -139,7 +139,7 @@ function installSignalHandlers(): void {
   const parent = process.ppid;
   setInterval(() => {
     if (process.ppid !== parent && !stopping) {
-      console.log(`\nthe process that started npm start (pid ${parent}) is gone: stopping`);
+      console.log(`\nour parent process (pid ${parent}: npm or its shell) is gone: stopping`);
       void shutdown(0);
     }
   }, 500).unref();

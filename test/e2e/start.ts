@@ -50,6 +50,8 @@ interface RunOptions {
   /** Called with the output and processes so far; a signal returned is sent to the start once. */
   signalWhen?: (output: string, seen: Map<number, string>) => NodeJS.Signals | undefined;
   timeoutMs?: number;
+  /** Start it through `sh -c` (signals then go to the shell, as to npm's). */
+  viaShell?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -89,7 +91,12 @@ async function runStart(options: RunOptions = {}): Promise<StartRun> {
       delete env[key];
     }
   }
-  const child = spawn(process.execPath, [HARDHAT, "grantkit", "start"], {
+  const command = [process.execPath, HARDHAT, "grantkit", "start"];
+  // Through a shell that stays its parent, as `npm start` runs it (`; true`: no exec).
+  const [file, ...args] = options.viaShell
+    ? ["sh", "-c", `${command.map((a) => `'${a}'`).join(" ")}; true`]
+    : command;
+  const child = spawn(file!, args, {
     cwd: options.cwd ?? ROOT,
     env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -99,7 +106,9 @@ async function runStart(options: RunOptions = {}): Promise<StartRun> {
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
   let exit: { code: number | null; signal: string | null } | undefined;
-  child.on("exit", (code, signal) => (exit = { code, signal }));
+  // "close": the process exited and its output ended (which, through a killed shell, is when the
+  // start behind it has exited too).
+  child.on("close", (code, signal) => (exit = { code, signal }));
   const seen = new Map<number, string>();
   let signalled = false;
   // Generous: on a loaded machine (CI, parallel runs) one start takes a minute or more.
@@ -121,10 +130,10 @@ async function runStart(options: RunOptions = {}): Promise<StartRun> {
   return { ...exit, output, seen, ports };
 }
 
-/** Nothing the run started is left running within 5 s, and its ports are free. */
+/** Nothing the run started is left running within 10 s, and its ports are free. */
 async function expectNothingLeft(run: StartRun): Promise<void> {
   let left = alive([...run.seen.keys()]);
-  for (let i = 0; i < 50 && left.length > 0; i++) {
+  for (let i = 0; i < 100 && left.length > 0; i++) {
     await sleep(100);
     left = alive([...run.seen.keys()]);
   }
@@ -257,6 +266,20 @@ describe("npm start: failures", function () {
       [...run.seen.values()].some((a) => a.includes("ponder start")),
       "the indexer ran",
     ).to.equal(true);
+    await expectNothingLeft(run);
+  });
+
+  it("stops when its launcher dies (kill of npm ends npm and its shell, not the start)", async function () {
+    const run = await runStart({
+      viaShell: true,
+      // SIGKILL to the shell once the chain runs: the start is orphaned, as after `kill <npm>`.
+      signalWhen: (_output, seen) =>
+        [...seen.values()].some((a) => a.includes("hardhat node")) ? "SIGKILL" : undefined,
+    });
+    expect(run.output).to.match(
+      /our parent process \(pid \d+: npm or its shell\) is gone: stopping/,
+    );
+    expect(run.output).to.match(/stopped everything/);
     await expectNothingLeft(run);
   });
 });
