@@ -58,6 +58,18 @@ const groups = new ProcessGroups();
 /** Ports of servers we started: after a stop, they must be free again. */
 const ourPorts: number[] = [];
 let step = "checking the ports";
+/** The last lines printed of each child's output (as shown: filtered, decoded, no colours). */
+const shown = new Map<string, string[]>();
+
+function show(name: string, line: string): void {
+  const plain = line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+  if (plain.trim() === "") return;
+  console.log(`[${name}] ${line}`);
+  const lines = shown.get(name) ?? [];
+  lines.push(plain);
+  if (lines.length > 15) lines.shift();
+  shown.set(name, lines);
+}
 let stopping: Promise<never> | undefined;
 
 const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -87,7 +99,7 @@ function shutdown(code: number, failure?: StartError): Promise<never> {
     }
     if (failure) {
       // The child's lines were interleaved with others': its last ones again, next to the error.
-      const tail = failure.child?.tail.slice(-15) ?? [];
+      const tail = failure.child ? (shown.get(failure.child.name) ?? []) : [];
       if (tail.length > 0) {
         console.error(`\nlast lines of the ${failure.child!.name}'s output:`);
         for (const line of tail) console.error(`  ${line}`);
@@ -116,8 +128,16 @@ function failure(error: unknown): StartError {
       "the chain stopped answering: see the [chain] lines above",
     ],
   ];
+  // Otherwise, how to run the failing step alone.
+  const alone: Record<string, string> = {
+    deploying:
+      "see the lines above; npx hardhat node, then npm run deploy -- --network localhost, deploys alone",
+    "seeding the demo data":
+      "see the lines above (npm start -- --verbose shows every call); npm start without --demo comes up without demo data",
+  };
   const hint =
     hints.find(([re]) => re.test(text))?.[1] ??
+    alone[step] ??
     "see the lines above; npm start -- --verbose shows every line of the chain's output";
   return new StartError(step, text.split("\n")[0] ?? text, hint);
 }
@@ -207,7 +227,7 @@ async function build(n: number, total: number): Promise<void> {
   const since = performance.now();
   const child = groups.spawn("build", "npm", ["run", "--silent", "build"], {
     cwd: ROOT,
-    onLine: (line) => console.log(`[build] ${line}`),
+    onLine: (line) => show("build", line),
   });
   const ticker = setInterval(() => console.log(`    still building (${seconds(since)})`), 15_000);
   const code = await child.exited.finally(() => clearInterval(ticker));
@@ -258,7 +278,7 @@ async function startChain(
     {
       cwd: ROOT,
       onLine: (line) => {
-        for (const shown of output.line(line)) console.log(`[chain] ${shown}`);
+        for (const text of output.line(line)) show("chain", text);
       },
     },
   );
@@ -347,7 +367,7 @@ async function startIndexer(
         PONDER_POLLING_INTERVAL_MS: "250",
         ...(pglite ? { PONDER_PGLITE_DIR: pglite } : {}),
       },
-      onLine: (line) => console.log(`[indexer] ${line}`),
+      onLine: (line) => show("indexer", line),
     },
   );
   ourPorts.push(port);

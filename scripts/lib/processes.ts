@@ -1,8 +1,8 @@
 /**
  * Child processes that never outlive their parent: each one runs in a process group of its own (so
- * a signal reaches npx, the tool it starts and whatever that tool starts), its output arrives line by
- * line, its last lines are kept for error messages, and `stopAll` ends every group (SIGTERM, then
- * SIGKILL after a grace period). Also: whether a loopback port is free.
+ * a signal reaches the tool and whatever it starts), its output arrives line by line, and `stopAll`
+ * ends every group (SIGTERM, then SIGKILL after a grace period). Also: whether a loopback port is
+ * free, and the process table (`ps`) to find what a process started.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
@@ -13,8 +13,6 @@ export interface ManagedChild {
   process: ChildProcess;
   /** The process group id (the child's pid: it leads a group of its own). */
   pgid: number;
-  /** The last lines of its output, for error messages. */
-  tail: string[];
   /** Resolves with the exit code (or the signal's name) when the direct child exits. */
   exited: Promise<number | string>;
 }
@@ -24,8 +22,6 @@ export interface SpawnOptions {
   env?: NodeJS.ProcessEnv;
   /** Every line of output, stdout and stderr alike. */
   onLine?: (line: string, stream: "stdout" | "stderr") => void;
-  /** How many lines `tail` keeps (default 40). */
-  tailLines?: number;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,24 +58,18 @@ export class ProcessGroups {
       detached: true,
     });
     if (child.pid === undefined) throw new Error(`${name}: could not start ${command}`);
-    const keep = options.tailLines ?? 40;
-    const tail: string[] = [];
     for (const stream of ["stdout", "stderr"] as const) {
       const lines = createInterface({ input: child[stream]!, crlfDelay: Infinity });
-      lines.on("line", (line) => {
-        tail.push(line);
-        if (tail.length > keep) tail.shift();
-        options.onLine?.(line, stream);
-      });
+      lines.on("line", (line) => options.onLine?.(line, stream));
     }
     const exited = new Promise<number | string>((resolve) => {
       child.on("exit", (code, signal) => resolve(code ?? signal ?? "unknown"));
       child.on("error", (error) => {
-        tail.push(String(error));
+        options.onLine?.(String(error), "stderr");
         resolve(1);
       });
     });
-    const managed: ManagedChild = { name, process: child, pgid: child.pid, tail, exited };
+    const managed: ManagedChild = { name, process: child, pgid: child.pid, exited };
     this.children.push(managed);
     return managed;
   }

@@ -282,4 +282,43 @@ describe("npm start: failures", function () {
     expect(run.output).to.match(/stopped everything/);
     await expectNothingLeft(run);
   });
+
+  it("a chain that dies half-way takes everything down and is named", async function () {
+    const run = await runStart({
+      // kill -9 of the chain's processes once it runs (the start's own SIGTERM would be expected).
+      // while the deploy talks to it.
+      signalWhen: (output, seen) => {
+        if (/==> \[3\/4\] deploy/.test(output)) {
+          killAll([...seen].filter(([, a]) => a.includes("hardhat node")).map(([pid]) => pid));
+        }
+        return undefined;
+      },
+    });
+    expect(run.code, run.output).to.equal(1);
+    // Whichever comes first: the chain's exit, or the deploy's failed call to it.
+    expect(run.output).to.match(
+      /error: npm start failed while deploying: (the chain stopped \(killed by SIGKILL\)|.*)\nhint: .*\[chain\] lines above/,
+    );
+    await expectNothingLeft(run);
+  });
+
+  it("a deploy that fails stops the chain and says what failed", async function () {
+    // Records cannot be written: the folder is a file.
+    const file = path.join(mkdtempSync(path.join(tmpdir(), "grantkit-start-")), "not-a-folder");
+    appendFileSync(file, "");
+    try {
+      const run = await runStart({ env: { GRANTKIT_DEPLOYMENTS_DIR: file } });
+      expect(run.code, run.output).to.equal(1);
+      expect(run.output).to.match(/==> \[3\/4\] deploy/);
+      expect(run.output).to.match(/error: npm start failed while deploying: /);
+      expect(run.output).to.match(
+        /hint: see the lines above; npx hardhat node, then npm run deploy/,
+      );
+      expect(run.output).to.match(/stopping chain/);
+      expect(run.output, "no indexer after a failed deploy").to.not.match(/==> \[4\/4\] indexer/);
+      await expectNothingLeft(run);
+    } finally {
+      rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
 });
