@@ -210,7 +210,13 @@ function supervise(child: ManagedChild, hint: string): void {
   void child.exited.then((code) => {
     if (stopping) return;
     const how = typeof code === "number" ? `exit code ${code}` : `killed by ${code}`;
-    void shutdown(1, new StartError(step, `the ${child.name} stopped (${how})`, hint, child));
+    // The error it printed last, if any, says why (e.g. a setting or a record it refused).
+    const said = (shown.get(child.name) ?? [])
+      .map((l) => /\b(?:[A-Z]\w*)?Error: (.+)$/.exec(l)?.[1])
+      .filter((m) => m !== undefined)
+      .at(-1);
+    const message = `the ${child.name} stopped (${how})${said ? `: ${said}` : ""}`;
+    void shutdown(1, new StartError(step, message, hint, child));
   });
 }
 

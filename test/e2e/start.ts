@@ -241,7 +241,7 @@ describe("npm start: failures", function () {
     expect(run.code, run.output).to.equal(1);
     expect(run.output).to.match(/deployed in/);
     expect(run.output).to.match(
-      /error: npm start failed while starting the indexer: the indexer stopped \(exit code [1-9]/,
+      /error: npm start failed while starting the indexer: the indexer stopped \(exit code [1-9]\d*\): SQL_MAX_COST="a lot" is not a number/,
     );
     expect(run.output).to.match(/last lines of the indexer's output:[\s\S]*SQL_MAX_COST/);
     expect(run.output).to.match(/stopping chain/);
