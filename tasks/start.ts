@@ -1,12 +1,12 @@
 /**
- * `npm start [-- --demo] [-- --verbose]` (`hardhat grantkit start`): the whole product locally, in one
+ * `npm start [-- --demo --verbose]` (`hardhat grantkit start`): the whole product locally, in one
  * command: the build when it is missing or stale, a Hardhat node on 127.0.0.1, the deploy toolkit,
  * optional demo data, and the Ponder indexer on embedded PGlite. Prints the URLs; Ctrl-C stops
  * everything.
  *
  * Every child runs in a process group of its own; any failure (build, chain, deploy, demo, indexer),
- * Ctrl-C, SIGTERM or SIGHUP stops every group, waits for the ports to be free, and exits (non-zero on
- * a failure, with what failed and what to do).
+ * Ctrl-C, SIGTERM, SIGHUP or the end of the process that launched it stops every group, waits for the
+ * ports to be free, and exits (non-zero on a failure, with what failed and what to do).
  *
  * Ports: GRANTKIT_CHAIN_PORT (default 8545), GRANTKIT_API_PORT (default 42069), checked before
  * anything starts. PONDER_PGLITE_DIR moves the indexer's embedded database (default
@@ -57,10 +57,16 @@ const startedAt = performance.now();
 const groups = new ProcessGroups();
 /** Ports of servers we started: after a stop, they must be free again. */
 const ourPorts: number[] = [];
+/** What start is doing, for the error line ("npm start failed while <step>"). */
 let step = "checking the ports";
+let stopping: Promise<never> | undefined;
 /** The last lines printed of each child's output (as shown: filtered, decoded, no colours). */
 const shown = new Map<string, string[]>();
 
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Prints a line of a child's output with its name, and keeps it for an error message. */
 function show(name: string, line: string): void {
   const plain = line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
   if (plain.trim() === "") return;
@@ -70,10 +76,6 @@ function show(name: string, line: string): void {
   if (lines.length > 15) lines.shift();
   shown.set(name, lines);
 }
-let stopping: Promise<never> | undefined;
-
-const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function heading(n: number, total: number, text: string): void {
   console.log(`\n==> [${n}/${total}] ${text}`);
@@ -382,7 +384,7 @@ async function startIndexer(
     "see the [indexer] lines above; cd indexer && npx ponder start runs the indexer alone",
   );
   // Progress: the block Ponder has indexed (its /status, answered on loopback) against the head.
-  let shown = -1;
+  let lastIndexed = -1;
   let lastLine = Date.now();
   const deadline = Date.now() + UP_TIMEOUT_MS;
   for (;;) {
@@ -398,9 +400,9 @@ async function startIndexer(
       ).json()) as IndexerStatus;
       const indexed = Object.values(status)[0]?.block?.number;
       const head = Number(await rpc(rpcUrl, "eth_blockNumber"));
-      if (indexed !== undefined && indexed !== shown && Date.now() - lastLine > 2_000) {
+      if (indexed !== undefined && indexed !== lastIndexed && Date.now() - lastLine > 2_000) {
         console.log(`    indexed block ${indexed} of ${head} (${seconds(since)})`);
-        shown = indexed;
+        lastIndexed = indexed;
         lastLine = Date.now();
       }
     } catch {
@@ -499,7 +501,7 @@ export default async function startStack(
     let demoSummary = "";
     if (args.demo) {
       step = "seeding the demo data";
-      heading(4, total, "demo data: issuers, 300 grants and their changes over 3 simulated months");
+      heading(4, total, "demo data: issuers, grants and their changes over simulated months");
       since = performance.now();
       demoRunning = true;
       const summary = await seedDemo(connection.ethers, record, (l) =>
