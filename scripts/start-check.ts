@@ -278,6 +278,12 @@ async function main(): Promise<void> {
   const stopDeadline = Date.now() + STOP_WITHIN_S * 1000;
   await Promise.race([exited, sleep(STOP_WITHIN_S * 1000)]);
   if (state.exit === null) await fail(`npm start still running ${STOP_WITHIN_S} s after SIGINT`);
+  // When npm returns, the user's prompt is back: nothing it started may still be running then.
+  const atReturn = alive(pids).filter((pid) => pid !== child.pid);
+  if (atReturn.length > 0) {
+    const rows = atReturn.map((pid) => seen.get(pid)!).map((r) => `  ${r.pid} ${r.args}`);
+    await fail(`npm start returned while these still ran:\n${rows.join("\n")}`);
+  }
   let left = alive(pids);
   while (left.length > 0 && Date.now() < stopDeadline) {
     await sleep(100);
