@@ -4,12 +4,13 @@
  * environment (PONDER_RPC_URL_<chainId>, comma-separated for several, or http://127.0.0.1:8545 for a
  * local chain). See indexer/README.md.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 import { createConfig } from "ponder";
 
+import { readRecordFile } from "../scripts/lib/record-schema";
 import { AccessGrantsAbi } from "./abis/AccessGrantsAbi";
 import { IssuerRegistryAbi } from "./abis/IssuerRegistryAbi";
 import { rpcFor } from "./rpc";
@@ -33,14 +34,21 @@ const recordsDir = process.env.GRANTKIT_DEPLOYMENTS_DIR ?? path.join(here, "..",
 function loadRecords(): DeploymentRecord[] {
   let files: string[] = [];
   try {
-    files = readdirSync(recordsDir).filter((f) => f.endsWith(".json"));
+    // deployments/ also holds the records' schema (record.schema.json), which is no record.
+    files = readdirSync(recordsDir).filter(
+      (f) => f.endsWith(".json") && !f.endsWith(".schema.json"),
+    );
   } catch {
     // no records yet
   }
   const only = process.env.PONDER_NETWORKS?.split(",").map((s) => s.trim());
-  return files
-    .map((f) => JSON.parse(readFileSync(path.join(recordsDir, f), "utf8")) as DeploymentRecord)
-    .filter((r) => !only || only.includes(r.network));
+  return (
+    files
+      // Each record is checked against the schema: a malformed or partial one stops the indexer with
+      // the file name and the field that is wrong.
+      .map((f) => readRecordFile(path.join(recordsDir, f)) as DeploymentRecord)
+      .filter((r) => !only || only.includes(r.network))
+  );
 }
 
 const records = loadRecords();

@@ -61,6 +61,10 @@ export const tasks = [
       name: "demo",
       description: "Seed demo data: issuers and a few hundred grants over simulated months",
     })
+    .addFlag({
+      name: "verbose",
+      description: "Print every line of the chain's output (each call, the dev accounts' keys)",
+    })
     .setAction(() => import("./start.js"))
     .build(),
   task(

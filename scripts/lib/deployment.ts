@@ -23,6 +23,7 @@ import {
 
 import type { NetworkDeployConfig } from "../../deploy.config.js";
 import { GrantKitError } from "./grants.js";
+import { recordProblems } from "./record-schema.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
@@ -147,6 +148,14 @@ export function assertRecordChain(network: string, chainId: number): void {
 export function writeDeployment(record: DeploymentRecord): string {
   assertRecordChain(record.network, record.chainId);
   const file = recordPath(record.network);
+  // Only records that match deployments/record.schema.json are written: readers rely on it.
+  const problems = recordProblems(record).map((p) => `${p.field} ${p.problem}`);
+  if (problems.length > 0) {
+    throw new GrantKitError(
+      `not writing ${file}: the record does not match deployments/record.schema.json: ${problems.join("; ")}`,
+      "a bug in the deploy toolkit or the schema: report it with this message",
+    );
+  }
   mkdirSync(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, JSON.stringify(record, null, 2) + "\n");
