@@ -48,8 +48,15 @@ for (const r of records) {
   if (r.rows.length > 0) {
     const width = Math.max(...r.rows.map((row) => row.length));
     const header =
-      width === 5
-        ? ["request", "status", "size", "answered in", "thread busy"]
+      width === 6
+        ? [
+            "request",
+            "status",
+            "size",
+            "answered in",
+            "thread held (server)",
+            "/health slowest (client)",
+          ]
         : width === 4
           ? ["kind", "request", "status", "answered in"]
           : ["what", "measured"];

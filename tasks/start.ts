@@ -373,6 +373,8 @@ async function startIndexer(
         PONDER_RPC_URL_31337: rpcUrl,
         PONDER_NETWORKS: "localhost",
         PONDER_POLLING_INTERVAL_MS: "250",
+        // Ponder's indexing cache defaults to a fifth of the heap limit (about 800 MiB here).
+        PONDER_CACHE_BYTES: process.env.PONDER_CACHE_BYTES ?? String(128 * 1024 * 1024),
         ...(pglite ? { PONDER_PGLITE_DIR: pglite } : {}),
       },
       onLine: (line) => show("indexer", line),

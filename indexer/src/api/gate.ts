@@ -11,8 +11,8 @@
  * - finds the client: the socket address, or the address a trusted proxy forwarded
  *   (`X-Forwarded-For`, honoured only from TRUSTED_PROXIES, via `proxy-addr`, Express's own), with
  *   IPv6 clients grouped by /64 (one host owns a whole /64);
- * - keeps `/metrics` and `/status` private: answered to a direct loopback client without forwarding
- *   headers, or to `Authorization: Bearer $GRANTKIT_OPS_TOKEN`; 403 otherwise;
+ * - keeps `/metrics`, `/status` and `/ops/loop` private: answered to a direct loopback client without
+ *   forwarding headers, or to `Authorization: Bearer $GRANTKIT_OPS_TOKEN`; 403 otherwise;
  * - admits the request against the client's and the shared work budget and concurrency (`budget.ts`),
  *   and charges what the answer sends (one unit per request, one per 32 KiB);
  * - removes Ponder's CORS headers where a browser has no business: only `/v1`, `/graphql` and the
@@ -92,7 +92,7 @@ function isLoopback(address: string | undefined): boolean {
   return ip.range() === "loopback";
 }
 
-const PRIVATE_PATHS = new Set(["/metrics", "/status"]);
+const PRIVATE_PATHS = new Set(["/metrics", "/status", "/ops/loop"]);
 
 /**
  * Paths a browser on another origin may read: the REST API, GraphQL and the dashboard; not SQL over

@@ -34,7 +34,7 @@ export function stringify(body: unknown): string {
  * Work units (about a millisecond of PGlite's time each; calibrated by `npm run test:attacks`) per
  * row an answer carries, and per row an aggregate or a scan reads without returning it.
  */
-export const UNITS_PER_ROW = 0.01;
+export const UNITS_PER_ROW = 0.05;
 export const UNITS_PER_SCANNED_ROW = 0.001;
 
 /** A JSON answer; `rows` (the rows the route read) are charged to the client. */

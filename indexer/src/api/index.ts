@@ -25,6 +25,7 @@ import { auditRoutes } from "./routes/audit.js";
 import { granteeRoutes } from "./routes/grantees.js";
 import { grantRoutes } from "./routes/grants.js";
 import { issuerRoutes } from "./routes/issuers.js";
+import { opsRoutes } from "./routes/ops.js";
 import { ownerRoutes } from "./routes/owners.js";
 import { readyRoutes } from "./routes/ready.js";
 import { statsRoutes } from "./routes/stats.js";
@@ -134,6 +135,7 @@ for (const routes of [
 ])
   app.route("/", routes(ctx));
 app.route("/", readyRoutes(ctx, backfillDone));
+app.route("/", opsRoutes());
 app.get("/v1/openapi.json", (c) => c.json(openApiDocument));
 
 // Ponder mounts this app under its own router, which answers unknown paths in plain text: every
