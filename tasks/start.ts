@@ -154,6 +154,7 @@ export default async function startStack(
     chain (JSON-RPC)   ${rpcUrl}   chain id ${record.chainId}
     AccessGrants       ${record.contracts.AccessGrants!.address}
     IssuerRegistry     ${record.contracts.IssuerRegistry!.address}
+    dashboard          http://127.0.0.1:${apiPort}/
     REST API           http://127.0.0.1:${apiPort}/v1/grants   (OpenAPI: /v1/openapi.json)
     GraphQL            http://127.0.0.1:${apiPort}/graphql
     SQL over HTTP      http://127.0.0.1:${apiPort}/sql
