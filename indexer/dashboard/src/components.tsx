@@ -1,5 +1,5 @@
 /** The pieces every page uses: the page frame, tables, charts, badges, hashes, pagers, errors. */
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { Link } from "@tanstack/react-router";
 import {
   flexRender,
@@ -9,8 +9,6 @@ import {
   type ColumnDef,
   type SortingState,
 } from "@tanstack/react-table";
-import uPlot from "uplot";
-import "uplot/dist/uPlot.min.css";
 
 import { formatTime, shortHex } from "./format.js";
 import { labelOf } from "./labels.js";
@@ -23,6 +21,11 @@ export function Page(props: { name: string; title: string; busy: boolean; childr
   useEffect(() => {
     document.title = `${props.title} · GrantKit`;
   }, [props.title]);
+  // The first time the page's data is on screen: a performance mark (the browser tests read it).
+  useEffect(() => {
+    if (!props.busy && performance.getEntriesByName(`grantkit:ready:${props.name}`).length === 0)
+      performance.mark(`grantkit:ready:${props.name}`);
+  }, [props.busy, props.name]);
   return (
     <main id="main" data-page={props.name} aria-busy={props.busy} tabIndex={-1}>
       <h1>{props.title}</h1>
@@ -206,97 +209,6 @@ export function Pager(props: {
         Next page
       </button>
     </nav>
-  );
-}
-
-export interface ChartSeries {
-  label: string;
-  values: number[];
-  color: string;
-}
-
-/**
- * A time chart (uPlot on a canvas), with its data as a table for keyboards and screen readers.
- * `x` are unix seconds.
- */
-export function TimeChart(props: {
-  title: string;
-  x: number[];
-  series: ChartSeries[];
-  bars?: boolean;
-  testId: string;
-}) {
-  const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    const el = box.current;
-    if (!el) return;
-    const opts: uPlot.Options = {
-      width: Math.max(el.clientWidth, 300),
-      height: 220,
-      legend: { show: false },
-      cursor: { drag: { x: false, y: false } },
-      scales: { x: { time: true } },
-      axes: [{ stroke: "#333" }, { stroke: "#333" }],
-      series: [
-        {},
-        ...props.series.map((s) => ({
-          label: s.label,
-          stroke: s.color,
-          width: 2,
-          ...(props.bars ? { fill: s.color, paths: uPlot.paths.bars!({ size: [0.8, 40] }) } : {}),
-        })),
-      ],
-    };
-    const plot = new uPlot(opts, [props.x, ...props.series.map((s) => s.values)], el);
-    const observer = new ResizeObserver(() =>
-      plot.setSize({ width: Math.max(el.clientWidth, 300), height: 220 }),
-    );
-    observer.observe(el);
-    return () => {
-      observer.disconnect();
-      plot.destroy();
-    };
-  }, [props.x, props.series, props.bars]);
-  return (
-    <figure className="chart" data-testid={props.testId}>
-      <figcaption>{props.title}</figcaption>
-      <ul className="legend" aria-hidden="true">
-        {props.series.map((s) => (
-          <li key={s.label}>
-            <span className="swatch" style={{ background: s.color }} /> {s.label}
-          </li>
-        ))}
-      </ul>
-      <div ref={box} aria-hidden="true" />
-      <details>
-        <summary>{props.title}: the data as a table</summary>
-        <div className="table-wrap">
-          <table>
-            <caption>{props.title}</caption>
-            <thead>
-              <tr>
-                <th scope="col">day (UTC)</th>
-                {props.series.map((s) => (
-                  <th scope="col" key={s.label}>
-                    {s.label}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {props.x.map((t, i) => (
-                <tr key={t}>
-                  <th scope="row">{new Date(t * 1000).toISOString().slice(0, 10)}</th>
-                  {props.series.map((s) => (
-                    <td key={s.label}>{s.values[i]}</td>
-                  ))}
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
-    </figure>
   );
 }
 

@@ -22,6 +22,7 @@ export function shortHex(value: string, keep = 6): string {
 
 /** bytes2 jurisdiction code as hex (0x4445) to its letters ("DE"); "—" when unset. */
 export function jurisdiction(hex: string): string {
+  if (/^[A-Z]{2}$/.test(hex)) return hex;
   if (!/^0x[0-9a-fA-F]{4}$/.test(hex) || hex === "0x0000") return "—";
   const letters = String.fromCharCode(parseInt(hex.slice(2, 4), 16), parseInt(hex.slice(4, 6), 16));
   return /^[A-Z]{2}$/.test(letters) ? letters : hex;

@@ -176,7 +176,7 @@ export function ExportPage() {
               className="button"
               data-testid="export-download"
               href={auditChangesUrl(range, format)}
-              download={`grantkit-changes.${format}`}
+              download
             >
               Download {number.format(count.data.total)} changes as {format.toUpperCase()}
             </a>

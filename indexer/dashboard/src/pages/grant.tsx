@@ -8,6 +8,7 @@ import { Link, useNavigate, useParams, useSearch } from "@tanstack/react-router"
 import type { ColumnDef } from "@tanstack/react-table";
 
 import { getGrantAt, sdk, type IndexedGrantEvent } from "../api.js";
+import { grantQuery } from "../queries.js";
 import {
   AddressLink,
   DataTable,
@@ -20,7 +21,7 @@ import {
   Time,
   TxLink,
 } from "../components.js";
-import { formatDeadline, formatTime, number, parseUtc, shortHex, toUtcInput } from "../format.js";
+import { formatDeadline, formatTime, number, parseUtc, shortHex } from "../format.js";
 
 type Hex = `0x${string}`;
 const MAX_HOPS = 20;
@@ -33,11 +34,7 @@ export function GrantPage() {
   const contract = search.contract as Hex | undefined;
   const valid = /^0x[0-9a-f]{64}$/.test(grantId) && Number.isInteger(chainId) && chainId > 0;
 
-  const now = useQuery({
-    queryKey: ["grant", chainId, grantId, contract],
-    queryFn: () => sdk.getGrant({ chainId, grantId, contract }),
-    enabled: valid,
-  });
+  const now = useQuery({ ...grantQuery(chainId, grantId, contract), enabled: valid });
   const g = now.data?.grant;
 
   const historyColumns: ColumnDef<IndexedGrantEvent, unknown>[] = [
@@ -318,13 +315,9 @@ function AsOfSection(props: {
           ) : null}
         </div>
       ) : null}
-      {at.data === undefined &&
-      !at.isFetching &&
-      blockNumber === undefined &&
-      timestamp === undefined ? (
+      {blockNumber === undefined && timestamp === undefined ? (
         <p className="muted">
-          Pick a block (e.g. one from the timeline) or a date; now is{" "}
-          {toUtcInput(BigInt(Math.floor(Date.now() / 1000)))} UTC on this computer.
+          Pick a block (each block in the timeline is a link) or a date and time in UTC.
         </p>
       ) : null}
     </section>

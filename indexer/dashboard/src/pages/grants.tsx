@@ -4,7 +4,8 @@ import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 import type { ColumnDef } from "@tanstack/react-table";
 
-import { STATUSES, getReadiness, sdk, type IndexedGrant } from "../api.js";
+import { STATUSES, getReadiness, type IndexedGrant } from "../api.js";
+import { grantListQuery } from "../queries.js";
 import {
   AddressLink,
   DataTable,
@@ -17,8 +18,6 @@ import {
   Time,
 } from "../components.js";
 import { formatDeadline } from "../format.js";
-
-export const PAGE_SIZE = 25;
 
 export interface GrantFilters {
   status?: string | undefined;
@@ -136,17 +135,7 @@ export function useGrantPage(
   cursor: string | undefined,
   enabled = true,
 ) {
-  const { owner, grantee, status, purpose, chain } = query;
-  const params = {
-    owner: owner as `0x${string}` | undefined,
-    grantee: grantee as `0x${string}` | undefined,
-    status: status as IndexedGrant["status"] | undefined,
-    purpose,
-    chainId: chain ? Number(chain) : undefined,
-    cursor,
-    limit: PAGE_SIZE,
-  };
-  return useQuery({ queryKey: ["grants", params], queryFn: () => sdk.listGrants(params), enabled });
+  return useQuery({ ...grantListQuery({ ...query, cursor }), enabled });
 }
 
 /** A page of grants with its pager. */

@@ -15,6 +15,7 @@ import {
   type IssuerEvent,
   type IssuerRecord,
 } from "../api.js";
+import { issuerQuery, issuersQuery } from "../queries.js";
 import { DataTable, ErrorNote, Fields, Hash, Page, Pager, Time, TxLink } from "../components.js";
 import { formatDeadline, formatTime, jurisdiction, number, parseUtc, shortHex } from "../format.js";
 import { knownTypes, labelOf } from "../labels.js";
@@ -55,9 +56,8 @@ export function IssuersPage() {
     chainId: search.chain ? Number(search.chain) : undefined,
     status: search.status,
     cursor: search.cursor,
-    limit: 50,
   };
-  const page = useQuery({ queryKey: ["issuers", params], queryFn: () => listIssuers(params) });
+  const page = useQuery(issuersQuery(params));
   const columns: ColumnDef<IssuerRecord, unknown>[] = [
     {
       id: "issuer",
@@ -189,11 +189,7 @@ export function IssuerPage() {
   const chainId = Number(params.chainId);
   const issuer = params.issuer.toLowerCase();
   const valid = /^0x[0-9a-f]{40}$/.test(issuer) && Number.isInteger(chainId) && chainId > 0;
-  const record = useQuery({
-    queryKey: ["issuer", chainId, issuer],
-    queryFn: () => getIssuer({ chainId, issuer }),
-    enabled: valid,
-  });
+  const record = useQuery({ ...issuerQuery(chainId, issuer), enabled: valid });
   return (
     <Page name="issuer" title={`Issuer key ${shortHex(issuer)}`} busy={valid && record.isPending}>
       {!valid ? (
@@ -377,7 +373,12 @@ function TrustedCheck(props: {
       </form>
       <ErrorNote error={answer.error} />
       {answer.data ? (
-        <p data-testid="trusted-answer" data-trusted={String(answer.data.trusted)} role="status">
+        <p
+          data-testid="trusted-answer"
+          data-trusted={String(answer.data.trusted)}
+          data-at={answer.data.at.toString()}
+          role="status"
+        >
           <strong>{answer.data.trusted ? "Trusted" : "Not trusted"}</strong> for{" "}
           <Hash value={answer.data.credentialType} label /> at {formatTime(answer.data.at)}
           {answer.data.record

@@ -7,17 +7,10 @@ import { useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import type { ColumnDef } from "@tanstack/react-table";
 
-import { STATUSES, getReadiness, getSeries, getStats } from "../api.js";
-import {
-  AddressLink,
-  DataTable,
-  ErrorNote,
-  Hash,
-  Page,
-  StatusBadge,
-  TimeChart,
-  type ChartSeries,
-} from "../components.js";
+import { STATUSES, getReadiness } from "../api.js";
+import { seriesQuery, statsQuery } from "../queries.js";
+import { AddressLink, DataTable, ErrorNote, Hash, Page, StatusBadge } from "../components.js";
+import { TimeChart, type ChartSeries } from "../chart.js";
 import { formatTime, number } from "../format.js";
 
 export const STATUS_COLORS: Record<string, string> = {
@@ -29,7 +22,7 @@ export const STATUS_COLORS: Record<string, string> = {
   replaced: "#8250df",
 };
 
-const DAY_CHOICES = ["30", "90", "180", "366"];
+export const DAY_CHOICES = ["30", "90", "180", "366"];
 
 type Row = { key: string; count: number };
 
@@ -40,17 +33,10 @@ export function OverviewPage() {
   const days = DAY_CHOICES.includes(search.days ?? "") ? Number(search.days) : 90;
 
   const ready = useQuery({ queryKey: ["ready"], queryFn: getReadiness, staleTime: 0 });
-  const series = useQuery({
-    queryKey: ["series", days, chainId],
-    queryFn: () => getSeries({ days, chainId }),
-  });
-  const stat = (by: "purpose" | "grantee" | "issuer") => ({
-    queryKey: ["stats", by, chainId],
-    queryFn: () => getStats({ by, chainId, limit: 10 }),
-  });
-  const purposes = useQuery(stat("purpose"));
-  const grantees = useQuery(stat("grantee"));
-  const issuers = useQuery(stat("issuer"));
+  const series = useQuery(seriesQuery(days, chainId));
+  const purposes = useQuery(statsQuery("purpose", chainId));
+  const grantees = useQuery(statsQuery("grantee", chainId));
+  const issuers = useQuery(statsQuery("issuer", chainId));
 
   const points = series.data?.points ?? [];
   const last = points[points.length - 1];

@@ -9,6 +9,7 @@ import type { ColumnDef } from "@tanstack/react-table";
 
 import { search, type SearchMatch, type TxChange } from "../api.js";
 import { DataTable, ErrorNote, GrantLink, Hash, Page, Time } from "../components.js";
+import { searchQuery } from "../queries.js";
 import { number, shortHex } from "../format.js";
 
 type Navigate = ReturnType<typeof useNavigate>;
@@ -91,7 +92,7 @@ function MatchLink({ m }: { m: SearchMatch }) {
 export function SearchPage() {
   const { q = "" } = useSearch({ from: "/search" });
   const navigate = useNavigate();
-  const answer = useQuery({ queryKey: ["search", q], queryFn: () => search(q), enabled: q !== "" });
+  const answer = useQuery({ ...searchQuery(q), enabled: q !== "" });
   const matches = answer.data?.matches ?? [];
   const only = matches.length === 1 ? matches[0] : undefined;
   useEffect(() => {
@@ -152,10 +153,7 @@ const changeColumns: ColumnDef<TxChange, unknown>[] = [
 
 export function TxPage() {
   const { hash } = useParams({ from: "/tx/$hash" });
-  const answer = useQuery({
-    queryKey: ["search", hash.toLowerCase()],
-    queryFn: () => search(hash.toLowerCase()),
-  });
+  const answer = useQuery(searchQuery(hash.toLowerCase()));
   const tx = answer.data?.matches.find((m) => m.type === "transaction");
   return (
     <Page name="tx" title={`Transaction ${shortHex(hash)}`} busy={answer.isPending}>
