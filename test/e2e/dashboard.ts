@@ -483,7 +483,7 @@ describe("auditor dashboard (e2e, headless Chromium)", function () {
       // As of a block, typed and submitted from the keyboard: before creation, at it, and just before the change.
       const created = Number(history[0]!.blockNumber);
       const changed = Number(history.at(-1)!.blockNumber);
-      for (const block of [created - 1, created, changed - 1, changed]) {
+      for (const block of [created - 1, changed, created, changed - 1]) {
         const input = page.getByLabel("Block number");
         await input.fill(String(block));
         await input.press("Enter");
