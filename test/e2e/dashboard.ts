@@ -259,6 +259,12 @@ describe("auditor dashboard (e2e, headless Chromium)", function () {
 
       const missing = await fetch(`${stack.api}/assets/nope-123.js`);
       expect(missing.status).to.equal(404);
+      // Paths that are no page of the dashboard stay 404 (Ponder's own answer).
+      for (const p of ["/nope", "/grant/31337", "/favicon-missing.svg", "/graphql/x"])
+        expect((await fetch(`${stack.api}${p}`)).status, p).to.equal(404);
+      const favicon = await fetch(`${stack.api}/favicon.svg`);
+      expect(favicon.status).to.equal(200);
+      expect(favicon.headers.get("content-type")).to.match(/svg/);
       const unknownApi = await stack.get<Json>("/v1/nope");
       expect(unknownApi.status).to.equal(404);
       expect(unknownApi.body.error).to.match(/no route/);

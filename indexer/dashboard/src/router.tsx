@@ -49,6 +49,7 @@ function pick<K extends string>(...keys: K[]) {
 
 const root = createRootRoute({ component: Layout, notFoundComponent: NotFound });
 
+// The indexer answers these paths with index.html (indexer/src/api/dashboard.ts): keep them in step.
 const routeTree = root.addChildren([
   createRoute({
     getParentRoute: () => root,
