@@ -526,6 +526,7 @@ export default async function startStack(
       { label: "chain (JSON-RPC)", value: rpcUrl, note: `chain id ${record.chainId}` },
       { label: "AccessGrants", value: record.contracts.AccessGrants!.address },
       { label: "IssuerRegistry", value: record.contracts.IssuerRegistry!.address },
+      { label: "dashboard", value: `${api}/` },
       { label: "REST API", value: `${api}/v1/grants` },
       ...(grantUrl ? [{ label: "one grant", value: grantUrl }] : []),
       { label: "OpenAPI", value: `${api}/v1/openapi.json` },

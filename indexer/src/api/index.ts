@@ -16,12 +16,14 @@ import { Budget } from "./budget.js";
 import { ChainClock } from "./chain.js";
 import { CheckpointWatcher } from "./checkpoint.js";
 import type { ApiContext } from "./context.js";
+import { dashboardRoutes } from "./dashboard.js";
 import { numberFromEnv } from "./env.js";
 import { assertGateInstalled, gateSettings, installGate } from "./gate.js";
 import { graphqlRoutes } from "./graphql.js";
 import { HttpError, noRoute } from "./http.js";
 import { openApiDocument } from "./openapi.js";
 import { auditRoutes } from "./routes/audit.js";
+import { exploreRoutes } from "./routes/explore.js";
 import { granteeRoutes } from "./routes/grantees.js";
 import { grantRoutes } from "./routes/grants.js";
 import { issuerRoutes } from "./routes/issuers.js";
@@ -132,6 +134,7 @@ for (const routes of [
   auditRoutes,
   issuerRoutes,
   statsRoutes,
+  exploreRoutes,
 ])
   app.route("/", routes(ctx));
 app.route("/", readyRoutes(ctx, backfillDone));
@@ -142,5 +145,6 @@ app.get("/v1/openapi.json", (c) => c.json(openApiDocument));
 // unknown /v1 path answers JSON here instead.
 app.all("/v1", noRoute);
 app.all("/v1/*", noRoute);
+app.route("/", dashboardRoutes());
 
 export default app;

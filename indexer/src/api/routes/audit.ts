@@ -13,7 +13,7 @@ import { STREAM_BATCH, keyset, streamed } from "../streaming.js";
 import { blockNumber, chainId, timestamp } from "../validation.js";
 import type { GrantEventRow } from "../view.js";
 
-const auditQuery = z
+export const auditQuery = z
   .object({
     fromBlock: blockNumber.optional(),
     toBlock: blockNumber.optional(),

@@ -1,0 +1,379 @@
+/**
+ * One grant: its state now, its whole timeline (each change with block, time and transaction), the
+ * replacement chain both ways, and its state as of a past block or date.
+ */
+import { useState, type FormEvent } from "react";
+import { useQuery } from "@tanstack/react-query";
+import { Link, useNavigate, useParams, useSearch } from "@tanstack/react-router";
+import type { ColumnDef } from "@tanstack/react-table";
+
+import { getGrantAt, sdk, type IndexedGrantEvent } from "../api.js";
+import { grantQuery } from "../queries.js";
+import {
+  AddressLink,
+  DataTable,
+  ErrorNote,
+  Fields,
+  GrantLink,
+  Hash,
+  Page,
+  StatusBadge,
+  Time,
+  TxLink,
+} from "../components.js";
+import { formatDeadline, formatTime, number, parseUtc, shortHex } from "../format.js";
+
+type Hex = `0x${string}`;
+const MAX_HOPS = 20;
+
+export function GrantPage() {
+  const params = useParams({ from: "/grant/$chainId/$grantId" });
+  const search = useSearch({ from: "/grant/$chainId/$grantId" });
+  const chainId = Number(params.chainId);
+  const grantId = params.grantId.toLowerCase() as Hex;
+  const contract = search.contract as Hex | undefined;
+  const valid = /^0x[0-9a-f]{64}$/.test(grantId) && Number.isInteger(chainId) && chainId > 0;
+
+  const now = useQuery({ ...grantQuery(chainId, grantId, contract), enabled: valid });
+  const g = now.data?.grant;
+
+  const historyColumns: ColumnDef<IndexedGrantEvent, unknown>[] = [
+    { id: "n", header: "#", cell: (c) => c.row.index + 1 },
+    { id: "kind", header: "change", cell: (c) => c.row.original.kind },
+    {
+      id: "status",
+      header: "stored status after",
+      cell: (c) => <StatusBadge status={c.row.original.status} />,
+    },
+    {
+      id: "lockedUntil",
+      header: "locked until",
+      cell: (c) => formatDeadline(c.row.original.lockedUntil, "—"),
+    },
+    {
+      id: "expiresAt",
+      header: "expires",
+      cell: (c) => formatDeadline(c.row.original.expiresAt, "never"),
+    },
+    {
+      id: "block",
+      header: "block",
+      cell: (c) => (
+        <Link
+          to="/grant/$chainId/$grantId"
+          params={params}
+          search={{ contract, block: c.row.original.blockNumber.toString() }}
+          aria-label={`state as of block ${c.row.original.blockNumber}`}
+        >
+          {number.format(c.row.original.blockNumber)}
+        </Link>
+      ),
+    },
+    { id: "time", header: "time", cell: (c) => <Time seconds={c.row.original.blockTime} /> },
+    { id: "tx", header: "transaction", cell: (c) => <TxLink hash={c.row.original.txHash} /> },
+    {
+      id: "related",
+      header: "related grant",
+      cell: (c) =>
+        c.row.original.relatedGrantId ? (
+          <GrantLink chainId={chainId} grantId={c.row.original.relatedGrantId} />
+        ) : (
+          "—"
+        ),
+    },
+  ];
+
+  return (
+    <Page name="grant" title={`Grant ${shortHex(grantId)}`} busy={valid && now.isPending}>
+      {!valid ? (
+        <p role="alert" className="error">
+          Not a grant id: a chain id and a 32-byte hex id are needed.
+        </p>
+      ) : null}
+      <ErrorNote error={now.error} />
+      {now.data === null ? (
+        <p role="alert" className="error">
+          The indexer has no grant {grantId} on chain {chainId}.
+        </p>
+      ) : null}
+      {g ? (
+        <>
+          <section aria-labelledby="now-heading">
+            <h2 id="now-heading">State now</h2>
+            <Fields
+              testId="grant-now"
+              items={[
+                [
+                  "grant id",
+                  <code key="id" data-value={g.grantId}>
+                    {g.grantId}
+                  </code>,
+                ],
+                ["status", <StatusBadge key="s" status={g.status} />],
+                ["stored status", g.storedStatus],
+                ["access granted", g.isGranted ? "yes" : "no"],
+                ["owner", <AddressLink key="o" address={g.owner} role="owner" />],
+                ["grantee", <AddressLink key="g" address={g.grantee} role="grantee" />],
+                ["purpose", <Hash key="p" value={g.purpose} label />],
+                ["data hash", <Hash key="d" value={g.dataHash} />],
+                ["locked until", formatDeadline(g.lockedUntil, "not locked")],
+                ["expires", formatDeadline(g.expiresAt, "never")],
+                [
+                  "created",
+                  <span key="c">
+                    block {number.format(g.createdBlock)}, <Time seconds={g.createdAt} />
+                  </span>,
+                ],
+                [
+                  "last change",
+                  <span key="u">
+                    block {number.format(g.updatedBlock)}, <Time seconds={g.updatedAt} />
+                  </span>,
+                ],
+                [
+                  "chain / contract",
+                  <span key="cc">
+                    {g.chainId} / <Hash value={g.contract} />
+                  </span>,
+                ],
+              ]}
+            />
+          </section>
+          <AsOfSection
+            key={`${search.block}-${search.at}`}
+            chainId={chainId}
+            grantId={grantId}
+            contract={contract}
+            block={search.block}
+            at={search.at}
+          />
+          <ReplacementChain chainId={chainId} grantId={grantId} contract={g.contract} />
+          <section aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">Timeline</h2>
+            <DataTable
+              testId="timeline"
+              caption={`Every change of this grant, oldest first (${now.data!.history.length})`}
+              data={now.data!.history}
+              columns={historyColumns}
+              rowId={(e) => e.id}
+            />
+          </section>
+        </>
+      ) : null}
+    </Page>
+  );
+}
+
+/** "As of block / date": the state then, from the grant's history (the API's `/at`). */
+function AsOfSection(props: {
+  chainId: number;
+  grantId: Hex;
+  contract: Hex | undefined;
+  block?: string | undefined;
+  at?: string | undefined;
+}) {
+  const navigate = useNavigate({ from: "/grant/$chainId/$grantId" });
+  const [mode, setMode] = useState<"block" | "time">(props.at ? "time" : "block");
+  const [block, setBlock] = useState(props.block ?? "");
+  const [date, setDate] = useState(props.at ?? "");
+  const [problem, setProblem] = useState<string | null>(null);
+  const blockNumber =
+    props.block && /^[0-9]{1,15}$/.test(props.block) ? BigInt(props.block) : undefined;
+  const timestamp =
+    blockNumber === undefined && props.at ? (parseUtc(props.at) ?? undefined) : undefined;
+  const at = useQuery({
+    queryKey: [
+      "grantAt",
+      props.chainId,
+      props.grantId,
+      props.contract,
+      blockNumber?.toString(),
+      timestamp?.toString(),
+    ],
+    queryFn: () => getGrantAt({ ...props, block: blockNumber, timestamp }),
+    enabled: blockNumber !== undefined || timestamp !== undefined,
+  });
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (mode === "block") {
+      if (!/^[0-9]{1,15}$/.test(block.trim())) return setProblem("Give a block number.");
+      setProblem(null);
+      void navigate({ search: { contract: props.contract, block: block.trim() } });
+    } else {
+      if (parseUtc(date) === null) return setProblem("Give a date and time (UTC).");
+      setProblem(null);
+      void navigate({ search: { contract: props.contract, at: date } });
+    }
+  };
+  const then = at.data?.grant;
+  return (
+    <section aria-labelledby="asof-heading">
+      <h2 id="asof-heading">As of a past block or date</h2>
+      <form className="filters" onSubmit={submit} aria-label="Point in time">
+        <fieldset>
+          <legend>Point in time by</legend>
+          <label>
+            <input
+              type="radio"
+              name="mode"
+              value="block"
+              checked={mode === "block"}
+              onChange={() => setMode("block")}
+            />{" "}
+            block
+          </label>
+          <label>
+            <input
+              type="radio"
+              name="mode"
+              value="time"
+              checked={mode === "time"}
+              onChange={() => setMode("time")}
+            />{" "}
+            date
+          </label>
+        </fieldset>
+        {mode === "block" ? (
+          <label>
+            Block number
+            <input
+              name="block"
+              inputMode="numeric"
+              value={block}
+              onChange={(e) => setBlock(e.target.value)}
+            />
+          </label>
+        ) : (
+          <label>
+            Date and time (UTC)
+            <input
+              type="datetime-local"
+              step={1}
+              name="at"
+              value={date}
+              onChange={(e) => setDate(e.target.value)}
+            />
+          </label>
+        )}
+        <button type="submit">Show state then</button>
+        {blockNumber !== undefined || timestamp !== undefined ? (
+          <Link
+            to="/grant/$chainId/$grantId"
+            params={{ chainId: String(props.chainId), grantId: props.grantId }}
+            search={{ contract: props.contract }}
+          >
+            Clear
+          </Link>
+        ) : null}
+      </form>
+      {problem ? (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      ) : null}
+      <ErrorNote error={at.error} />
+      {at.data ? (
+        <div
+          data-testid="grant-asof"
+          aria-live="polite"
+          data-block={at.data.asOf.block?.toString() ?? ""}
+          data-timestamp={at.data.asOf.timestamp.toString()}
+        >
+          <p>
+            As of{" "}
+            {at.data.asOf.block !== null
+              ? `block ${number.format(at.data.asOf.block)} (${formatTime(at.data.asOf.timestamp)})`
+              : formatTime(at.data.asOf.timestamp)}
+            :{at.data.existed ? "" : " the grant did not exist yet."}
+          </p>
+          {then ? (
+            <Fields
+              items={[
+                ["status", <StatusBadge key="s" status={then.status} />],
+                ["stored status", then.storedStatus],
+                ["access granted", then.isGranted ? "yes" : "no"],
+                [
+                  "locked until",
+                  <span key="l" data-raw={then.lockedUntil.toString()}>
+                    {formatDeadline(then.lockedUntil, "not locked")}
+                  </span>,
+                ],
+                [
+                  "expires",
+                  <span key="e" data-raw={then.expiresAt.toString()}>
+                    {formatDeadline(then.expiresAt, "never")}
+                  </span>,
+                ],
+                [
+                  "last change before",
+                  <span key="k">
+                    {then.kind}, block {number.format(then.blockNumber)}
+                  </span>,
+                ],
+              ]}
+            />
+          ) : null}
+        </div>
+      ) : null}
+      {blockNumber === undefined && timestamp === undefined ? (
+        <p className="muted">
+          Pick a block (each block in the timeline is a link) or a date and time in UTC.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+/** The grants this one replaced (back) and was replaced by (forward), followed link by link. */
+function ReplacementChain(props: { chainId: number; grantId: Hex; contract: Hex }) {
+  const chain = useQuery({
+    queryKey: ["replacements", props.chainId, props.grantId],
+    queryFn: async () => {
+      const load = (grantId: Hex) =>
+        sdk.getGrant({ chainId: props.chainId, grantId, contract: props.contract });
+      const self = await load(props.grantId);
+      const older: Hex[] = [];
+      const newer: Hex[] = [];
+      let back = self?.grant.replaces ?? null;
+      while (back && older.length < MAX_HOPS) {
+        older.unshift(back);
+        back = (await load(back))?.grant.replaces ?? null;
+      }
+      let forward = self?.grant.replacedBy ?? null;
+      while (forward && newer.length < MAX_HOPS) {
+        newer.push(forward);
+        forward = (await load(forward))?.grant.replacedBy ?? null;
+      }
+      return { older, newer };
+    },
+  });
+  if (!chain.data) return <ErrorNote error={chain.error} />;
+  const { older, newer } = chain.data;
+  return (
+    <section aria-labelledby="chain-heading">
+      <h2 id="chain-heading">Replacement chain</h2>
+      {older.length === 0 && newer.length === 0 ? (
+        <p className="muted" data-testid="replacement-chain">
+          This grant neither replaced another nor was replaced.
+        </p>
+      ) : (
+        <ol className="chain" data-testid="replacement-chain">
+          {older.map((id) => (
+            <li key={id} data-direction="older">
+              <GrantLink chainId={props.chainId} grantId={id} />{" "}
+              <span className="muted">(replaced)</span>
+            </li>
+          ))}
+          <li data-direction="self" aria-current="true">
+            <Hash value={props.grantId} /> <span className="muted">(this grant)</span>
+          </li>
+          {newer.map((id) => (
+            <li key={id} data-direction="newer">
+              <GrantLink chainId={props.chainId} grantId={id} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
