@@ -3,7 +3,7 @@
  *
  * A count over a whole table reads every row: at 100,000 grants one `GROUP BY` holds embedded
  * PGlite's one thread for longer than any request may (issue 18). So a table is read in primary-key
- * order, STATS_CHUNK rows at a time, counted here, with everything else let through between chunks;
+ * order, STATS_CHUNK (2,000) rows at a time, counted here, with everything else let through between chunks;
  * the counts are kept until indexing advances (one computation per indexed block, shared by every
  * request that arrives meanwhile), and the client that causes a computation is charged for the rows
  * it read.
@@ -18,7 +18,7 @@ import { requestInfo } from "../gate.js";
 import { json, parse, UNITS_PER_SCANNED_ROW } from "../http.js";
 import { DEFAULT_PAGE, chainId, limit } from "../validation.js";
 
-const STATS_CHUNK = 5_000;
+const STATS_CHUNK = 2_000;
 
 const BY = ["grantee", "purpose", "status", "day", "issuer"] as const;
 type By = (typeof BY)[number];
