@@ -8,7 +8,7 @@
  * 2. Single requests: the heaviest request of each class the limits allow, each beside a /health
  *    probe that measures how long the indexer's thread was busy: at most 250 ms each.
  * 3. A sustained attack from one client at its limits (every class, 8 at a time) for ATTACK_SECONDS
- *    (default 30) while grants are made on the chain: live lag p99 at most 2 s, /v1/ready p99 at most
+ *    (default 45) while grants are made on the chain: live lag p99 at most 2 s, /v1/ready p99 at most
  *    100 ms.
  * 4. Live queries that fail while running give their slot back.
  * 5. The indexer's memory stays under 1 GiB throughout.
@@ -29,7 +29,7 @@ import { startIndexerStack, type IndexerStack } from "../test/e2e/indexer-harnes
 import { collidingPair } from "../test/support/ponder-collision.js";
 
 const GRANTS = Number(process.env.ATTACK_GRANTS ?? 100_000);
-const SECONDS = Number(process.env.ATTACK_SECONDS ?? 30);
+const SECONDS = Number(process.env.ATTACK_SECONDS ?? 45);
 const PER_TX = 500;
 const STALL_LIMIT_MS = 250;
 const DAY = 86_400n;
@@ -464,7 +464,7 @@ describe("the public API under attack", function () {
       "/v1/ready",
       `p50 ${pct(readyTimes, 50).toFixed(0)} ms, p99 ${pct(readyTimes, 99).toFixed(0)} ms, ${readyTimes.length} probes`,
     ]);
-    expect(lags.length).to.be.above(5);
+    expect(lags.length, "grants measured").to.be.at.least(5);
     expect(pct(lags, 99), "live lag p99 (ms)").to.be.at.most(2_000);
     expect(pct(readyTimes, 99), "/v1/ready p99 (ms)").to.be.at.most(100);
   });

@@ -5,7 +5,7 @@
  * Exit code 1 when a case failed; the page is written either way.
  *
  *   ATTACK_GRANTS=20000 npm run test:attacks    a smaller data set (the goals are stated for 100,000)
- *   ATTACK_SECONDS=60 …                         a longer sustained attack (default 30)
+ *   ATTACK_SECONDS=60 …                         a longer sustained attack (default 45)
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
