@@ -174,16 +174,23 @@ export function worstCase(root: PlanNode, sizes: ReadonlyMap<string, number>, ca
     const sum = (f: (b: Bound) => number) => main.reduce((a, b) => a + f(b), 0);
     let own: Bound;
     const type = n["Node Type"];
-    if (n["Relation Name"] !== undefined && type !== "Bitmap Index Scan") {
-      const table = sizes.get(n["Relation Name"]) ?? total;
+    if (type === "Bitmap Heap Scan" && main.length > 0) {
+      // The heap rows its bitmap selects, at most the whole table.
+      const table = sizes.get(n["Relation Name"] ?? "") ?? total;
+      const rows = Math.min(
+        table,
+        sum((b) => b.rows),
+      );
+      own = { rows, work: rows + sum((b) => b.work) };
+    } else if (n["Relation Name"] !== undefined || type === "Bitmap Index Scan") {
+      const table =
+        n["Relation Name"] !== undefined ? (sizes.get(n["Relation Name"]) ?? total) : total;
       const size = isKeyLookup(n)
         ? 1
         : isEqualityLookup(n)
           ? Math.min(table, Math.max(1, 2 * (n["Plan Rows"] ?? table)))
           : table;
       own = { rows: size, work: size + sum((b) => b.work) };
-    } else if (type === "Bitmap Index Scan") {
-      own = { rows: total, work: total };
     } else if (type === "CTE Scan") {
       const rows = ctes.get(n["CTE Name"] ?? "") ?? total;
       own = { rows, work: rows };
