@@ -20,7 +20,6 @@ import { numberFromEnv } from "./env.js";
 import { assertGateInstalled, gateSettings, installGate } from "./gate.js";
 import { graphqlRoutes } from "./graphql.js";
 import { HttpError, noRoute } from "./http.js";
-import { buildOpenApiDocument } from "./openapi.js";
 import { auditRoutes } from "./routes/audit.js";
 import { granteeRoutes } from "./routes/grantees.js";
 import { grantRoutes } from "./routes/grants.js";
@@ -134,8 +133,6 @@ for (const routes of [
 ])
   app.route("/", routes(ctx));
 app.route("/", readyRoutes(ctx, backfillDone));
-const openApiDocument = buildOpenApiDocument();
-app.get("/v1/openapi.json", (c) => c.json(openApiDocument));
 
 // Ponder mounts this app under its own router, which answers unknown paths in plain text: every
 // unknown /v1 path answers JSON here instead.

@@ -87,15 +87,6 @@ export const grantStatus = z.enum(GRANT_STATUSES, {
   error: "must be one of active, locked, revoked, expired, released, replaced",
 });
 
-/** "As of" a block number or a timestamp (exactly one). */
-export const asOf = z
-  .object({ block: blockNumber.optional(), timestamp: timestamp.optional() })
-  .strict()
-  .refine((q) => (q.block === undefined) !== (q.timestamp === undefined), {
-    message: "give exactly one of block or timestamp",
-    path: ["block"],
-  });
-
 /** A zod error as one readable sentence: "owner: must be a 0x-prefixed ...; limit: ...". */
 export function describeError(error: z.ZodError): string {
   return error.issues

@@ -1,30 +1,20 @@
 /** Aggregates that never name an owner: counts by grantee, purpose, status, day or issuer. */
 import { grant, grantEvent, issuerEvent } from "ponder:schema";
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { asc, count, desc, eq, sql } from "ponder";
-import { z } from "zod";
 
 import type { ApiContext } from "../context.js";
-import { json, parse, UNITS_PER_SCANNED_ROW } from "../http.js";
+import { json, mount, UNITS_PER_SCANNED_ROW } from "../http.js";
 import { requestInfo } from "../gate.js";
-import { DEFAULT_PAGE, chainId, limit } from "../validation.js";
+import { getStats } from "../spec/routes.js";
+import { DEFAULT_PAGE } from "../validation.js";
 
-const statsQuery = z
-  .object({
-    by: z.enum(["grantee", "purpose", "status", "day", "issuer"], {
-      error: "must be grantee, purpose, status, day or issuer",
-    }),
-    chainId: chainId.optional(),
-    limit,
-  })
-  .strict();
-
-export function statsRoutes(ctx: ApiContext): Hono {
-  const app = new Hono();
+export function statsRoutes(ctx: ApiContext): OpenAPIHono {
+  const app = new OpenAPIHono();
   const { db } = ctx;
 
-  app.get("/v1/stats", async (c) => {
-    const q = parse(statsQuery, c.req.query());
+  mount(app, getStats, async (c) => {
+    const q = c.req.valid("query");
     const size = q.limit ?? DEFAULT_PAGE;
     const chainFilter = q.chainId !== undefined ? eq(grant.chainId, q.chainId) : undefined;
     let rows: { key: string; count: number }[];

@@ -475,11 +475,9 @@ export const getStats = createRoute({
           items: z.array(
             z
               .object({
-                key: z
-                  .string()
-                  .openapi({
-                    description: "Grantee, purpose, stored status, day (YYYY-MM-DD) or issuer",
-                  }),
+                key: z.string().openapi({
+                  description: "Grantee, purpose, stored status, day (YYYY-MM-DD) or issuer",
+                }),
                 count: z.number().int(),
               })
               .strict(),
