@@ -11,7 +11,7 @@ import formats from "ajv-formats";
 const addFormats = formats.default;
 
 type Schema = Record<string, unknown>;
-interface Operation {
+export interface Operation {
   operationId: string;
   parameters?: { name: string; in: "path" | "query"; required?: boolean; schema: Schema }[];
   responses: Record<string, { content?: Record<string, { schema: Schema }> }>;

@@ -8,7 +8,7 @@ import { and, asc, eq, gte, lte, sql } from "ponder";
 
 import type { ApiContext } from "../context.js";
 import { mount, stringify } from "../http.js";
-import { streamAuditChanges } from "../spec/routes.js";
+import { streamAuditChanges } from "../spec/grants.js";
 import { STREAM_BATCH, keyset, streamed } from "../streaming.js";
 import type { GrantEventRow } from "../view.js";
 

@@ -5,7 +5,7 @@ import { and, asc, desc, eq, gt, sql } from "ponder";
 
 import type { ApiContext } from "../context.js";
 import { isoDate, json, mount } from "../http.js";
-import { getGranteeGrantsAt, getRetention } from "../spec/routes.js";
+import { getGranteeGrantsAt, getRetention } from "../spec/grants.js";
 import { DEFAULT_PAGE, encodeCursor } from "../validation.js";
 import { present, statusOnChains } from "../view.js";
 import { resolveAsOf } from "./grants.js";

@@ -5,7 +5,7 @@ import { and, asc, desc, eq, gt, lte } from "ponder";
 
 import type { ApiContext } from "../context.js";
 import { HttpError, json, mount } from "../http.js";
-import { getIssuer, listIssuers, wasTrusted } from "../spec/routes.js";
+import { getIssuer, listIssuers, wasTrusted } from "../spec/issuers.js";
 import { DEFAULT_PAGE, encodeCursor } from "../validation.js";
 
 export function issuerRoutes(ctx: ApiContext): OpenAPIHono {

@@ -9,7 +9,7 @@ import { and, asc, eq, gt, sql } from "ponder";
 
 import type { ApiContext } from "../context.js";
 import { mount, stringify } from "../http.js";
-import { exportOwner } from "../spec/routes.js";
+import { exportOwner } from "../spec/grants.js";
 import { STREAM_BATCH, keyset, streamed, type StreamWriter } from "../streaming.js";
 import { present } from "../view.js";
 

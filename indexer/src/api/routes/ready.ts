@@ -12,7 +12,7 @@ import type { ApiContext } from "../context.js";
 import { numberFromEnv } from "../env.js";
 import { mount } from "../http.js";
 import { buildOpenApiDocument } from "../openapi.js";
-import { getOpenApiDocument, getReady } from "../spec/routes.js";
+import { getOpenApiDocument, getReady } from "../spec/service.js";
 
 /** A head read longer ago than this means the RPC does not answer. */
 const HEAD_MAX_AGE_MS = 5_000;

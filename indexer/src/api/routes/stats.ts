@@ -6,7 +6,7 @@ import { asc, count, desc, eq, sql } from "ponder";
 import type { ApiContext } from "../context.js";
 import { json, mount, UNITS_PER_SCANNED_ROW } from "../http.js";
 import { requestInfo } from "../gate.js";
-import { getStats } from "../spec/routes.js";
+import { getStats } from "../spec/service.js";
 import { DEFAULT_PAGE } from "../validation.js";
 
 export function statsRoutes(ctx: ApiContext): OpenAPIHono {
