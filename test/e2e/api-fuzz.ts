@@ -1640,6 +1640,18 @@ describe("indexer REST API fuzz (PGlite)", function () {
         .and.match(/rate limit/i);
       expect(limitedAnswers[i]!.headers["content-type"]).to.match(/^application\/json/);
     }
+    // The 429s (and the 200s) are as the document says.
+    const document = JSON.parse((await rawGet(port, "/v1/openapi.json")).text) as OpenApiDocument;
+    const check = answerChecker(document);
+    for (const a of burst) {
+      const answered = {
+        target: "/v1/openapi.json",
+        status: a.status,
+        contentType: a.headers["content-type"] ?? "",
+        text: a.text,
+      };
+      expect(check(answered), `a ${a.status} answer outside the document`).to.equal(null);
+    }
     expect(health.status).to.be.oneOf([200, 429]);
     if (health.status === 429) expect(health.headers["retry-after"]).to.match(/^[0-9]+$/);
     expect(after.status, `after following Retry-After: ${after.text.slice(0, 200)}`).to.equal(200);
