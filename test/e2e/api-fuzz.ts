@@ -381,6 +381,8 @@ interface RouteSpec {
   query: Record<string, ParamSpec>;
   /** Queries of valid values only (required parameters, the operation's x-one-of-groups, x-ranges). */
   validQuery: fc.Arbitrary<Pair[]>;
+  /** The same without optional filters: broad first pages, whose nextCursor the fuzz reuses. */
+  firstPageQuery?: fc.Arbitrary<Pair[]>;
   /** What is wrong with an answer (any status) by the OpenAPI document, or null. */
   conforms(answer: Answer, target: string): string | null;
   /** What else is wrong with a 200, or null. */
@@ -513,11 +515,15 @@ function requestArb(r: RouteSpec): fc.Arbitrary<Target> {
     .filter((t) => t.target.length <= MAX_URL);
 }
 
-/** Valid requests of `r` without a cursor and with a limit of 1 to 3: first pages of a list. */
+/** Valid requests of `r` without filters and with a limit of 1 to 3: first pages of a list. */
 function firstPageArb(r: RouteSpec): fc.Arbitrary<string> {
   const segs = r.segments.map((seg) => (typeof seg === "string" ? fc.constant<V>(seg) : seg.valid));
   return fc
-    .record({ segs: fc.tuple(...segs), q: r.validQuery, limit: fc.integer({ min: 1, max: 3 }) })
+    .record({
+      segs: fc.tuple(...segs),
+      q: r.firstPageQuery ?? r.validQuery,
+      limit: fc.integer({ min: 1, max: 3 }),
+    })
     .map(({ segs: ss, q, limit }) => {
       const kept = q.filter(([k]) => k !== "cursor" && k !== "limit");
       kept.push(["limit", String(limit)]);
@@ -895,7 +901,7 @@ function paramSpec(
     return { valid: fc.constantFrom(...values), bad: badEnum(values) };
   }
   if (name === "cursor") {
-    const known = cursors[operationId]?.length ? cursors[operationId]! : ["MzEzMzctMHgwMA"];
+    const known = cursors[operationId] ?? [];
     // Cursors are opaque, but any string of the documented id shape is accepted: forge some.
     const forged = fc
       .tuple(
@@ -908,11 +914,14 @@ function paramSpec(
         Buffer.from(`${c}-${a}-0x${h.slice(2, 2 + n).toLowerCase()}`, "utf8").toString("base64url"),
       );
     return {
-      valid: fc.oneof(
-        { arbitrary: fc.constantFrom(...known), weight: 3 },
-        { arbitrary: forged, weight: 1 },
-      ),
-      bad: badCursor(known),
+      valid:
+        known.length > 0
+          ? fc.oneof(
+              { arbitrary: fc.constantFrom(...known), weight: 3 },
+              { arbitrary: forged, weight: 1 },
+            )
+          : forged,
+      bad: badCursor(known.length > 0 ? known : ["MzEzMzctMHgwMA"]),
     };
   }
   if (schema.type === "integer") {
@@ -988,12 +997,13 @@ function paramSpec(
 
 /**
  * Queries of valid values only, from the document: required parameters always, optional ones now
- * and then; `x-one-of-groups` (exactly one group, one or more of its parameters) and `x-ranges`
- * (ordered ends) as the operation declares them.
+ * and then (never with `requiredOnly`); `x-one-of-groups` (exactly one group, one or more of its
+ * parameters) and `x-ranges` (ordered ends) as the operation declares them.
  */
 function validQueryOf(
   operation: Operation,
   query: Record<string, ParamSpec>,
+  requiredOnly = false,
 ): fc.Arbitrary<Pair[]> {
   const params = (operation.parameters ?? []).filter((p) => p.in === "query");
   const groups = (operation["x-one-of-groups"] as string[][] | undefined) ?? [];
@@ -1001,7 +1011,7 @@ function validQueryOf(
   const grouped = new Set(groups.flat());
   const free = pairs(
     ...params
-      .filter((p) => !grouped.has(p.name))
+      .filter((p) => !grouped.has(p.name) && (p.required || !requiredOnly))
       .map((p) => (p.required ? req : opt)(p.name, query[p.name]!.valid)),
   );
   const oneGroup =
@@ -1059,6 +1069,7 @@ function routes(
         .map((seg) => (/^\{.+\}$/.test(seg) ? parameter(seg.slice(1, -1)) : seg)),
       query,
       validQuery: validQueryOf(operation, query),
+      firstPageQuery: validQueryOf(operation, query, true),
       conforms,
       check200: CHECKS[id] ?? (() => null),
     };
