@@ -1,6 +1,6 @@
 /**
  * Plumbing every REST route shares: a 4xx/503 error type, mounting a handler on its route definition
- * (spec/routes.ts) whose schemas validate the input with a 400 that says what was wrong, and JSON
+ * (spec/) whose schemas validate the input with a 400 that says what was wrong, and JSON
  * answers (bigints as decimal strings) that charge the rows they carry to the client's work budget.
  */
 import type { OpenAPIHono, RouteConfig, RouteHandler, z } from "@hono/zod-openapi";
@@ -19,7 +19,7 @@ export class HttpError extends Error {
 }
 
 /**
- * Mounts `handler` on `route` (spec/routes.ts): the route's schemas validate the path and the query
+ * Mounts `handler` on `route` (a definition in spec/): the route's schemas validate the path and the query
  * first, and a bad parameter answers 400 `{"error": "<parameter>: <what is wrong>"}`. The path is
  * judged before the query (as it always was): with both wrong, the path's problem is the answer.
  */
