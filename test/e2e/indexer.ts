@@ -13,7 +13,10 @@
  *    code or an id built from those.
  * 4. Every REST route answers bad input with 400 {error} naming the parameter, never 500; unknown
  *    routes 404 JSON.
+ * 5. Every answer under /v1 that the suite received (200s and errors) validates against the OpenAPI
+ *    document (indexer/openapi.json, which the server serves), and every operation answered 200.
  */
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 import { expect } from "chai";
@@ -33,6 +36,12 @@ import {
   type AccessGrants,
   type IssuerRegistry,
 } from "../../types/ethers-contracts/index.js";
+import {
+  answerChecker,
+  routesOf,
+  type Answered,
+  type OpenApiDocument,
+} from "../support/openapi.js";
 import { collidingPair, ponderCacheKey } from "../support/ponder-collision.js";
 import {
   API_TO_CONTRACT,
@@ -1226,6 +1235,8 @@ function indexerSuite(db: DatabaseKind) {
     let headTime = 0n;
     let deployBlock = 0;
     let started = 0;
+    /** Every answer under /v1 the suite received through `stack.get`, for the last check. */
+    const answers: Answered[] = [];
 
     const C = () => stack.chainId;
     /** The sequence's outcome; the checks that need it are skipped (pending) when it failed. */
@@ -1237,6 +1248,18 @@ function indexerSuite(db: DatabaseKind) {
     before(async function () {
       started = performance.now();
       stack = await startIndexerStack(db);
+      const get = stack.get;
+      stack.get = (async (target: string) => {
+        const answer = await get(target);
+        if (target.startsWith("/v1"))
+          answers.push({
+            target,
+            status: answer.status,
+            contentType: answer.contentType,
+            text: answer.text,
+          });
+        return answer;
+      }) as IndexerStack["get"];
       const provider = stack.node.provider;
       grants = AccessGrants__factory.connect(
         stack.record.contracts.AccessGrants!.address,
@@ -2178,6 +2201,40 @@ function indexerSuite(db: DatabaseKind) {
       expect(await count()).to.equal(s.grantsModel.size);
       const ready = await stack.get(`/v1/ready`);
       expect(ready.status, ready.text).to.equal(200);
+    });
+
+    it("every answer under /v1 validates against the OpenAPI document, and every operation answered 200", async function () {
+      need(this);
+      const document = JSON.parse(
+        readFileSync(new URL("../../indexer/openapi.json", import.meta.url), "utf8"),
+      ) as OpenApiDocument;
+      const served = await stack.get("/v1/openapi.json");
+      expect(served.body, "the served document differs from indexer/openapi.json").to.deep.equal(
+        document,
+      );
+      const check = answerChecker(document);
+      const routes = routesOf(document);
+      const seen = new Map<string, Set<number>>();
+      const problems: string[] = [];
+      for (const answer of answers) {
+        const bad = check(answer);
+        if (bad) problems.push(`GET ${answer.target.slice(0, 300)} -> ${bad.slice(0, 600)}`);
+        const path = new URL(answer.target, "http://127.0.0.1").pathname;
+        const route = routes.find((r) => r.pattern.test(path));
+        const name = route?.operation.operationId ?? "(no route)";
+        if (!seen.has(name)) seen.set(name, new Set());
+        seen.get(name)!.add(answer.status);
+      }
+      console.log(
+        `      [${db}] ${answers.length} answers checked: ${[...seen]
+          .map(([name, statuses]) => `${name} ${[...statuses].sort().join("/")}`)
+          .join(", ")}`,
+      );
+      expectNoMismatch(problems, "OpenAPI");
+      const without200 = routes
+        .map((r) => r.operation.operationId)
+        .filter((name) => !seen.get(name)?.has(200));
+      expect(without200, "operations the suite never got a 200 from").to.deep.equal([]);
     });
   };
 }

@@ -1,10 +1,10 @@
 /**
- * Plumbing every REST route shares: a 4xx/503 error type, input parsing with zod that says what was
- * wrong, and JSON answers (bigints as decimal strings) that charge the rows they carry to the
- * client's work budget.
+ * Plumbing every REST route shares: a 4xx/503 error type, mounting a handler on its route definition
+ * (spec/) whose schemas validate the input with a 400 that says what was wrong, and JSON
+ * answers (bigints as decimal strings) that charge the rows they carry to the client's work budget.
  */
+import type { OpenAPIHono, RouteConfig, RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { z } from "zod";
 
 import { requestInfo } from "./gate.js";
 import { describeError } from "./validation.js";
@@ -18,7 +18,31 @@ export class HttpError extends Error {
   }
 }
 
-/** Parses `input` with `schema` or throws a 400 that says what was wrong. */
+/**
+ * Mounts `handler` on `route` (a definition in spec/): the route's schemas validate the path and the query
+ * first, and a bad parameter answers 400 `{"error": "<parameter>: <what is wrong>"}`. The path is
+ * judged before the query (as it always was): with both wrong, the path's problem is the answer.
+ */
+export function mount<R extends RouteConfig>(
+  app: OpenAPIHono,
+  route: R,
+  handler: (c: Parameters<RouteHandler<R>>[0]) => Response | Promise<Response>,
+): void {
+  app.openapi(route, handler as never, (result, c): undefined => {
+    if (result.success) return;
+    const params = route.request?.params as z.ZodType | undefined;
+    if (result.target === "query" && params) {
+      const path = params.safeParse(c.req.param());
+      if (!path.success) throw new HttpError(400, describeError(path.error));
+    }
+    throw new HttpError(400, describeError(result.error));
+  });
+}
+
+/**
+ * Parses `input` with `schema` or throws a 400 that says what was wrong: for the routes that have no
+ * definition in spec/ yet (the dashboard's explore routes).
+ */
 export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (!result.success) throw new HttpError(400, describeError(result.error));

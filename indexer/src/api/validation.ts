@@ -3,8 +3,10 @@
  * (checksummed addresses are lower-cased, hashes checked, numbers bounded) or yields a 400 with a
  * message that says what was wrong.
  */
+import { z } from "@hono/zod-openapi";
 import { keccak256, stringToHex } from "viem";
-import { z } from "zod";
+
+// Numeric parameters are strings of digits on the wire; the OpenAPI document calls them integers.
 
 export const MAX_PAGE = 100;
 export const DEFAULT_PAGE = 50;
@@ -28,26 +30,29 @@ export const hashOrLabel = z
     /^0x[0-9a-fA-F]{64}$/.test(s) ? (s.toLowerCase() as `0x${string}`) : keccak256(stringToHex(s)),
   );
 
-const uint = (max: bigint, what: string) =>
+const uint = (max: bigint, what: string, doc: object) =>
   z
     .string()
     .regex(/^[0-9]{1,20}$/, `must be a non-negative integer (${what})`)
     .transform((s) => BigInt(s))
-    .refine((n) => n <= max, `must be at most ${max} (${what})`);
+    .refine((n) => n <= max, `must be at most ${max} (${what})`)
+    .openapi({ type: "integer", minimum: 0, ...doc });
 
-export const blockNumber = uint(2n ** 63n - 1n, "a block number");
-export const timestamp = uint(2n ** 48n - 1n, "unix seconds");
+export const blockNumber = uint(2n ** 63n - 1n, "a block number", { format: "int64" });
+export const timestamp = uint(2n ** 48n - 1n, "unix seconds", { maximum: 2 ** 48 - 1 });
 export const chainId = z
   .string()
   .regex(/^[0-9]{1,10}$/, "must be a chain id (a positive integer)")
   .transform((s) => Number(s))
-  .refine((n) => n > 0 && n <= 2 ** 31 - 1, "must be a chain id from 1 to 2147483647");
+  .refine((n) => n > 0 && n <= 2 ** 31 - 1, "must be a chain id from 1 to 2147483647")
+  .openapi({ type: "integer", minimum: 1, maximum: 2 ** 31 - 1 });
 
 export const limit = z
   .string()
   .regex(/^[0-9]{1,4}$/, `must be an integer from 1 to ${MAX_PAGE}`)
   .transform((s) => Number(s))
   .refine((n) => n >= 1 && n <= MAX_PAGE, `must be from 1 to ${MAX_PAGE}`)
+  .openapi({ type: "integer", minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE })
   .optional();
 
 /** Opaque cursor: base64url of the last row's id. */
@@ -69,21 +74,18 @@ export function encodeCursor(id: string): string {
   return Buffer.from(id, "utf8").toString("base64url");
 }
 
-export const grantStatus = z.enum(
-  ["active", "locked", "revoked", "expired", "released", "replaced"],
-  {
-    error: "must be one of active, locked, revoked, expired, released, replaced",
-  },
-);
+export const GRANT_STATUSES = [
+  "active",
+  "locked",
+  "revoked",
+  "expired",
+  "released",
+  "replaced",
+] as const;
 
-/** "As of" a block number or a timestamp (exactly one). */
-export const asOf = z
-  .object({ block: blockNumber.optional(), timestamp: timestamp.optional() })
-  .strict()
-  .refine((q) => (q.block === undefined) !== (q.timestamp === undefined), {
-    message: "give exactly one of block or timestamp",
-    path: ["block"],
-  });
+export const grantStatus = z.enum(GRANT_STATUSES, {
+  error: "must be one of active, locked, revoked, expired, released, replaced",
+});
 
 /** A zod error as one readable sentence: "owner: must be a 0x-prefixed ...; limit: ...". */
 export function describeError(error: z.ZodError): string {

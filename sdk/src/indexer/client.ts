@@ -1,100 +1,117 @@
 /**
- * A small typed client of the indexer's REST API (`/v1`), for the routes whose answers are stable
- * today: grants (list, one, a grantee's retention duties) and readiness. The base URL is always
- * yours; numbers that the API sends as decimal strings come back as bigint; lists page by cursor.
- * The full client is to be generated from the API's OpenAPI document once it describes its answers.
+ * A typed client of the indexer's REST API (`/v1`), over the types generated from its OpenAPI
+ * document (./api.ts): every route, with cursor iteration, point-in-time reads, the owner export and
+ * the audit stream. The base URL is always yours; numbers the API sends as decimal strings come back
+ * as bigint. A thin `fetch` wrapper rather than openapi-fetch: the whole entry stays within its
+ * 3 kB budget.
  */
-import type { Address, Hex } from "viem";
-
 import { GrantKitError } from "../errors/base.js";
+import type { components, operations, paths } from "./api.js";
 
-/** A grant's status as the indexer derives it at the chain head's time. */
-export type IndexedGrantStatus =
-  "active" | "locked" | "expired" | "revoked" | "released" | "replaced";
+type Schemas = components["schemas"];
 
-/** A grant as the indexer holds it (addresses lower-case). */
-export type IndexedGrant = {
-  id: string;
-  chainId: number;
-  contract: Address;
-  grantId: Hex;
-  owner: Address;
-  grantee: Address;
-  dataHash: Hex;
-  purpose: Hex;
-  status: IndexedGrantStatus;
-  storedStatus: "active" | "revoked" | "released" | "replaced";
-  /** `isGranted` at the chain head's time. */
-  isGranted: boolean;
-  locked: boolean;
-  lockedUntil: bigint;
-  expiresAt: bigint;
-  createdBlock: bigint;
-  createdAt: bigint;
-  updatedBlock: bigint;
-  updatedAt: bigint;
-  replacedBy: Hex | null;
-  replaces: Hex | null;
-};
+/** Fields the API sends as decimal strings (test/sdk/indexer.ts checks them against the document). */
+export const DECIMAL_FIELDS = [
+  "lockedUntil",
+  "expiresAt",
+  "createdBlock",
+  "createdAt",
+  "updatedBlock",
+  "updatedAt",
+  "blockNumber",
+  "blockTime",
+  "validFrom",
+  "validUntil",
+  "typeBits",
+  "block",
+  "timestamp",
+  "at",
+] as const;
+const DECIMALS = new Set<string>(DECIMAL_FIELDS);
 
-/** One change of a grant. */
-export type IndexedGrantEvent = {
-  id: string;
-  chainId: number;
-  contract: Address;
-  grantId: Hex;
-  kind: string;
-  owner: Address;
-  grantee: Address;
-  dataHash: Hex;
-  purpose: Hex;
-  status: string;
-  lockedUntil: bigint;
-  expiresAt: bigint;
-  relatedGrantId: Hex | null;
-  blockNumber: bigint;
-  blockTime: bigint;
-  txHash: Hex;
-  logIndex: number;
-};
+/** An answer of the API as the client returns it: decimal strings (see DECIMAL_FIELDS) as bigint. */
+export type Decoded<T> = T extends readonly (infer U)[]
+  ? Decoded<U>[]
+  : T extends object
+    ? { [K in keyof T]: K extends (typeof DECIMAL_FIELDS)[number] ? ToBigint<T[K]> : Decoded<T[K]> }
+    : T;
+type ToBigint<V> = V extends string ? bigint : V;
 
+function decode(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(decode);
+  if (typeof value !== "object" || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value))
+    out[k] = DECIMALS.has(k) && typeof v === "string" ? BigInt(v) : decode(v);
+  return out;
+}
+
+/** A grant's status as the indexer derives it at a time. */
+export type IndexedGrantStatus = Schemas["GrantStatus"];
+/** A grant as the indexer holds it now (addresses lower-case). */
+export type IndexedGrant = Decoded<Schemas["Grant"]>;
+/** One change of a grant, with the state after it. */
+export type IndexedGrantEvent = Decoded<Schemas["GrantEvent"]>;
+/** A grant as it stood at a past block or time. */
+export type IndexedGrantAt = Decoded<Schemas["GrantAt"]>;
+/** A grant whose lock is in force, with `unlocksAt` (ISO date). */
+export type RetainedGrant = Decoded<Schemas["RetainedGrant"]>;
+export type IndexedIssuer = Decoded<Schemas["Issuer"]>;
+export type IndexedIssuerEvent = Decoded<Schemas["IssuerEvent"]>;
+export type IndexedIssuerWithHistory = Decoded<Schemas["IssuerWithHistory"]>;
+/** One line of the audit stream. */
+export type AuditChange = Decoded<Schemas["AuditChange"]>;
+export type OwnerExport = Decoded<Schemas["OwnerExport"]>;
+/** The indexer's readiness per chain (`GET /v1/ready`; 503 answers are returned, not thrown). */
+export type IndexerReadiness = Schemas["Readiness"];
 /** A page of a list; pass `nextCursor` as `cursor` for the next one (`null`: last page). */
 export type Page<T> = { items: T[]; nextCursor: string | null };
 
-/** Filters of `GET /v1/grants`. */
-export type ListGrantsParameters = {
-  owner?: Address | undefined;
-  grantee?: Address | undefined;
-  /** A purpose hash, or a label the API hashes. */
-  purpose?: string | undefined;
-  dataHash?: Hex | undefined;
-  status?: IndexedGrantStatus | undefined;
-  chainId?: number | undefined;
-  contract?: Address | undefined;
-  cursor?: string | undefined;
-  /** 1 to 100; default 50. */
-  limit?: number | undefined;
-};
+type Op = keyof operations;
+type Part<T> = [NonNullable<T>] extends [never] ? unknown : NonNullable<T>;
+/** Integers may be given as bigint. */
+type Loose<T> = { [K in keyof T]: T[K] extends number | undefined ? T[K] | bigint : T[K] };
+/** An operation's path and query parameters, as one object. */
+export type IndexerParameters<O extends Op> = Loose<
+  Part<operations[O]["parameters"]["path"]> & Part<operations[O]["parameters"]["query"]>
+>;
+type Answer<O extends Op> = operations[O]["responses"][200]["content"] extends {
+  "application/json": infer B;
+}
+  ? B
+  : never;
 
-/** The indexer's readiness per chain (`GET /v1/ready`; 503 answers are returned, not thrown). */
-export type IndexerReadiness = {
-  ready: boolean;
-  reason?: string | undefined;
-  chains: {
-    name: string;
-    chainId: number;
-    indexed: number | null;
-    head: number | null;
-    caughtUp: boolean;
-  }[];
+export type ListGrantsParameters = IndexerParameters<"listGrants">;
+
+/** The path of each operation (checked against the generated `paths`). */
+const ROUTES = {
+  listGrants: "/v1/grants",
+  getGrant: "/v1/grants/{chainId}/{grantId}",
+  getGrantAt: "/v1/grants/{chainId}/{grantId}/at",
+  getGranteeGrantsAt: "/v1/grantees/{grantee}/grants/at",
+  getRetention: "/v1/grantees/{grantee}/retention",
+  exportOwner: "/v1/owners/{owner}/export",
+  streamAuditChanges: "/v1/audit/changes",
+  listIssuers: "/v1/issuers",
+  getIssuer: "/v1/issuers/{chainId}/{issuer}",
+  wasTrusted: "/v1/issuers/{chainId}/{issuer}/trusted",
+  getStats: "/v1/stats",
+  getReady: "/v1/ready",
+} as const satisfies {
+  [O in Op]?: {
+    [P in keyof paths]: paths[P]["get"] extends operations[O] ? P : never;
+  }[keyof paths];
 };
+type Routed = keyof typeof ROUTES;
 
 /** An answer of the indexer other than the one expected, with the API's own message. */
 export class IndexerRequestError extends GrantKitError {
   readonly status: number;
   readonly url: string;
+  /** Seconds to wait (429 and 503 answers' Retry-After). */
+  readonly retryAfter: number | undefined;
 
-  constructor(url: string, status: number, message: string) {
+  constructor(url: string, status: number, message: string, retryAfter?: number) {
     super(`indexer answered ${status} for ${url}: ${message}`, {
       hint:
         status === 400
@@ -108,6 +125,7 @@ export class IndexerRequestError extends GrantKitError {
     });
     this.status = status;
     this.url = url;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -121,21 +139,17 @@ export type IndexerClientOptions = {
   headers?: Record<string, string> | undefined;
 };
 
-const GRANT_BIGINTS = [
-  "lockedUntil",
-  "expiresAt",
-  "createdBlock",
-  "createdAt",
-  "updatedBlock",
-  "updatedAt",
-] as const;
-const EVENT_BIGINTS = ["lockedUntil", "expiresAt", "blockNumber", "blockTime"] as const;
-
-function withBigints<T>(row: Record<string, unknown>, fields: readonly string[]): T {
-  const out: Record<string, unknown> = { ...row };
-  for (const f of fields)
-    if (out[f] !== undefined && out[f] !== null) out[f] = BigInt(out[f] as string);
-  return out as T;
+/** Every page of `list`, item by item. */
+async function* pages<T, P extends { cursor?: string | undefined }>(
+  list: (p: P) => Promise<{ items: T[]; nextCursor: string | null }>,
+  parameters: P,
+): AsyncGenerator<T> {
+  let cursor = parameters.cursor;
+  do {
+    const page = await list({ ...parameters, cursor });
+    yield* page.items;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
 }
 
 /**
@@ -144,68 +158,59 @@ function withBigints<T>(row: Record<string, unknown>, fields: readonly string[])
  * @example
  * const indexer = createIndexerClient({ baseUrl: "http://127.0.0.1:42069" });
  * for await (const g of indexer.iterateGrants({ grantee, status: "locked" })) console.log(g.grantId, g.lockedUntil);
+ * for await (const change of indexer.streamAuditChanges({ fromBlock: 0n })) console.log(change.change);
  */
 export function createIndexerClient(options: IndexerClientOptions) {
   const base = options.baseUrl.replace(/\/+$/, "");
   const doFetch = options.fetch ?? globalThis.fetch;
 
-  async function get(
-    path: string,
-    query: Record<string, string | number | undefined> = {},
-    accept: number[] = [200],
-  ) {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
-    const url = `${base}${path}${params.size > 0 ? `?${params}` : ""}`;
-    const response = await doFetch(url, {
-      headers: { accept: "application/json", ...options.headers },
-    });
-    const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-    if (!accept.includes(response.status)) {
-      throw new IndexerRequestError(
-        url,
-        response.status,
-        typeof body.error === "string" ? body.error : response.statusText,
-      );
+  /** The URL of `op` with `parameters` (path parameters filled in, the rest as the query). */
+  function url<O extends Routed>(op: O, parameters: IndexerParameters<O> | object = {}): string {
+    const query = new URLSearchParams();
+    let path: string = ROUTES[op];
+    for (const [k, v] of Object.entries(parameters)) {
+      if (v === undefined) continue;
+      if (path.includes(`{${k}}`)) path = path.replace(`{${k}}`, encodeURIComponent(String(v)));
+      else query.set(k, String(v));
     }
-    return { status: response.status, body };
+    return `${base}${path}${query.size > 0 ? `?${query}` : ""}`;
   }
 
-  const listGrants = async (parameters: ListGrantsParameters = {}): Promise<Page<IndexedGrant>> => {
-    const { body } = await get("/v1/grants", parameters);
-    return {
-      items: (body.items as Record<string, unknown>[]).map((g) =>
-        withBigints<IndexedGrant>(g, GRANT_BIGINTS),
-      ),
-      nextCursor: (body.nextCursor as string | null) ?? null,
-    };
-  };
-
-  const getRetention = async (parameters: {
-    grantee: Address;
-    chainId?: number | undefined;
-    cursor?: string | undefined;
-    limit?: number | undefined;
-  }): Promise<Page<IndexedGrant & { unlocksAt: string | null }>> => {
-    const { grantee, ...query } = parameters;
-    const { body } = await get(`/v1/grantees/${grantee}/retention`, query);
-    return {
-      items: (body.items as Record<string, unknown>[]).map((g) => withBigints(g, GRANT_BIGINTS)),
-      nextCursor: (body.nextCursor as string | null) ?? null,
-    };
-  };
-
-  async function* iterate<T, P extends { cursor?: string | undefined }>(
-    list: (p: P) => Promise<Page<T>>,
-    parameters: P,
-  ): AsyncGenerator<T> {
-    let cursor = parameters.cursor;
-    do {
-      const page = await list({ ...parameters, cursor });
-      yield* page.items;
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor !== undefined);
+  /** Sends the request; a status outside `accept` throws with the API's message. */
+  async function send(target: string, accept: number[], signal?: AbortSignal) {
+    const response = await doFetch(target, {
+      headers: { accept: "application/json", ...options.headers },
+      ...(signal ? { signal } : {}),
+    });
+    if (accept.includes(response.status)) return response;
+    const body = (await response.json().catch(() => ({}))) as { error?: unknown };
+    const retry = Number(response.headers.get("retry-after") ?? Number.NaN);
+    throw new IndexerRequestError(
+      target,
+      response.status,
+      typeof body.error === "string" ? body.error : response.statusText,
+      Number.isFinite(retry) ? retry : undefined,
+    );
   }
+
+  /** GET `op` as JSON, decoded; `null` for a 404 when `orNull`. */
+  async function get<O extends Routed>(op: O, parameters?: IndexerParameters<O>) {
+    const response = await send(url(op, parameters), [200]);
+    return decode(await response.json()) as Decoded<Answer<O>>;
+  }
+  async function getOrNull<O extends Routed>(op: O, parameters: IndexerParameters<O>) {
+    const response = await send(url(op, parameters), [200, 404]);
+    if (response.status === 404) return null;
+    return decode(await response.json()) as Decoded<Answer<O>>;
+  }
+
+  const listGrants = (parameters: ListGrantsParameters = {}) => get("listGrants", parameters);
+  const getGranteeGrantsAt = (parameters: IndexerParameters<"getGranteeGrantsAt">) =>
+    get("getGranteeGrantsAt", parameters);
+  const getRetention = (parameters: IndexerParameters<"getRetention">) =>
+    get("getRetention", parameters);
+  const listIssuers = (parameters: IndexerParameters<"listIssuers"> = {}) =>
+    get("listIssuers", parameters);
 
   return {
     baseUrl: base,
@@ -213,41 +218,72 @@ export function createIndexerClient(options: IndexerClientOptions) {
     listGrants,
     /** Every grant matching the filters, page after page. */
     iterateGrants: (parameters: Omit<ListGrantsParameters, "cursor"> = {}) =>
-      iterate(listGrants, parameters as ListGrantsParameters),
-    /** One grant and its history; `null` when the indexer has no such grant (`GET /v1/grants/{chainId}/{grantId}`). */
-    async getGrant(parameters: {
-      chainId: number;
-      grantId: Hex;
-      contract?: Address | undefined;
-    }): Promise<{ grant: IndexedGrant; history: IndexedGrantEvent[] } | null> {
-      const { status, body } = await get(
-        `/v1/grants/${parameters.chainId}/${parameters.grantId}`,
-        { contract: parameters.contract },
-        [200, 404],
-      );
-      if (status === 404) return null;
-      return {
-        grant: withBigints<IndexedGrant>(body.grant as Record<string, unknown>, GRANT_BIGINTS),
-        history: (body.history as Record<string, unknown>[]).map((e) =>
-          withBigints<IndexedGrantEvent>(e, EVENT_BIGINTS),
-        ),
-      };
-    },
+      pages(listGrants, parameters as ListGrantsParameters),
+    /** One grant and its history; `null` when the indexer has no such grant. */
+    getGrant: (parameters: IndexerParameters<"getGrant">) => getOrNull("getGrant", parameters),
+    /** A grant as it stood at a block or a time (give exactly one); `grant: null` before it existed. */
+    getGrantAt: (parameters: IndexerParameters<"getGrantAt">) => get("getGrantAt", parameters),
+    /** One page of a grantee's grants as they stood at a block or a time. */
+    getGranteeGrantsAt,
+    /** Every grant of a grantee as it stood at a block or a time. */
+    iterateGranteeGrantsAt: (parameters: Omit<IndexerParameters<"getGranteeGrantsAt">, "cursor">) =>
+      pages(getGranteeGrantsAt, parameters as IndexerParameters<"getGranteeGrantsAt">),
     /** One page of a grantee's grants whose lock is in force (its retention duties). */
     getRetention,
     /** Every grant whose lock is in force for `grantee`. */
-    iterateRetention: (parameters: {
-      grantee: Address;
-      chainId?: number | undefined;
-      limit?: number | undefined;
-    }) => iterate(getRetention, parameters),
+    iterateRetention: (parameters: Omit<IndexerParameters<"getRetention">, "cursor">) =>
+      pages(getRetention, parameters as IndexerParameters<"getRetention">),
+    /** An owner's complete record: every grant now and every change (portability). */
+    exportOwner: (parameters: IndexerParameters<"exportOwner">) => get("exportOwner", parameters),
+    /**
+     * Every change in a block or a time range, line by line as the server streams them (NDJSON).
+     * Breaking out of the loop closes the stream.
+     */
+    async *streamAuditChanges(
+      parameters: Omit<IndexerParameters<"streamAuditChanges">, "format"> & {
+        signal?: AbortSignal | undefined;
+      },
+    ): AsyncGenerator<AuditChange> {
+      const { signal, ...query } = parameters;
+      const response = await send(url("streamAuditChanges", query), [200], signal);
+      const reader = response.body!.getReader();
+      const text = new TextDecoder();
+      let rest = "";
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          rest += text.decode(value, { stream: !done });
+          const lines = rest.split("\n");
+          rest = lines.pop()!;
+          for (const line of lines) if (line !== "") yield decode(JSON.parse(line)) as AuditChange;
+          if (done) return;
+        }
+      } finally {
+        await reader.cancel().catch(() => {});
+      }
+    },
+    /** The URL of the audit stream, e.g. for a CSV download link (`format: "csv"`). */
+    auditChangesUrl: (parameters: IndexerParameters<"streamAuditChanges">) =>
+      url("streamAuditChanges", parameters),
+    /** One page of issuer keys. */
+    listIssuers,
+    /** Every issuer key matching the filters. */
+    iterateIssuers: (parameters: Omit<IndexerParameters<"listIssuers">, "cursor"> = {}) =>
+      pages(listIssuers, parameters as IndexerParameters<"listIssuers">),
+    /** One issuer key in each registry that has it, with types and history; `null` when unknown. */
+    getIssuer: (parameters: IndexerParameters<"getIssuer">) => getOrNull("getIssuer", parameters),
+    /** Whether the issuer was trusted for a credential type at a time (default now). */
+    wasTrusted: (parameters: IndexerParameters<"wasTrusted">) => get("wasTrusted", parameters),
+    /** Counts by grantee, purpose, status, day or issuer (never an owner). */
+    getStats: (parameters: IndexerParameters<"getStats">) => get("getStats", parameters),
     /** Whether every chain is indexed up to its head (`GET /v1/ready`). */
     async getReady(): Promise<IndexerReadiness> {
-      const { body } = await get("/v1/ready", {}, [200, 503]);
+      const response = await send(url("getReady"), [200, 503]);
+      const body = (await response.json().catch(() => ({}))) as Partial<IndexerReadiness>;
       return {
         ready: body.ready === true,
         reason: typeof body.reason === "string" ? body.reason : undefined,
-        chains: (body.chains as IndexerReadiness["chains"] | undefined) ?? [],
+        chains: body.chains ?? [],
       };
     },
   };

@@ -3,43 +3,17 @@
  * NDJSON, streamed in keyset batches (src/api/streaming.ts).
  */
 import { grantEvent, issuerEvent } from "ponder:schema";
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, eq, gte, lte, sql } from "ponder";
-import { z } from "zod";
 
 import type { ApiContext } from "../context.js";
-import { parse, stringify } from "../http.js";
+import { mount, stringify } from "../http.js";
+import { streamAuditChanges } from "../spec/grants.js";
 import { STREAM_BATCH, keyset, streamed } from "../streaming.js";
-import { blockNumber, chainId, timestamp } from "../validation.js";
 import type { GrantEventRow } from "../view.js";
 
-export const auditQuery = z
-  .object({
-    fromBlock: blockNumber.optional(),
-    toBlock: blockNumber.optional(),
-    fromTime: timestamp.optional(),
-    toTime: timestamp.optional(),
-    chainId: chainId.optional(),
-    format: z.enum(["csv", "ndjson"], { error: "must be csv or ndjson" }).optional(),
-  })
-  .strict()
-  .refine(
-    (q) =>
-      (q.fromBlock !== undefined || q.toBlock !== undefined) !==
-      (q.fromTime !== undefined || q.toTime !== undefined),
-    {
-      message: "give a block range (fromBlock/toBlock) or a time range (fromTime/toTime), not both",
-      path: ["fromBlock"],
-    },
-  )
-  .refine((q) => (q.fromBlock ?? 0n) <= (q.toBlock ?? 2n ** 63n), {
-    message: "must not be before fromBlock",
-    path: ["toBlock"],
-  })
-  .refine((q) => (q.fromTime ?? 0n) <= (q.toTime ?? 2n ** 48n), {
-    message: "must not be before fromTime",
-    path: ["toTime"],
-  });
+/** The audit stream's query (a block or time range, a chain, a format), for routes that count it. */
+export const auditQuery = streamAuditChanges.request.query;
 
 export const CSV_COLUMNS = [
   "table",
@@ -115,11 +89,11 @@ function issuerChange(e: IssuerEventRow): AuditRow {
   };
 }
 
-export function auditRoutes(ctx: ApiContext): Hono {
-  const app = new Hono();
+export function auditRoutes(ctx: ApiContext): OpenAPIHono {
+  const app = new OpenAPIHono();
 
-  app.get("/v1/audit/changes", async (c) => {
-    const q = parse(auditQuery, c.req.query());
+  mount(app, streamAuditChanges, async (c) => {
+    const q = c.req.valid("query");
     const format = q.format ?? "ndjson";
     const byBlock = q.fromBlock !== undefined || q.toBlock !== undefined;
     c.header("content-disposition", `attachment; filename="changes.${format}"`);

@@ -1,49 +1,22 @@
 /** A grantee's view: its grants as they stood at a past block or time, and its retention duties. */
 import { grant, grantEvent } from "ponder:schema";
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, sql } from "ponder";
-import { z } from "zod";
 
 import type { ApiContext } from "../context.js";
-import { isoDate, json, parse } from "../http.js";
-import {
-  DEFAULT_PAGE,
-  address,
-  blockNumber,
-  chainId,
-  cursor,
-  encodeCursor,
-  limit,
-  timestamp,
-} from "../validation.js";
+import { isoDate, json, mount } from "../http.js";
+import { getGranteeGrantsAt, getRetention } from "../spec/grants.js";
+import { DEFAULT_PAGE, encodeCursor } from "../validation.js";
 import { present, statusOnChains } from "../view.js";
 import { resolveAsOf } from "./grants.js";
 
-const granteeAtQuery = z
-  .object({
-    block: blockNumber.optional(),
-    timestamp: timestamp.optional(),
-    chainId,
-    cursor,
-    limit,
-  })
-  .strict()
-  .refine((q) => (q.block === undefined) !== (q.timestamp === undefined), {
-    message: "give exactly one of block or timestamp",
-    path: ["block"],
-  });
-
-const retentionQuery = z.object({ chainId: chainId.optional(), cursor, limit }).strict();
-
-const granteeParams = z.object({ grantee: address });
-
-export function granteeRoutes(ctx: ApiContext): Hono {
-  const app = new Hono();
+export function granteeRoutes(ctx: ApiContext): OpenAPIHono {
+  const app = new OpenAPIHono();
   const { db } = ctx;
 
-  app.get("/v1/grantees/:grantee/grants/at", async (c) => {
-    const { grantee } = parse(granteeParams, c.req.param());
-    const q = parse(granteeAtQuery, c.req.query());
+  mount(app, getGranteeGrantsAt, async (c) => {
+    const { grantee } = c.req.valid("param");
+    const q = c.req.valid("query");
     const at = await resolveAsOf(ctx, q.chainId, q);
     const size = q.limit ?? DEFAULT_PAGE;
     const after = q.cursor ? q.cursor.split("-") : null;
@@ -84,9 +57,9 @@ export function granteeRoutes(ctx: ApiContext): Hono {
     );
   });
 
-  app.get("/v1/grantees/:grantee/retention", async (c) => {
-    const { grantee } = parse(granteeParams, c.req.param());
-    const q = parse(retentionQuery, c.req.query());
+  mount(app, getRetention, async (c) => {
+    const { grantee } = c.req.valid("param");
+    const q = c.req.valid("query");
     const nows = await ctx.clock.nows(q.chainId !== undefined ? [q.chainId] : ctx.clock.chains);
     const size = q.limit ?? DEFAULT_PAGE;
     const rows = await db

@@ -3,42 +3,14 @@
  * a past block or time.
  */
 import { grant, grantEvent } from "ponder:schema";
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, lte } from "ponder";
-import { z } from "zod";
 
 import type { ApiContext } from "../context.js";
-import { HttpError, json, parse } from "../http.js";
-import {
-  DEFAULT_PAGE,
-  address,
-  asOf,
-  chainId,
-  cursor,
-  encodeCursor,
-  grantStatus,
-  hash,
-  hashOrLabel,
-  limit,
-} from "../validation.js";
+import { HttpError, json, mount } from "../http.js";
+import { getGrant, getGrantAt, listGrants } from "../spec/grants.js";
+import { DEFAULT_PAGE, encodeCursor } from "../validation.js";
 import { present, statusOnChains, type SQL } from "../view.js";
-
-const listQuery = z
-  .object({
-    owner: address.optional(),
-    grantee: address.optional(),
-    purpose: hashOrLabel.optional(),
-    dataHash: hash.optional(),
-    status: grantStatus.optional(),
-    chainId: chainId.optional(),
-    contract: address.optional(),
-    cursor,
-    limit,
-  })
-  .strict();
-
-const grantParams = z.object({ chainId, grantId: hash });
-const grantQuery = z.object({ contract: address.optional() }).strict();
 
 /** The history of one grant, oldest first. */
 export function historyOf(
@@ -61,7 +33,11 @@ export function historyOf(
 }
 
 /** Resolves an "as of" query to a bound on events and the time statuses are judged at. */
-export async function resolveAsOf(ctx: ApiContext, chain: number, q: z.output<typeof asOf>) {
+export async function resolveAsOf(
+  ctx: ApiContext,
+  chain: number,
+  q: { block?: bigint | undefined; timestamp?: bigint | undefined },
+) {
   if (q.block !== undefined) {
     const time = await ctx.clock.blockTime(chain, q.block);
     return { bound: lte(grantEvent.blockNumber, q.block), time, block: q.block, timestamp: time };
@@ -70,8 +46,8 @@ export async function resolveAsOf(ctx: ApiContext, chain: number, q: z.output<ty
   return { bound: lte(grantEvent.blockTime, time), time, block: null, timestamp: time };
 }
 
-export function grantRoutes(ctx: ApiContext): Hono {
-  const app = new Hono();
+export function grantRoutes(ctx: ApiContext): OpenAPIHono {
+  const app = new OpenAPIHono();
   const { db } = ctx;
 
   /** The one grant with this id on this chain (several deployments: `contract` picks one). */
@@ -95,8 +71,8 @@ export function grantRoutes(ctx: ApiContext): Hono {
     return rows[0]!;
   };
 
-  app.get("/v1/grants", async (c) => {
-    const q = parse(listQuery, c.req.query());
+  mount(app, listGrants, async (c) => {
+    const q = c.req.valid("query");
     const where: (SQL | undefined)[] = [
       q.owner ? eq(grant.owner, q.owner) : undefined,
       q.grantee ? eq(grant.grantee, q.grantee) : undefined,
@@ -126,24 +102,19 @@ export function grantRoutes(ctx: ApiContext): Hono {
     );
   });
 
-  app.get("/v1/grants/:chainId/:grantId", async (c) => {
-    const p = parse(grantParams, c.req.param());
-    const q = parse(grantQuery, c.req.query());
+  mount(app, getGrant, async (c) => {
+    const p = c.req.valid("param");
+    const q = c.req.valid("query");
     const g = await findGrant(p.chainId, p.grantId, q.contract);
     const history = await historyOf(ctx, p.chainId, g.contract, p.grantId);
     const now = (await ctx.clock.head(p.chainId)).time;
     return json(c, { grant: present(g, now), history }, 1 + history.length);
   });
 
-  app.get("/v1/grants/:chainId/:grantId/at", async (c) => {
-    const p = parse(grantParams, c.req.param());
-    const { contract, ...rest } = c.req.query();
-    const q = parse(asOf, rest);
-    const contractAddr =
-      contract === undefined
-        ? undefined
-        : parse(z.object({ contract: address }), { contract }).contract;
-    const g = await findGrant(p.chainId, p.grantId, contractAddr);
+  mount(app, getGrantAt, async (c) => {
+    const p = c.req.valid("param");
+    const q = c.req.valid("query");
+    const g = await findGrant(p.chainId, p.grantId, q.contract);
     const at = await resolveAsOf(ctx, p.chainId, q);
     const [last] = await db
       .select()

@@ -1,37 +1,15 @@
 /** Issuer keys: the list, one key with its history and credential types, and "was it trusted then?". */
 import { credentialType, issuer, issuerEvent } from "ponder:schema";
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, lte } from "ponder";
-import { z } from "zod";
 
 import type { ApiContext } from "../context.js";
-import { HttpError, json, parse } from "../http.js";
-import {
-  DEFAULT_PAGE,
-  address,
-  chainId,
-  cursor,
-  encodeCursor,
-  hashOrLabel,
-  limit,
-  timestamp,
-} from "../validation.js";
+import { HttpError, json, mount } from "../http.js";
+import { getIssuer, listIssuers, wasTrusted } from "../spec/issuers.js";
+import { DEFAULT_PAGE, encodeCursor } from "../validation.js";
 
-const issuerListQuery = z
-  .object({
-    chainId: chainId.optional(),
-    status: z
-      .enum(["active", "suspended", "removed", "rotated"], {
-        error: "must be active, suspended, removed or rotated",
-      })
-      .optional(),
-    cursor,
-    limit,
-  })
-  .strict();
-
-export function issuerRoutes(ctx: ApiContext): Hono {
-  const app = new Hono();
+export function issuerRoutes(ctx: ApiContext): OpenAPIHono {
+  const app = new OpenAPIHono();
   const { db } = ctx;
 
   /** The credential types of each (chain, registry), read once per request. */
@@ -53,8 +31,8 @@ export function issuerRoutes(ctx: ApiContext): Hono {
     };
   }
 
-  app.get("/v1/issuers", async (c) => {
-    const q = parse(issuerListQuery, c.req.query());
+  mount(app, listIssuers, async (c) => {
+    const q = c.req.valid("query");
     const size = q.limit ?? DEFAULT_PAGE;
     const rows = await db
       .select()
@@ -80,11 +58,8 @@ export function issuerRoutes(ctx: ApiContext): Hono {
     );
   });
 
-  const issuerParams = z.object({ chainId, issuer: address });
-
-  app.get("/v1/issuers/:chainId/:issuer", async (c) => {
-    const p = parse(issuerParams, c.req.param());
-    parse(z.object({}).strict(), c.req.query());
+  mount(app, getIssuer, async (c) => {
+    const p = c.req.valid("param");
     const rows = await db
       .select()
       .from(issuer)
@@ -117,13 +92,9 @@ export function issuerRoutes(ctx: ApiContext): Hono {
     );
   });
 
-  const trustedQuery = z
-    .object({ type: hashOrLabel, at: timestamp.optional(), registry: address.optional() })
-    .strict();
-
-  app.get("/v1/issuers/:chainId/:issuer/trusted", async (c) => {
-    const p = parse(issuerParams, c.req.param());
-    const q = parse(trustedQuery, c.req.query());
+  mount(app, wasTrusted, async (c) => {
+    const p = c.req.valid("param");
+    const q = c.req.valid("query");
     const at = q.at ?? (await ctx.clock.head(p.chainId)).time;
     const registries = await db
       .selectDistinct({ registry: issuerEvent.registry })

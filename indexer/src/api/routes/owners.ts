@@ -4,14 +4,13 @@
  * the server nor its memory.
  */
 import { grant, grantEvent } from "ponder:schema";
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, eq, gt, sql } from "ponder";
-import { z } from "zod";
 
 import type { ApiContext } from "../context.js";
-import { parse, stringify } from "../http.js";
+import { mount, stringify } from "../http.js";
+import { exportOwner } from "../spec/grants.js";
 import { STREAM_BATCH, keyset, streamed, type StreamWriter } from "../streaming.js";
-import { address } from "../validation.js";
 import { present } from "../view.js";
 
 /** Writes `items` as the elements of a JSON array, after `first` elements already written. */
@@ -20,12 +19,11 @@ async function elements(out: StreamWriter, items: unknown[], first: boolean): Pr
   await out.write((first ? "" : ",") + items.map(stringify).join(","));
 }
 
-export function ownerRoutes(ctx: ApiContext): Hono {
-  const app = new Hono();
+export function ownerRoutes(ctx: ApiContext): OpenAPIHono {
+  const app = new OpenAPIHono();
 
-  app.get("/v1/owners/:owner/export", async (c) => {
-    const { owner } = parse(z.object({ owner: address }), c.req.param());
-    parse(z.object({}).strict(), c.req.query());
+  mount(app, exportOwner, async (c) => {
+    const { owner } = c.req.valid("param");
     // "Now" on every chain before the first byte: an unreachable chain is a 503, not a cut file.
     const nows = await ctx.clock.nows(ctx.clock.chains);
     c.header("content-disposition", `attachment; filename="grants-${owner}.json"`);

@@ -4,19 +4,23 @@
  * READY_MAX_LAG_SECONDS (default 60) behind the head's. Answered from memory (the checkpoint watcher,
  * the chain clock's last head, a backfill flag read once a second until set), so it answers at once
  * whatever the server is doing; a head older than a few seconds (the RPC is down) is not ready.
+ * Also the OpenAPI document (`/v1/openapi.json`).
  */
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 
 import type { ApiContext } from "../context.js";
 import { numberFromEnv } from "../env.js";
+import { mount } from "../http.js";
+import { buildOpenApiDocument } from "../openapi.js";
+import { getOpenApiDocument, getReady } from "../spec/service.js";
 
 /** A head read longer ago than this means the RPC does not answer. */
 const HEAD_MAX_AGE_MS = 5_000;
 /** Checkpoints read longer ago than this mean the database does not answer. */
 const CHECKPOINT_MAX_AGE_MS = 5_000;
 
-export function readyRoutes(ctx: ApiContext, backfillDone: () => Promise<boolean>): Hono {
-  const app = new Hono();
+export function readyRoutes(ctx: ApiContext, backfillDone: () => Promise<boolean>): OpenAPIHono {
+  const app = new OpenAPIHono();
   const maxLagBlocks = BigInt(numberFromEnv("READY_MAX_LAG_BLOCKS", 2));
   const maxLagSeconds = BigInt(numberFromEnv("READY_MAX_LAG_SECONDS", 60));
   let backfilled = false;
@@ -30,7 +34,7 @@ export function readyRoutes(ctx: ApiContext, backfillDone: () => Promise<boolean
   };
   void poll();
 
-  app.get("/v1/ready", (c) => {
+  mount(app, getReady, (c) => {
     const now = Date.now();
     const fresh = now - ctx.watcher.readAt < CHECKPOINT_MAX_AGE_MS;
     const chains = ctx.clock.chains.map((chainId) => {
@@ -65,6 +69,10 @@ export function readyRoutes(ctx: ApiContext, backfillDone: () => Promise<boolean
     const ready = reason === null && chains.length > 0;
     return c.json({ ready, ...(reason ? { reason } : {}), chains }, ready ? 200 : 503);
   });
+
+  // The OpenAPI document (../openapi.ts), built once.
+  const document = buildOpenApiDocument();
+  mount(app, getOpenApiDocument, (c) => c.json(document));
 
   return app;
 }

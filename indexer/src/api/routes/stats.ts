@@ -9,27 +9,18 @@
  * it read.
  */
 import { grant, grantEvent, issuerEvent } from "ponder:schema";
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, eq, gt } from "ponder";
-import { z } from "zod";
 
 import type { ApiContext } from "../context.js";
 import { requestInfo } from "../gate.js";
-import { json, parse, UNITS_PER_SCANNED_ROW } from "../http.js";
-import { DEFAULT_PAGE, chainId, limit } from "../validation.js";
+import { json, mount, UNITS_PER_SCANNED_ROW } from "../http.js";
+import { getStats, STATS_BY } from "../spec/service.js";
+import { DEFAULT_PAGE } from "../validation.js";
 
 const STATS_CHUNK = 2_000;
 
-const BY = ["grantee", "purpose", "status", "day", "issuer"] as const;
-type By = (typeof BY)[number];
-
-const statsQuery = z
-  .object({
-    by: z.enum(BY, { error: "must be grantee, purpose, status, day or issuer" }),
-    chainId: chainId.optional(),
-    limit,
-  })
-  .strict();
+type By = (typeof STATS_BY)[number];
 
 const day = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
 
@@ -88,13 +79,13 @@ async function count(ctx: ApiContext, by: By, chain: number | undefined) {
   }
 }
 
-export function statsRoutes(ctx: ApiContext): Hono {
-  const app = new Hono();
+export function statsRoutes(ctx: ApiContext): OpenAPIHono {
+  const app = new OpenAPIHono();
   /** Counts per (by, chain), valid for one checkpoint version; a computation in flight is shared. */
   const cache = new Map<string, { version: number; counts: Promise<Map<string, number>> }>();
 
-  app.get("/v1/stats", async (c) => {
-    const q = parse(statsQuery, c.req.query());
+  mount(app, getStats, async (c) => {
+    const q = c.req.valid("query");
     const size = q.limit ?? DEFAULT_PAGE;
     const key = `${q.by}:${q.chainId ?? "*"}`;
     const version = ctx.watcher.version;
