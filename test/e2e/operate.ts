@@ -390,6 +390,7 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
       expect(request.owner).to.equal(ACCOUNT[2]);
       expect(request.params).to.deep.include({ grantee: ACCOUNT[1], dataHash, purpose });
       expect(request.authorization.nonce).to.equal("7");
+      expect(request.generation).to.equal("0"); // read from the chain: never granted
       expect(request.authorization.signature).to.match(/^0x[0-9a-f]{130}$/);
     });
 
@@ -431,6 +432,7 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
         {
           owner: ACCOUNT[2],
           ...params,
+          generation: 0n,
           nonce: 8n,
           deadline,
         },
@@ -444,6 +446,7 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
           accessGrants: record.contracts.AccessGrants!.address,
           owner: ACCOUNT[2],
           params,
+          generation: "0",
           authorization: { nonce: "8", deadline: deadline.toString(), signature },
         }),
       );
@@ -474,6 +477,32 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
       expect(
         await grants.getFunction("isGranted")(ACCOUNT[2], ACCOUNT[1], dataHash, purpose),
       ).to.equal(false);
+    });
+
+    it("relay of a request signed for an earlier life of the grant is refused before sending", async function () {
+      const file = path.join(scratch, "requests", "stale.json");
+      ok(
+        await grantkit([
+          "sign-grant",
+          "--from",
+          "2",
+          "--grantee",
+          ACCOUNT[1],
+          "--data-hash",
+          dataHash,
+          "--purpose",
+          "kyc-check",
+          "--generation",
+          "0",
+          "--out",
+          file,
+        ]),
+      );
+      const id = computeGrantId({ owner: ACCOUNT[2], grantee: ACCOUNT[1], dataHash, purpose });
+      const line = refused(await grantkit(["relay", "--request", file, "--from", "3"]));
+      expect(line).to.equal(
+        `error: grant ${id} is in generation 1, the request was signed for generation 0 (the grant was made or replaced since) (ask the owner to sign a new request (sign-grant reads the current generation))`,
+      );
     });
   });
 
