@@ -3,7 +3,6 @@ pragma solidity ^0.8.28;
 
 import {IAccessGrants} from "../interfaces/IAccessGrants.sol";
 import {IIssuerRegistry} from "../interfaces/IIssuerRegistry.sol";
-import {GrantIds} from "../utils/GrantIds.sol";
 
 /// @notice Measures, inside a transaction, the gas a dApp contract spends on one view call.
 contract GasProbe {
@@ -18,20 +17,6 @@ contract GasProbe {
     ) external returns (bool result, uint256 gasUsed) {
         uint256 before = gasleft();
         result = grants.isGranted(owner, grantee, dataHash, purpose);
-        gasUsed = before - gasleft();
-        emit Measured(result, gasUsed);
-    }
-
-    /// @notice A grant check as `GrantGate` makes it: the id hashed here, then `grantIsActive`.
-    function checkGrantById(
-        IAccessGrants grants,
-        address owner,
-        address grantee,
-        bytes32 dataHash,
-        bytes32 purpose
-    ) external returns (bool result, uint256 gasUsed) {
-        uint256 before = gasleft();
-        result = grants.grantIsActive(GrantIds.compute(owner, grantee, dataHash, purpose));
         gasUsed = before - gasleft();
         emit Measured(result, gasUsed);
     }

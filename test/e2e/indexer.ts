@@ -463,10 +463,13 @@ class Sequence {
     };
   }
 
-  private opReplace(owner?: string): { data: string; owner: string; label: string } | null {
+  private opReplace(
+    owner?: string,
+    unlockedOnly = false,
+  ): { data: string; owner: string; label: string } | null {
     // A grant whose lock runs out within the margin could end either way in the next block.
     const candidates = this.activeGrants(owner).filter(
-      (g) => g.lockedUntil <= this.now || g.lockedUntil > this.now + MARGIN,
+      (g) => g.lockedUntil <= this.now || (!unlockedOnly && g.lockedUntil > this.now + MARGIN),
     );
     if (candidates.length === 0) return null;
     const g = this.rng.pick(candidates);
@@ -943,6 +946,8 @@ class Sequence {
         return this.release();
       case "replace":
         return this.ownerCall(this.opReplace());
+      case "replace.unlocked":
+        return this.ownerCall(this.opReplace(undefined, true));
       case "extendLock":
         return this.ownerCall(this.opExtendLock());
       case "extendExpiry":
@@ -1066,6 +1071,19 @@ class Sequence {
    */
   private async finish(): Promise<void> {
     const grants = () => [...this.grantsModel.values()];
+    // Every stored end status present at the head (a release or revoke may have been re-granted
+    // since; a replace of a locked grant leaves it active): one more of each that is missing.
+    for (const [status, kind] of [
+      ["released", "release"],
+      ["revoked", "revoke"],
+      ["replaced", "replace.unlocked"],
+    ] as const) {
+      for (let attempt = 0; attempt < 4 && !grants().some((g) => g.status === status); attempt++) {
+        this.busy = new Set();
+        if (await this.action(kind)) await this.mine();
+        else await this.grantNow(0n, 0n, "grant.plain");
+      }
+    }
     const expired = () =>
       grants().some((g) => g.status === "active" && g.expiresAt !== 0n && g.expiresAt <= this.now);
     if (!expired()) {
@@ -2256,7 +2274,9 @@ function indexerSuite(db: DatabaseKind) {
       }
       for (const runaway of [
         `select count(*) from grant_event a, grant_event b, grant_event c, grant_event d, grant_event e`,
-        `select count(*) from grant_event a cross join grant_event b cross join "grant" c cross join "grant" d cross join issuer_event e`,
+        // Six tables: with the few dozen rows of a sequence a five-way join of the smaller tables can
+        // fall under SQL_MAX_COST (130M rows, 28 s on PGlite when issuer_event had 17 rows).
+        `select count(*) from grant_event a cross join grant_event b cross join "grant" c cross join "grant" d cross join issuer_event e cross join grant_event f`,
       ]) {
         const t = performance.now();
         const a = await sqlGet(runaway);
