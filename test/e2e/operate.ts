@@ -207,7 +207,7 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
         await grantkit(["issuer-restore", "--from", ACCOUNT[1], "--issuer", ACCOUNT[3]]),
       );
       expect(out).to.match(
-        /restored issuer 0x90F79.* \(was Suspended\): tx 0x[0-9a-f]{64} block \d+/,
+        /restored issuer 0x90F79.* \(was Suspended; every key of its lineage follows\): tx 0x[0-9a-f]{64} block \d+/,
       );
       expect(await issuerStatus(ACCOUNT[3])).to.equal(1);
     });
@@ -216,6 +216,7 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
       const out = ok(await grantkit(["issuer-show", "--issuer", ACCOUNT[3]]));
       expect(out).to.include("status Active");
       expect(out).to.include("jurisdiction CH");
+      expect(out).to.include(`lineage: first key ${ACCOUNT[3]}, current key ${ACCOUNT[3]}`);
       expect(out).to.include("accredited types: kyc.enhanced");
       expect(out).to.include("trusted now for: kyc.enhanced");
       expect(out).to.include(`metadata hash ${keccak256(toUtf8Bytes("acme kyc v1"))}`);
@@ -226,7 +227,9 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
 
     it("issuer-remove", async function () {
       const out = ok(await grantkit(["issuer-remove", "--from", "1", "--issuer", ACCOUNT[3]]));
-      expect(out).to.match(/removed issuer 0x90F79.* \(was Active\): tx 0x[0-9a-f]{64} block \d+/);
+      expect(out).to.match(
+        /removed issuer 0x90F79.* \(was Active; every key of its lineage follows\): tx 0x[0-9a-f]{64} block \d+/,
+      );
       expect(await issuerStatus(ACCOUNT[3])).to.equal(3);
     });
   });
