@@ -2,36 +2,44 @@
 pragma solidity ^0.8.28;
 
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Multicall} from "@openzeppelin/contracts/utils/Multicall.sol";
 import {IAccessGrants} from "./interfaces/IAccessGrants.sol";
+import {GrantIds} from "./utils/GrantIds.sol";
+import {SignatureValidation} from "./utils/SignatureValidation.sol";
 
 /// @title AccessGrants
 /// @notice Hashed, purpose-bound access grants with retention locks, signed requests and no admin.
-/// @dev Storage per grant is one word: bits 0-63 `expiresAt`, 64-127 `lockedUntil`, 128-135 status.
-/// Nobody (no owner, no pauser, no proxy admin) can block a revocation or rewrite a grant.
+/// @dev Storage per grant is one word: bits 0-63 `expiresAt`, 64-127 `lockedUntil`, 128-135 status,
+/// 136-199 `generation`. Nobody (no owner, no pauser, no proxy admin) can block a revocation or
+/// rewrite a grant, and no action of the owner alone ends a grant before its lock.
 contract AccessGrants is IAccessGrants, EIP712, Multicall {
+    /// @dev A grant's packed word, wrapped so that one storage pointer serves both the read and the
+    /// write of an action: the slot is hashed once.
+    struct Slot {
+        uint256 word;
+    }
+
     bytes32 private constant _GRANT_TYPEHASH = keccak256(
-        "Grant(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint64 lockedUntil,uint64 expiresAt,uint256 nonce,uint256 deadline)"
+        "Grant(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint64 lockedUntil,uint64 expiresAt,uint64 generation,uint256 nonce,uint256 deadline)"
     );
     bytes32 private constant _REVOKE_TYPEHASH = keccak256(
-        "Revoke(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint256 nonce,uint256 deadline)"
+        "Revoke(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint64 generation,uint256 nonce,uint256 deadline)"
     );
     bytes32 private constant _EXTEND_LOCK_TYPEHASH = keccak256(
-        "ExtendLock(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint64 lockedUntil,uint256 nonce,uint256 deadline)"
+        "ExtendLock(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint64 lockedUntil,uint64 generation,uint256 nonce,uint256 deadline)"
     );
     bytes32 private constant _EXTEND_EXPIRY_TYPEHASH = keccak256(
-        "ExtendExpiry(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint64 expiresAt,uint256 nonce,uint256 deadline)"
+        "ExtendExpiry(address owner,address grantee,bytes32 dataHash,bytes32 purpose,uint64 expiresAt,uint64 generation,uint256 nonce,uint256 deadline)"
     );
     bytes32 private constant _REPLACE_TYPEHASH = keccak256(
-        "Replace(address owner,address grantee,bytes32 dataHash,bytes32 purpose,bytes32 newDataHash,uint64 lockedUntil,uint64 expiresAt,uint256 nonce,uint256 deadline)"
+        "Replace(address owner,address grantee,bytes32 dataHash,bytes32 purpose,bytes32 newDataHash,uint64 lockedUntil,uint64 expiresAt,uint64 generation,uint64 newGeneration,uint256 nonce,uint256 deadline)"
     );
 
     uint256 private constant _LOCK_SHIFT = 64;
     uint256 private constant _STATUS_SHIFT = 128;
+    uint256 private constant _GENERATION_SHIFT = 136;
 
-    mapping(bytes32 grantId => uint256 packed) private _grants;
+    mapping(bytes32 grantId => Slot slot) private _grants;
     mapping(address owner => mapping(uint256 wordPos => uint256 bits)) private _nonces;
 
     constructor() EIP712("AccessGrants", "1") {}
@@ -39,34 +47,48 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
     // ---------------------------------------------------------------- owner actions
 
     /// @inheritdoc IAccessGrants
-    function grant(GrantParams calldata params) external returns (bytes32) {
-        return _grant(msg.sender, params);
+    function grant(GrantParams calldata params) external returns (bytes32 id) {
+        address grantee = params.grantee;
+        id = GrantIds.compute(msg.sender, grantee, params.dataHash, params.purpose);
+        Slot storage slot = _grants[id];
+        _grant(msg.sender, grantee, params, id, slot, slot.word);
     }
 
     /// @inheritdoc IAccessGrants
     function grantBatch(GrantParams[] calldata params) external {
         for (uint256 i = 0; i < params.length; ++i) {
-            _grant(msg.sender, params[i]);
+            GrantParams calldata p = params[i];
+            address grantee = p.grantee;
+            bytes32 id = GrantIds.compute(msg.sender, grantee, p.dataHash, p.purpose);
+            Slot storage slot = _grants[id];
+            _grant(msg.sender, grantee, p, id, slot, slot.word);
         }
     }
 
     /// @inheritdoc IAccessGrants
     function revoke(GrantKey calldata key) external {
-        _revoke(msg.sender, key);
+        bytes32 id = GrantIds.compute(msg.sender, key.grantee, key.dataHash, key.purpose);
+        Slot storage slot = _grants[id];
+        _revoke(msg.sender, key, id, slot, slot.word);
     }
 
     /// @inheritdoc IAccessGrants
     function revokeBatch(GrantKey[] calldata keys) external {
         for (uint256 i = 0; i < keys.length; ++i) {
-            _revoke(msg.sender, keys[i]);
+            GrantKey calldata k = keys[i];
+            bytes32 id = GrantIds.compute(msg.sender, k.grantee, k.dataHash, k.purpose);
+            Slot storage slot = _grants[id];
+            _revoke(msg.sender, k, id, slot, slot.word);
         }
     }
 
     /// @inheritdoc IAccessGrants
     function release(address owner, bytes32 dataHash, bytes32 purpose) external {
-        bytes32 id = _grantId(owner, msg.sender, dataHash, purpose);
-        uint256 word = _activeWord(id);
-        _grants[id] = _withStatus(word, GrantStatus.Released);
+        bytes32 id = GrantIds.compute(owner, msg.sender, dataHash, purpose);
+        Slot storage slot = _grants[id];
+        uint256 word = slot.word;
+        if (!_isActive(word)) revert AccessGrantsNotActive(id);
+        slot.word = _withStatus(word, GrantStatus.Released);
         emit GrantReleased(
             id,
             owner,
@@ -74,18 +96,23 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
             dataHash,
             purpose,
             _lockOf(word),
-            _expiryOf(word)
+            _expiryOf(word),
+            _generationOf(word)
         );
     }
 
     /// @inheritdoc IAccessGrants
     function extendLock(GrantKey calldata key, uint64 lockedUntil) external {
-        _extendLock(msg.sender, key, lockedUntil);
+        bytes32 id = GrantIds.compute(msg.sender, key.grantee, key.dataHash, key.purpose);
+        Slot storage slot = _grants[id];
+        _extendLock(msg.sender, key, lockedUntil, id, slot, slot.word);
     }
 
     /// @inheritdoc IAccessGrants
     function extendExpiry(GrantKey calldata key, uint64 expiresAt) external {
-        _extendExpiry(msg.sender, key, expiresAt);
+        bytes32 id = GrantIds.compute(msg.sender, key.grantee, key.dataHash, key.purpose);
+        Slot storage slot = _grants[id];
+        _extendExpiry(msg.sender, key, expiresAt, id, slot, slot.word);
     }
 
     /// @inheritdoc IAccessGrants
@@ -94,8 +121,10 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         bytes32 newDataHash,
         uint64 lockedUntil,
         uint64 expiresAt
-    ) external returns (bytes32) {
-        return _replace(msg.sender, key, newDataHash, lockedUntil, expiresAt);
+    ) external returns (bytes32 newId) {
+        bytes32 oldId = GrantIds.compute(msg.sender, key.grantee, key.dataHash, key.purpose);
+        newId = GrantIds.compute(msg.sender, key.grantee, newDataHash, key.purpose);
+        _replace(msg.sender, key, newDataHash, lockedUntil, expiresAt, oldId, newId);
     }
 
     // ---------------------------------------------------------------- signed requests
@@ -105,22 +134,27 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         address owner,
         GrantParams calldata params,
         Authorization calldata auth
-    ) external returns (bytes32) {
+    ) external returns (bytes32 id) {
+        address grantee = params.grantee;
+        id = GrantIds.compute(owner, grantee, params.dataHash, params.purpose);
+        Slot storage slot = _grants[id];
+        uint256 word = slot.word;
         bytes32 structHash = keccak256(
             abi.encode(
                 _GRANT_TYPEHASH,
                 owner,
-                params.grantee,
+                grantee,
                 params.dataHash,
                 params.purpose,
                 params.lockedUntil,
                 params.expiresAt,
+                _generationOf(word),
                 auth.nonce,
                 auth.deadline
             )
         );
         _authorize(owner, structHash, auth);
-        return _grant(owner, params);
+        _grant(owner, grantee, params, id, slot, word);
     }
 
     /// @inheritdoc IAccessGrants
@@ -129,6 +163,9 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         GrantKey calldata key,
         Authorization calldata auth
     ) external {
+        bytes32 id = GrantIds.compute(owner, key.grantee, key.dataHash, key.purpose);
+        Slot storage slot = _grants[id];
+        uint256 word = slot.word;
         bytes32 structHash = keccak256(
             abi.encode(
                 _REVOKE_TYPEHASH,
@@ -136,12 +173,13 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
                 key.grantee,
                 key.dataHash,
                 key.purpose,
+                _generationOf(word),
                 auth.nonce,
                 auth.deadline
             )
         );
         _authorize(owner, structHash, auth);
-        _revoke(owner, key);
+        _revoke(owner, key, id, slot, word);
     }
 
     /// @inheritdoc IAccessGrants
@@ -151,6 +189,9 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         uint64 lockedUntil,
         Authorization calldata auth
     ) external {
+        bytes32 id = GrantIds.compute(owner, key.grantee, key.dataHash, key.purpose);
+        Slot storage slot = _grants[id];
+        uint256 word = slot.word;
         bytes32 structHash = keccak256(
             abi.encode(
                 _EXTEND_LOCK_TYPEHASH,
@@ -159,12 +200,13 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
                 key.dataHash,
                 key.purpose,
                 lockedUntil,
+                _generationOf(word),
                 auth.nonce,
                 auth.deadline
             )
         );
         _authorize(owner, structHash, auth);
-        _extendLock(owner, key, lockedUntil);
+        _extendLock(owner, key, lockedUntil, id, slot, word);
     }
 
     /// @inheritdoc IAccessGrants
@@ -174,6 +216,9 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         uint64 expiresAt,
         Authorization calldata auth
     ) external {
+        bytes32 id = GrantIds.compute(owner, key.grantee, key.dataHash, key.purpose);
+        Slot storage slot = _grants[id];
+        uint256 word = slot.word;
         bytes32 structHash = keccak256(
             abi.encode(
                 _EXTEND_EXPIRY_TYPEHASH,
@@ -182,12 +227,13 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
                 key.dataHash,
                 key.purpose,
                 expiresAt,
+                _generationOf(word),
                 auth.nonce,
                 auth.deadline
             )
         );
         _authorize(owner, structHash, auth);
-        _extendExpiry(owner, key, expiresAt);
+        _extendExpiry(owner, key, expiresAt, id, slot, word);
     }
 
     /// @inheritdoc IAccessGrants
@@ -198,7 +244,10 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         uint64 lockedUntil,
         uint64 expiresAt,
         Authorization calldata auth
-    ) external returns (bytes32) {
+    ) external returns (bytes32 newId) {
+        bytes32 oldId = GrantIds.compute(owner, key.grantee, key.dataHash, key.purpose);
+        newId = GrantIds.compute(owner, key.grantee, newDataHash, key.purpose);
+        // Both lives are signed: the grant the request ends, and the one before it on the new id.
         bytes32 structHash = keccak256(
             abi.encode(
                 _REPLACE_TYPEHASH,
@@ -209,12 +258,14 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
                 newDataHash,
                 lockedUntil,
                 expiresAt,
+                _generationOf(_grants[oldId].word),
+                _generationOf(_grants[newId].word),
                 auth.nonce,
                 auth.deadline
             )
         );
         _authorize(owner, structHash, auth);
-        return _replace(owner, key, newDataHash, lockedUntil, expiresAt);
+        _replace(owner, key, newDataHash, lockedUntil, expiresAt, oldId, newId);
     }
 
     /// @inheritdoc IAccessGrants
@@ -223,7 +274,25 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         emit NoncesInvalidated(msg.sender, wordPos, mask);
     }
 
+    /// @inheritdoc IAccessGrants
+    function tryMulticall(bytes[] calldata data) external returns (Result[] memory results) {
+        results = new Result[](data.length);
+        for (uint256 i = 0; i < data.length; ++i) {
+            // A delegatecall to this contract keeps msg.sender, as OpenZeppelin's `multicall` does; a
+            // failing item reverts only its own changes.
+            // solhint-disable-next-line avoid-low-level-calls
+            (bool success, bytes memory returnData) = address(this).delegatecall(data[i]);
+            results[i] = Result(success, returnData);
+            if (!success) emit BatchItemFailed(msg.sender, i, returnData);
+        }
+    }
+
     // ---------------------------------------------------------------- views
+
+    /// @inheritdoc IAccessGrants
+    function grantIsActive(bytes32 grantId) external view returns (bool) {
+        return _isActive(_grants[grantId].word);
+    }
 
     /// @inheritdoc IAccessGrants
     function isGranted(
@@ -232,15 +301,21 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         bytes32 dataHash,
         bytes32 purpose
     ) external view returns (bool) {
-        return _isActive(_grants[_grantId(owner, grantee, dataHash, purpose)]);
+        return _isActive(_grants[GrantIds.compute(owner, grantee, dataHash, purpose)].word);
     }
 
     /// @inheritdoc IAccessGrants
     function getGrant(bytes32 grantId) external view returns (GrantState memory state) {
-        uint256 word = _grants[grantId];
+        uint256 word = _grants[grantId].word;
         GrantStatus status = _statusOf(word);
         if (status == GrantStatus.Active && !_isActive(word)) status = GrantStatus.Expired;
-        return GrantState({status: status, lockedUntil: _lockOf(word), expiresAt: _expiryOf(word)});
+        return
+            GrantState({
+                status: status,
+                lockedUntil: _lockOf(word),
+                expiresAt: _expiryOf(word),
+                generation: _generationOf(word)
+            });
     }
 
     /// @inheritdoc IAccessGrants
@@ -260,37 +335,59 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         bytes32 dataHash,
         bytes32 purpose
     ) external pure returns (bytes32) {
-        return _grantId(owner, grantee, dataHash, purpose);
+        return GrantIds.compute(owner, grantee, dataHash, purpose);
     }
 
     /// @inheritdoc IAccessGrants
     function version() external pure returns (string memory) {
-        return "1.0.0";
+        return "2.0.0";
     }
 
     // ---------------------------------------------------------------- state transitions
 
-    function _grant(address owner, GrantParams calldata p) private returns (bytes32 id) {
-        (address grantee, bytes32 dataHash, bytes32 purpose) = (p.grantee, p.dataHash, p.purpose);
+    /// @dev `grantee` is `p.grantee`, read (and its ABI encoding checked) once by the caller.
+    function _grant(
+        address owner,
+        address grantee,
+        GrantParams calldata p,
+        bytes32 id,
+        Slot storage slot,
+        uint256 word
+    ) private {
+        (bytes32 dataHash, bytes32 purpose) = (p.dataHash, p.purpose);
         (uint64 lockedUntil, uint64 expiresAt) = (p.lockedUntil, p.expiresAt);
         // A grant to nobody or to oneself is a client bug, never consent.
         if (grantee == address(0) || grantee == owner) revert AccessGrantsInvalidGrantee(grantee);
         if (dataHash == bytes32(0)) revert AccessGrantsInvalidDataHash(dataHash);
         _checkExpiry(lockedUntil, expiresAt);
-        id = _grantId(owner, grantee, dataHash, purpose);
         // Re-granting is allowed once the previous grant ended or expired, never on top of an active one.
-        if (_isActive(_grants[id])) revert AccessGrantsAlreadyActive(id);
-        _grants[id] = _pack(GrantStatus.Active, lockedUntil, expiresAt);
-        emit GrantCreated(id, owner, grantee, dataHash, purpose, lockedUntil, expiresAt);
+        if (_isActive(word)) revert AccessGrantsAlreadyActive(id);
+        uint64 generation = _nextGeneration(word);
+        slot.word = _pack(GrantStatus.Active, lockedUntil, expiresAt, generation);
+        emit GrantCreated(
+            id,
+            owner,
+            grantee,
+            dataHash,
+            purpose,
+            lockedUntil,
+            expiresAt,
+            generation
+        );
     }
 
-    function _revoke(address owner, GrantKey calldata k) private {
-        bytes32 id = _grantId(owner, k.grantee, k.dataHash, k.purpose);
-        uint256 word = _activeWord(id);
+    function _revoke(
+        address owner,
+        GrantKey calldata k,
+        bytes32 id,
+        Slot storage slot,
+        uint256 word
+    ) private {
+        if (!_isActive(word)) revert AccessGrantsNotActive(id);
         uint64 lockedUntil = _lockOf(word);
         // The lock protects the grantee's retention duty: the owner may not end the grant before it.
         if (block.timestamp < lockedUntil) revert AccessGrantsLocked(id, lockedUntil);
-        _grants[id] = _withStatus(word, GrantStatus.Revoked);
+        slot.word = _withStatus(word, GrantStatus.Revoked);
         emit GrantRevoked(
             id,
             owner,
@@ -298,13 +395,20 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
             k.dataHash,
             k.purpose,
             lockedUntil,
-            _expiryOf(word)
+            _expiryOf(word),
+            _generationOf(word)
         );
     }
 
-    function _extendLock(address owner, GrantKey calldata k, uint64 lockedUntil) private {
-        bytes32 id = _grantId(owner, k.grantee, k.dataHash, k.purpose);
-        uint256 word = _activeWord(id);
+    function _extendLock(
+        address owner,
+        GrantKey calldata k,
+        uint64 lockedUntil,
+        bytes32 id,
+        Slot storage slot,
+        uint256 word
+    ) private {
+        if (!_isActive(word)) revert AccessGrantsNotActive(id);
         uint64 current = _lockOf(word);
         uint64 expiresAt = _expiryOf(word);
         if (lockedUntil <= current) revert AccessGrantsLockNotExtended(id, current, lockedUntil);
@@ -312,20 +416,37 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         if (expiresAt != 0 && lockedUntil > expiresAt) {
             revert AccessGrantsLockAfterExpiry(id, lockedUntil, expiresAt);
         }
-        _grants[id] = _pack(GrantStatus.Active, lockedUntil, expiresAt);
-        emit GrantLockExtended(id, owner, k.grantee, k.dataHash, k.purpose, lockedUntil, expiresAt);
+        uint64 generation = _generationOf(word);
+        slot.word = _pack(GrantStatus.Active, lockedUntil, expiresAt, generation);
+        emit GrantLockExtended(
+            id,
+            owner,
+            k.grantee,
+            k.dataHash,
+            k.purpose,
+            lockedUntil,
+            expiresAt,
+            generation
+        );
     }
 
-    function _extendExpiry(address owner, GrantKey calldata k, uint64 expiresAt) private {
-        bytes32 id = _grantId(owner, k.grantee, k.dataHash, k.purpose);
-        uint256 word = _activeWord(id);
+    function _extendExpiry(
+        address owner,
+        GrantKey calldata k,
+        uint64 expiresAt,
+        bytes32 id,
+        Slot storage slot,
+        uint256 word
+    ) private {
+        if (!_isActive(word)) revert AccessGrantsNotActive(id);
         uint64 current = _expiryOf(word);
         // 0 is "never": it extends any finite expiry, and nothing extends it.
         if (current == 0 || (expiresAt != 0 && expiresAt <= current)) {
             revert AccessGrantsExpiryNotExtended(id, current, expiresAt);
         }
         uint64 lockedUntil = _lockOf(word);
-        _grants[id] = _pack(GrantStatus.Active, lockedUntil, expiresAt);
+        uint64 generation = _generationOf(word);
+        slot.word = _pack(GrantStatus.Active, lockedUntil, expiresAt, generation);
         emit GrantExpiryExtended(
             id,
             owner,
@@ -333,7 +454,8 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
             k.dataHash,
             k.purpose,
             lockedUntil,
-            expiresAt
+            expiresAt,
+            generation
         );
     }
 
@@ -342,19 +464,34 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         GrantKey calldata k,
         bytes32 newDataHash,
         uint64 lockedUntil,
-        uint64 expiresAt
-    ) private returns (bytes32 newId) {
-        bytes32 oldId = _grantId(owner, k.grantee, k.dataHash, k.purpose);
-        uint256 oldWord = _activeWord(oldId);
+        uint64 expiresAt,
+        bytes32 oldId,
+        bytes32 newId
+    ) private {
+        Slot storage oldSlot = _grants[oldId];
+        Slot storage newSlot = _grants[newId];
+        uint256 oldWord = oldSlot.word;
+        uint256 newWord = newSlot.word;
+        if (!_isActive(oldWord)) revert AccessGrantsNotActive(oldId);
         if (newDataHash == bytes32(0)) revert AccessGrantsInvalidDataHash(newDataHash);
-        // Rectification must not let the owner escape the grantee's retention lock.
+        // The grantee's retention duty moves to the corrected data: its lock is at least the old one.
         uint64 oldLock = _lockOf(oldWord);
         if (lockedUntil < oldLock) revert AccessGrantsLockShortened(oldId, oldLock, lockedUntil);
         _checkExpiry(lockedUntil, expiresAt);
-        newId = _grantId(owner, k.grantee, newDataHash, k.purpose);
-        if (_isActive(_grants[newId])) revert AccessGrantsAlreadyActive(newId);
-        _grants[oldId] = _withStatus(oldWord, GrantStatus.Replaced);
-        _grants[newId] = _pack(GrantStatus.Active, lockedUntil, expiresAt);
+        // Includes newId == oldId: "correcting" data to itself.
+        if (_isActive(newWord)) revert AccessGrantsAlreadyActive(newId);
+        // Nothing on-chain tells corrected data from junk, so rectification must not end a locked grant
+        // early: the old grant stays in force until its lock ends (the grantee may release it sooner).
+        GrantStatus oldStatus;
+        if (block.timestamp < oldLock) {
+            oldStatus = GrantStatus.Active;
+            oldSlot.word = _pack(GrantStatus.Active, oldLock, oldLock, _generationOf(oldWord));
+        } else {
+            oldStatus = GrantStatus.Replaced;
+            oldSlot.word = _withStatus(oldWord, GrantStatus.Replaced);
+        }
+        uint64 generation = _nextGeneration(newWord);
+        newSlot.word = _pack(GrantStatus.Active, lockedUntil, expiresAt, generation);
         emit GrantReplaced(
             oldId,
             newId,
@@ -363,31 +500,34 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
             k.dataHash,
             newDataHash,
             k.purpose,
+            oldStatus,
+            oldLock,
+            oldStatus == GrantStatus.Active ? oldLock : _expiryOf(oldWord),
+            _generationOf(oldWord),
             lockedUntil,
-            expiresAt
+            expiresAt,
+            generation
         );
     }
 
     // ---------------------------------------------------------------- checks
 
     /// @dev Spends the nonce, then accepts the owner's ECDSA signature or, for a contract, its ERC-1271
-    /// answer. ECDSA is tried first so that an EOA pays no EXTCODESIZE; a recovered address can only
-    /// equal the owner if the owner holds that key.
+    /// answer (`SignatureValidation`: ECDSA first, so an EOA pays no EXTCODESIZE). Every struct hash
+    /// is built with the grant's stored generation, never one from calldata: a signature made for
+    /// another life of the grant (a revoke spends no outstanding nonce, and a reverted submission
+    /// leaves its signature public and unspent) does not verify, at no calldata cost.
     function _authorize(address owner, bytes32 structHash, Authorization calldata auth) private {
         if (owner == address(0)) revert AccessGrantsInvalidOwner(owner);
         if (block.timestamp > auth.deadline) revert AccessGrantsExpiredSignature(auth.deadline);
         _useNonce(owner, auth.nonce);
-        bytes32 digest = _hashTypedDataV4(structHash);
-        (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(
-            digest,
-            auth.signature
-        );
-        if (err == ECDSA.RecoverError.NoError && recovered == owner) return;
         if (
-            owner.code.length != 0 &&
-            SignatureChecker.isValidERC1271SignatureNowCalldata(owner, digest, auth.signature)
-        ) return;
-        revert AccessGrantsInvalidSignature(owner);
+            !SignatureValidation.isValidNowCalldata(
+                owner,
+                _hashTypedDataV4(structHash),
+                auth.signature
+            )
+        ) revert AccessGrantsInvalidSignature(owner);
     }
 
     function _useNonce(address owner, uint256 nonce) private {
@@ -404,11 +544,6 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         if (expiresAt < minimum) revert AccessGrantsInvalidExpiry(expiresAt, minimum);
     }
 
-    function _activeWord(bytes32 id) private view returns (uint256 word) {
-        word = _grants[id];
-        if (!_isActive(word)) revert AccessGrantsNotActive(id);
-    }
-
     // ---------------------------------------------------------------- packing
 
     function _isActive(uint256 word) private view returns (bool) {
@@ -418,31 +553,14 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
             (expiresAt == 0 || block.timestamp < expiresAt);
     }
 
-    /// @dev `keccak256(abi.encode(owner, grantee, dataHash, purpose))`, hashed in place at the free
-    /// memory pointer without moving it: this runs on every call, and `abi.encode` would allocate.
-    function _grantId(
-        address owner,
-        address grantee,
-        bytes32 dataHash,
-        bytes32 purpose
-    ) private pure returns (bytes32 id) {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            let ptr := mload(0x40)
-            mstore(ptr, owner)
-            mstore(add(ptr, 0x20), grantee)
-            mstore(add(ptr, 0x40), dataHash)
-            mstore(add(ptr, 0x60), purpose)
-            id := keccak256(ptr, 0x80)
-        }
-    }
-
     function _pack(
         GrantStatus status,
         uint64 lockedUntil,
-        uint64 expiresAt
+        uint64 expiresAt,
+        uint64 generation
     ) private pure returns (uint256) {
         return
+            (uint256(generation) << _GENERATION_SHIFT) |
             (uint256(status) << _STATUS_SHIFT) |
             (uint256(lockedUntil) << _LOCK_SHIFT) |
             uint256(expiresAt);
@@ -450,6 +568,14 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
 
     function _withStatus(uint256 word, GrantStatus status) private pure returns (uint256) {
         return (word & ~(uint256(0xff) << _STATUS_SHIFT)) | (uint256(status) << _STATUS_SHIFT);
+    }
+
+    /// @dev The generation of the life a grant on this word starts.
+    function _nextGeneration(uint256 word) private pure returns (uint64) {
+        // Bounded: one life per successful grant transaction; 2^64 of them can never be paid for.
+        unchecked {
+            return _generationOf(word) + 1;
+        }
     }
 
     function _statusOf(uint256 word) private pure returns (GrantStatus) {
@@ -462,5 +588,9 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
 
     function _expiryOf(uint256 word) private pure returns (uint64) {
         return uint64(word);
+    }
+
+    function _generationOf(uint256 word) private pure returns (uint64) {
+        return uint64(word >> _GENERATION_SHIFT);
     }
 }

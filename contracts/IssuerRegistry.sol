@@ -3,16 +3,18 @@ pragma solidity ^0.8.28;
 
 import {AccessControlDefaultAdminRules} from "@openzeppelin/contracts/access/extensions/AccessControlDefaultAdminRules.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {Checkpoints} from "@openzeppelin/contracts/utils/structs/Checkpoints.sol";
 import {IIssuerRegistry} from "./interfaces/IIssuerRegistry.sol";
+import {SignatureValidation} from "./utils/SignatureValidation.sol";
 
 /// @title IssuerRegistry
 /// @notice Accredited credential issuers with checkpointed trust history. The admin role moves in two
 /// delayed steps (`AccessControlDefaultAdminRules`); registrars manage issuers; issuers manage their
 /// own metadata and key.
 /// @dev Record word (uint208): status (bits 0-7) | jurisdiction (8-23) | validFrom (24-63) |
-/// validUntil (64-103) | typeBits (104-207).
+/// validUntil (64-103) | typeBits (104-207). Type word: bit index + 1 (bits 0-7) | maximum receipt
+/// lifetime (8-71). A lineage is named by its first key (root); status changes of an issuer are
+/// written to the lineage's current key (head), which `checkReceipt` consults for every key.
 contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP712 {
     using Checkpoints for Checkpoints.Trace208;
 
@@ -22,14 +24,25 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
     /// @notice How many credential types fit in a record.
     uint256 public constant MAX_CREDENTIAL_TYPES = 104;
 
+    /// @notice The maximum receipt lifetime a type gets when registered, until governance sets another.
+    uint64 public constant DEFAULT_RECEIPT_LIFETIME = 365 days;
+
     bytes32 private constant _RECEIPT_TYPEHASH = keccak256(
-        "CredentialReceipt(address issuer,address owner,bytes32 dataHash,bytes32 credentialType,uint64 issuedAt,uint64 validUntil)"
+        "CredentialReceipt(address issuer,address owner,address audience,bytes32 dataHash,bytes32 credentialType,uint64 issuedAt,uint64 validUntil)"
     );
+    bytes32 private constant _KEY_ROTATION_TYPEHASH = keccak256(
+        "KeyRotation(address oldKey,address newKey,uint256 deadline)"
+    );
+    uint256 private constant _LIFETIME_SHIFT = 8;
 
     mapping(address issuer => Checkpoints.Trace208 history) private _history;
-    /// @dev Bit index + 1 of each registered type (0 = not registered).
-    mapping(bytes32 credentialType => uint256 bitPlusOne) private _typeBit;
+    /// @dev Bit index + 1 (0 = not registered) and maximum receipt lifetime of each type.
+    mapping(bytes32 credentialType => uint256 info) private _typeInfo;
     bytes32[] private _types;
+    /// @dev The first key of a rotated-to key's lineage; zero for a lineage's first key itself.
+    mapping(address key => address root) private _rootOf;
+    /// @dev The current key of a lineage that rotated at least once; zero: the root is still current.
+    mapping(address root => address head) private _headOf;
 
     /// @notice Deploys with its whole initial configuration, so the deployer never holds a role and the
     /// address (CREATE2) is a function of the configuration alone.
@@ -87,28 +100,38 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
     }
 
     /// @inheritdoc IIssuerRegistry
+    function setCredentialTypeLifetime(
+        bytes32 credentialType,
+        uint64 maxReceiptLifetime
+    ) external onlyRole(REGISTRAR_ROLE) {
+        uint256 bit = _bitOf(credentialType);
+        _typeInfo[credentialType] = _typeWord(bit, maxReceiptLifetime);
+        emit CredentialTypeLifetimeSet(credentialType, uint8(bit), maxReceiptLifetime);
+    }
+
+    /// @inheritdoc IIssuerRegistry
     function suspendIssuer(address issuer) external onlyRole(REGISTRAR_ROLE) {
-        IssuerRecord memory record = _expectStatus(issuer, IssuerStatus.Active);
+        // Any key of the lineage names it: a retired key that leaked is suspended with its successors.
+        address head = _lineageHead(issuer);
+        IssuerRecord memory record = _expectStatus(head, IssuerStatus.Active);
         record.status = IssuerStatus.Suspended;
-        _write(issuer, IssuerAction.Suspended, record);
+        _write(head, IssuerAction.Suspended, record);
     }
 
     /// @inheritdoc IIssuerRegistry
     function restoreIssuer(address issuer) external onlyRole(REGISTRAR_ROLE) {
-        IssuerRecord memory record = _expectStatus(issuer, IssuerStatus.Suspended);
+        address head = _lineageHead(issuer);
+        IssuerRecord memory record = _expectStatus(head, IssuerStatus.Suspended);
         record.status = IssuerStatus.Active;
-        _write(issuer, IssuerAction.Restored, record);
+        _write(head, IssuerAction.Restored, record);
     }
 
     /// @inheritdoc IIssuerRegistry
     function removeIssuer(address issuer) external onlyRole(REGISTRAR_ROLE) {
-        IssuerRecord memory record = _decode(_history[issuer].latest());
-        // Removing a rotated key is how governance refuses receipts a compromised old key signed.
-        if (record.status == IssuerStatus.None || record.status == IssuerStatus.Removed) {
-            revert IssuerRegistryNotLive(issuer, record.status);
-        }
+        address head = _lineageHead(issuer);
+        IssuerRecord memory record = _live(head);
         record.status = IssuerStatus.Removed;
-        _write(issuer, IssuerAction.Removed, record);
+        _write(head, IssuerAction.Removed, record);
     }
 
     /// @inheritdoc IIssuerRegistry
@@ -153,27 +176,41 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
     }
 
     /// @inheritdoc IIssuerRegistry
-    function rotateKey(address newKey) external {
+    function rotateKey(address newKey, uint256 deadline, bytes calldata proof) external {
         IssuerRecord memory record = _live(msg.sender);
-        // A suspended key may not rotate: the old key would turn Rotated and its receipts valid again.
+        // A suspended key may not rotate, or a new key would escape the suspension.
         if (record.status != IssuerStatus.Active) {
             revert IssuerRegistryWrongStatus(msg.sender, record.status, IssuerStatus.Active);
         }
         if (newKey == address(0)) revert IssuerRegistryZeroAddress();
         IssuerStatus taken = _decode(_history[newKey].latest()).status;
         if (taken != IssuerStatus.None) revert IssuerRegistryKeyInUse(newKey, taken);
+        // The new key proves possession: nobody can claim a key they do not hold (front-running the
+        // registrar's addIssuer of it), and a mistyped address cannot strand the accreditation.
+        if (block.timestamp > deadline) revert IssuerRegistryExpiredKeyProof(deadline);
+        bytes32 digest = _hashTypedDataV4(
+            keccak256(abi.encode(_KEY_ROTATION_TYPEHASH, msg.sender, newKey, deadline))
+        );
+        if (!SignatureValidation.isValidNowCalldata(newKey, digest, proof)) {
+            revert IssuerRegistryInvalidKeyProof(newKey);
+        }
+        address root = _rootOf[msg.sender];
+        if (root == address(0)) root = msg.sender;
+        _rootOf[newKey] = root;
+        _headOf[root] = newKey;
         _write(newKey, IssuerAction.KeyRotatedTo, record);
-        // The old key keeps its history, so receipts it signed while trusted stay verifiable.
+        // The old key keeps its history, so receipts it signed while trusted stay verifiable for as
+        // long as its lineage stays in good standing.
         record.status = IssuerStatus.Rotated;
         _write(msg.sender, IssuerAction.KeyRotatedFrom, record);
-        emit IssuerKeyRotated(msg.sender, newKey);
+        emit IssuerKeyRotated(msg.sender, newKey, root);
     }
 
     // ---------------------------------------------------------------- views
 
     /// @inheritdoc IIssuerRegistry
     function isTrusted(address issuer, bytes32 credentialType) external view returns (bool) {
-        uint256 bit = _typeBit[credentialType];
+        uint256 bit = uint8(_typeInfo[credentialType]);
         return bit != 0 && _trusted(_history[issuer].latest(), bit - 1, block.timestamp);
     }
 
@@ -183,7 +220,7 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
         bytes32 credentialType,
         uint256 timestamp
     ) external view returns (bool) {
-        uint256 bit = _typeBit[credentialType];
+        uint256 bit = uint8(_typeInfo[credentialType]);
         return bit != 0 && _trusted(_recordWordAt(issuer, timestamp), bit - 1, timestamp);
     }
 
@@ -206,8 +243,22 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
     }
 
     /// @inheritdoc IIssuerRegistry
+    function issuerLineage(address issuer) external view returns (address root, address head) {
+        if (_decode(_history[issuer].latest()).status == IssuerStatus.None) return (root, head);
+        root = _rootOf[issuer];
+        if (root == address(0)) root = issuer;
+        head = _lineageHead(issuer);
+    }
+
+    /// @inheritdoc IIssuerRegistry
     function credentialTypeBit(bytes32 credentialType) external view returns (uint8) {
         return uint8(_bitOf(credentialType));
+    }
+
+    /// @inheritdoc IIssuerRegistry
+    function credentialTypeLifetime(bytes32 credentialType) external view returns (uint64) {
+        _bitOf(credentialType);
+        return uint64(_typeInfo[credentialType] >> _LIFETIME_SHIFT);
     }
 
     /// @inheritdoc IIssuerRegistry
@@ -229,25 +280,25 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
         CredentialReceipt calldata receipt,
         bytes calldata signature
     ) external view returns (ReceiptCheck) {
-        if (
-            !SignatureChecker.isValidSignatureNowCalldata(
-                receipt.issuer,
-                _receiptDigest(receipt),
-                signature
-            )
-        ) {
+        address issuer = receipt.issuer;
+        if (!SignatureValidation.isValidNowCalldata(issuer, _receiptDigest(receipt), signature)) {
             return ReceiptCheck.BadSignature;
         }
-        if (receipt.issuedAt > block.timestamp) return ReceiptCheck.NotYetIssued;
-        if (block.timestamp >= receipt.validUntil) return ReceiptCheck.Expired;
-        uint256 bit = _typeBit[receipt.credentialType];
+        (uint64 issuedAt, uint64 validUntil) = (receipt.issuedAt, receipt.validUntil);
+        if (issuedAt > block.timestamp) return ReceiptCheck.NotYetIssued;
+        if (block.timestamp >= validUntil) return ReceiptCheck.Expired;
+        uint256 info = _typeInfo[receipt.credentialType];
+        uint256 bit = uint8(info);
         if (bit == 0) return ReceiptCheck.UnknownType;
+        // The issuer picks issuedAt: the lifetime cap is what bounds backdating past a loss of trust.
+        // No underflow: issuedAt <= now < validUntil.
+        if (validUntil - issuedAt > info >> _LIFETIME_SHIFT) return ReceiptCheck.LifetimeExceeded;
         // Trust is judged at issuance, so a key rotation or an accreditation that ended later does not
-        // void honest receipts; a suspension or removal now does, so a compromised key cannot backdate.
-        if (!_trusted(_recordWordAt(receipt.issuer, receipt.issuedAt), bit - 1, receipt.issuedAt)) {
+        // void honest receipts; a suspension or removal of the lineage now does, for every key of it.
+        if (!_trusted(_recordWordAt(issuer, issuedAt), bit - 1, issuedAt)) {
             return ReceiptCheck.IssuerNotTrustedAtIssuance;
         }
-        IssuerStatus statusNow = _decode(_history[receipt.issuer].latest()).status;
+        IssuerStatus statusNow = _decode(_history[_lineageHead(issuer)].latest()).status;
         if (statusNow == IssuerStatus.Suspended || statusNow == IssuerStatus.Removed)
             return ReceiptCheck.IssuerRevoked;
         return ReceiptCheck.Valid;
@@ -261,15 +312,15 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
     // ---------------------------------------------------------------- internals
 
     function _registerCredentialType(bytes32 credentialType) private returns (uint8 bit) {
-        if (credentialType == bytes32(0) || _typeBit[credentialType] != 0) {
+        if (credentialType == bytes32(0) || _typeInfo[credentialType] != 0) {
             revert IssuerRegistryInvalidType(credentialType);
         }
         uint256 count = _types.length;
         if (count == MAX_CREDENTIAL_TYPES) revert IssuerRegistryTypesFull(MAX_CREDENTIAL_TYPES);
         _types.push(credentialType);
-        _typeBit[credentialType] = count + 1;
+        _typeInfo[credentialType] = _typeWord(count, DEFAULT_RECEIPT_LIFETIME);
         bit = uint8(count);
-        emit CredentialTypeRegistered(credentialType, bit);
+        emit CredentialTypeRegistered(credentialType, bit, DEFAULT_RECEIPT_LIFETIME);
     }
 
     function _addIssuer(
@@ -298,6 +349,13 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
     function _write(address issuer, IssuerAction action, IssuerRecord memory record) private {
         _history[issuer].push(uint48(block.timestamp), _encode(record));
         emit IssuerUpdated(issuer, action, record);
+    }
+
+    /// @dev The current key of `key`'s lineage: `key` itself unless it was rotated away.
+    function _lineageHead(address key) private view returns (address) {
+        if (_decode(_history[key].latest()).status != IssuerStatus.Rotated) return key;
+        address root = _rootOf[key];
+        return _headOf[root == address(0) ? key : root];
     }
 
     function _expectStatus(
@@ -336,7 +394,7 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
     }
 
     function _bitOf(bytes32 credentialType) private view returns (uint256) {
-        uint256 bit = _typeBit[credentialType];
+        uint256 bit = uint8(_typeInfo[credentialType]);
         if (bit == 0) revert IssuerRegistryUnknownType(credentialType);
         return bit - 1;
     }
@@ -349,6 +407,7 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
                         _RECEIPT_TYPEHASH,
                         r.issuer,
                         r.owner,
+                        r.audience,
                         r.dataHash,
                         r.credentialType,
                         r.issuedAt,
@@ -356,6 +415,10 @@ contract IssuerRegistry is IIssuerRegistry, AccessControlDefaultAdminRules, EIP7
                     )
                 )
             );
+    }
+
+    function _typeWord(uint256 bit, uint64 maxReceiptLifetime) private pure returns (uint256) {
+        return (uint256(maxReceiptLifetime) << _LIFETIME_SHIFT) | (bit + 1);
     }
 
     function _checkValidity(uint40 validFrom, uint40 validUntil) private pure {

@@ -27,6 +27,7 @@ export const grant = onchainTable(
     updatedAt: t.bigint().notNull(),
     replacedBy: t.hex(),
     replaces: t.hex(),
+    generation: t.bigint().notNull(), // lives of this grant id so far; signed requests name it
   }),
   // Lists filter by owner, grantee or purpose and page by id: (column, id) indexes serve both.
   (table) => ({
@@ -58,6 +59,7 @@ export const grantEvent = onchainTable(
     blockTime: t.bigint().notNull(),
     txHash: t.hex().notNull(),
     logIndex: t.integer().notNull(),
+    generation: t.bigint().notNull(),
   }),
   // The audit stream pages in (block, log index, id) order; an owner's export reads its history.
   (table) => ({
@@ -68,6 +70,20 @@ export const grantEvent = onchainTable(
     ownerIdx: index().on(table.owner, table.chainId, table.blockNumber, table.logIndex, table.id),
   }),
 );
+
+/** Items of a relayer's `tryMulticall` that reverted (`BatchItemFailed`), with their revert data: one of
+ * our custom errors (selector and ABI words of ids, addresses and numbers), or empty. */
+export const batchItemFailure = onchainTable("batch_item_failure", (t) => ({
+  id: t.text().primaryKey(), // Ponder's event id
+  chainId: t.integer().notNull(),
+  contract: t.hex().notNull(),
+  sender: t.hex().notNull(),
+  itemIndex: t.integer().notNull(),
+  reason: t.hex().notNull(),
+  blockNumber: t.bigint().notNull(),
+  blockTime: t.bigint().notNull(),
+  txHash: t.hex().notNull(),
+}));
 
 /** Nonces an owner cancelled (`invalidateNonces`). */
 export const nonceInvalidation = onchainTable("nonce_invalidation", (t) => ({
@@ -90,6 +106,7 @@ export const credentialType = onchainTable("credential_type", (t) => ({
   typeId: t.hex().notNull(),
   bit: t.integer().notNull(),
   blockNumber: t.bigint().notNull(),
+  maxReceiptLifetime: t.bigint().notNull(), // seconds; bounds how far a receipt can be backdated
 }));
 
 /** An issuer key as it stands now. */
@@ -110,6 +127,7 @@ export const issuer = onchainTable(
     rotatedTo: t.hex(),
     updatedBlock: t.bigint().notNull(),
     updatedAt: t.bigint().notNull(),
+    lineage: t.hex().notNull(), // the lineage's first key; a suspension or removal covers every key of it
   }),
   (table) => ({ issuerIdx: index().on(table.issuer) }),
 );

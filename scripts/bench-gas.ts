@@ -1,15 +1,27 @@
 /**
- * `npm run bench:gas`: measures every AccessGrants operation as a transaction on the in-process
- * Hardhat network, prints the table with floors and peers, and rewrites `gas-snapshot.json`.
- * Commit the snapshot with the change that moved it: the gas snapshot test fails on any operation
- * that costs more than 1% over it.
+ * `npm run bench:gas`: measures every AccessGrants and IssuerRegistry operation as a transaction on
+ * the in-process Hardhat network, then the peers' comparable operations on the same chain (EAS and
+ * the ERC-3643 trusted-issuers registry, deployed from their npm packages), prints the table with
+ * floors and peers, and rewrites `gas-snapshot.json` (our operations only). Commit the snapshot with
+ * the change that moved it: the gas snapshot test fails on any operation that costs more than 1%
+ * over it.
  */
 import { network } from "hardhat";
 
-import { formatGasTable, measureGas, writeGasSnapshot } from "./lib/gas.js";
+import {
+  formatGasTable,
+  formatPeerLegend,
+  measureGas,
+  measurePeers,
+  withPeers,
+  writeGasSnapshot,
+} from "./lib/gas.js";
 
 const { ethers, networkHelpers } = await network.create();
-const rows = await measureGas(ethers, networkHelpers);
+const ours = await measureGas(ethers, networkHelpers);
+const rows = withPeers(ours, await measurePeers(ethers, networkHelpers));
 console.log(formatGasTable(rows));
-writeGasSnapshot(rows);
+console.log("\npeers (x = peer gas / ours):");
+console.log(formatPeerLegend(rows));
+writeGasSnapshot(ours);
 console.log("\nwrote gas-snapshot.json (commit it with the change that moved it)");

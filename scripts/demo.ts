@@ -48,6 +48,7 @@ const signature = await signRequest(
   {
     owner: user.address,
     ...params,
+    generation: 0n, // the grant's life before this one: never granted
     nonce: 1n,
     deadline,
   },
@@ -77,7 +78,9 @@ await (
     .connect(user)
     .replace({ grantee: exchange.address, dataHash, purpose }, corrected, params.lockedUntil, 0n)
 ).wait();
-console.log(`rectified: the grant now points at ${corrected.slice(0, 10)}…, lock kept`);
+console.log(
+  `rectified: a grant of ${corrected.slice(0, 10)}… with the same lock; the old one stays in force until its lock (still granted: ${await grants.isGranted(user.address, exchange.address, dataHash, purpose)})`,
+);
 
 await networkHelpers.time.increaseTo(params.lockedUntil);
 await (

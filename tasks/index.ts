@@ -160,6 +160,12 @@ export const tasks = [
     .addOption(LOCKED_UNTIL)
     .addOption(EXPIRES_AT)
     .addOption(opt("nonce", "Unused nonce of the owner; empty = random"))
+    .addOption(
+      opt(
+        "generation",
+        "The grant's current generation (lives so far; grantkit check shows it); empty = read it from the chain",
+      ),
+    )
     .addOption(opt("deadline", "Last valid time of the signature; empty = +1h"))
     .addOption(opt("out", "File to write the signed request to"))
     .addOption(FROM)

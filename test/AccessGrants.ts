@@ -72,18 +72,40 @@ async function now(): Promise<bigint> {
   return BigInt(await time.latest());
 }
 
-/** Signs a request of `kind` and returns the Authorization struct. */
+/**
+ * Signs a request of `kind` and returns the Authorization struct. The message gets the grant's
+ * current generation (and, for Replace, the new grant id's), as a client reads it before signing,
+ * unless `opts.generation` names another life.
+ */
 async function authorize(
   f: Fixture,
   signer: Signer,
   kind: RequestKind,
   message: Record<string, unknown>,
-  opts: { nonce?: bigint; deadline?: bigint; domain?: ReturnType<typeof grantsDomain> } = {},
+  opts: {
+    nonce?: bigint;
+    deadline?: bigint;
+    domain?: ReturnType<typeof grantsDomain>;
+    generation?: bigint;
+  } = {},
 ) {
   const nonce = opts.nonce ?? 0n;
   const deadline = opts.deadline ?? (await now()) + 3600n;
+  const key = {
+    owner: message.owner as string,
+    grantee: message.grantee as string,
+    dataHash: message.dataHash as string,
+    purpose: message.purpose as string,
+  };
+  const generation = opts.generation ?? (await f.grants.getGrant(computeGrantId(key))).generation;
+  const extra: Record<string, unknown> = { generation };
+  if (kind === "Replace") {
+    const newId = computeGrantId({ ...key, dataHash: message.newDataHash as string });
+    extra.newGeneration = (await f.grants.getGrant(newId)).generation;
+  }
   const signature = await signRequest(signer, opts.domain ?? f.domain, kind, {
     ...message,
+    ...extra,
     nonce,
     deadline,
   });
@@ -106,7 +128,16 @@ describe("AccessGrants", function () {
       expect(await f.grants.grant.staticCall(p)).to.equal(id);
       await expect(f.grants.grant(p))
         .to.emit(f.grants, "GrantCreated")
-        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, lockedUntil, expiresAt);
+        .withArgs(
+          id,
+          f.owner.address,
+          f.grantee.address,
+          DATA,
+          PURPOSE,
+          lockedUntil,
+          expiresAt,
+          1n,
+        );
 
       expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE)).to.equal(
         true,
@@ -234,7 +265,7 @@ describe("AccessGrants", function () {
         const id = computeGrantId({ owner: f.owner.address, ...p });
         await expect(tx)
           .to.emit(f.grants, "GrantCreated")
-          .withArgs(id, f.owner.address, f.grantee.address, p.dataHash, PURPOSE, 0n, 0n);
+          .withArgs(id, f.owner.address, f.grantee.address, p.dataHash, PURPOSE, 0n, 0n, 1n);
       }
       for (const p of batch) {
         expect(
@@ -264,7 +295,7 @@ describe("AccessGrants", function () {
       const id = computeGrantId({ owner: f.owner.address, ...p });
       await expect(f.grants.revoke(key(f.grantee.address)))
         .to.emit(f.grants, "GrantRevoked")
-        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, 0n, expiresAt);
+        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, 0n, expiresAt, 1n);
       expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE)).to.equal(
         false,
       );
@@ -366,7 +397,7 @@ describe("AccessGrants", function () {
       const id = computeGrantId({ owner: f.owner.address, ...p });
       await expect(f.grants.connect(f.grantee).release(f.owner.address, DATA, PURPOSE))
         .to.emit(f.grants, "GrantReleased")
-        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, lockedUntil, 0n);
+        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, lockedUntil, 0n, 1n);
       expect((await f.grants.getGrant(id)).status).to.equal(Status.Released);
       expect((await f.grants.getGrant(id)).status).not.to.equal(Status.Active);
     });
@@ -398,7 +429,7 @@ describe("AccessGrants", function () {
       const id = computeGrantId({ owner: f.owner.address, ...p });
       await expect(f.grants.extendLock(key(f.grantee.address), t + 500n))
         .to.emit(f.grants, "GrantLockExtended")
-        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, t + 500n, t + 1000n);
+        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, t + 500n, t + 1000n, 1n);
       expect((await f.grants.getGrant(id)).lockedUntil).to.equal(t + 500n);
     });
 
@@ -449,10 +480,10 @@ describe("AccessGrants", function () {
       const id = computeGrantId({ owner: f.owner.address, ...p });
       await expect(f.grants.extendExpiry(key(f.grantee.address), t + 200n))
         .to.emit(f.grants, "GrantExpiryExtended")
-        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, t + 10n, t + 200n);
+        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, t + 10n, t + 200n, 1n);
       await expect(f.grants.extendExpiry(key(f.grantee.address), 0n))
         .to.emit(f.grants, "GrantExpiryExtended")
-        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, t + 10n, 0n);
+        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, t + 10n, 0n, 1n);
       expect((await f.grants.getGrant(id)).expiresAt).to.equal(0n);
     });
 
@@ -506,10 +537,21 @@ describe("AccessGrants", function () {
           DATA,
           DATA2,
           PURPOSE,
+          Status.Active,
+          t + 100n,
+          t + 100n,
+          1n,
           t + 100n,
           t + 500n,
+          1n,
         );
-      expect((await f.grants.getGrant(oldId)).status).to.equal(Status.Replaced);
+      // The old grant stays in force until its lock ends (its expiry becomes its lock).
+      const old = await f.grants.getGrant(oldId);
+      expect(old.status).to.equal(Status.Active);
+      expect(old.expiresAt).to.equal(t + 100n);
+      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE)).to.equal(
+        true,
+      );
       const state = await f.grants.getGrant(newId);
       expect(state.status).to.equal(Status.Active);
       expect(state.lockedUntil).to.equal(t + 100n);
@@ -577,7 +619,7 @@ describe("AccessGrants", function () {
       const id = computeGrantId({ owner: f.owner.address, ...p });
       await expect(f.grants.connect(f.relayer).grantBySignature(f.owner.address, p, auth))
         .to.emit(f.grants, "GrantCreated")
-        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, p.lockedUntil, 0n);
+        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, p.lockedUntil, 0n, 1n);
       expect(await f.grants.isNonceUsed(f.owner.address, 42n)).to.equal(true);
       expect(await f.grants.isNonceUsed(f.owner.address, 41n)).to.equal(false);
       expect(await f.grants.nonceBitmap(f.owner.address, 0n)).to.equal(1n << 42n);
@@ -625,7 +667,7 @@ describe("AccessGrants", function () {
       );
       await expect(f.grants.connect(f.relayer).extendLockBySignature(o, k, t + 200n, lockAuth))
         .to.emit(f.grants, "GrantLockExtended")
-        .withArgs(id, o, f.grantee.address, DATA, PURPOSE, t + 200n, t + 1000n);
+        .withArgs(id, o, f.grantee.address, DATA, PURPOSE, t + 200n, t + 1000n, 1n);
 
       const expAuth = await authorize(
         f,
@@ -636,7 +678,7 @@ describe("AccessGrants", function () {
       );
       await expect(f.grants.connect(f.relayer).extendExpiryBySignature(o, k, t + 2000n, expAuth))
         .to.emit(f.grants, "GrantExpiryExtended")
-        .withArgs(id, o, f.grantee.address, DATA, PURPOSE, t + 200n, t + 2000n);
+        .withArgs(id, o, f.grantee.address, DATA, PURPOSE, t + 200n, t + 2000n, 1n);
 
       const newId = computeGrantId({ owner: o, ...k, dataHash: DATA2 });
       const repAuth = await authorize(
@@ -655,14 +697,29 @@ describe("AccessGrants", function () {
         f.grants.connect(f.relayer).replaceBySignature(o, k, DATA2, t + 200n, t + 2000n, repAuth),
       )
         .to.emit(f.grants, "GrantReplaced")
-        .withArgs(id, newId, o, f.grantee.address, DATA, DATA2, PURPOSE, t + 200n, t + 2000n);
+        .withArgs(
+          id,
+          newId,
+          o,
+          f.grantee.address,
+          DATA,
+          DATA2,
+          PURPOSE,
+          Status.Active,
+          t + 200n,
+          t + 200n,
+          1n,
+          t + 200n,
+          t + 2000n,
+          1n,
+        );
 
       await time.increaseTo(t + 200n);
       const k2 = key(f.grantee.address, DATA2);
       const revAuth = await authorize(f, f.owner, "Revoke", { owner: o, ...k2 }, { nonce: 4n });
       await expect(f.grants.connect(f.relayer).revokeBySignature(o, k2, revAuth))
         .to.emit(f.grants, "GrantRevoked")
-        .withArgs(newId, o, f.grantee.address, DATA2, PURPOSE, t + 200n, t + 2000n);
+        .withArgs(newId, o, f.grantee.address, DATA2, PURPOSE, t + 200n, t + 2000n, 1n);
     });
 
     it("lets a relayer batch several signed requests with multicall", async function () {
@@ -683,6 +740,80 @@ describe("AccessGrants", function () {
       expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE)).to.equal(
         true,
       );
+      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA2, PURPOSE)).to.equal(
+        true,
+      );
+    });
+
+    it("R4: refuses a signature made for an earlier life of the grant (generation)", async function () {
+      const f = await loadFixture(deployGrants);
+      const p = params(f.grantee.address);
+      const id = computeGrantId({ owner: f.owner.address, ...p });
+      const auth = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p), {
+        nonce: 5n,
+      });
+      // The owner grants directly: the relayer's copy fails and its signature is now public.
+      await f.grants.grant(p);
+      expect((await f.grants.getGrant(id)).generation).to.equal(1n);
+      await expect(f.grants.connect(f.relayer).grantBySignature(f.owner.address, p, auth))
+        .to.be.revertedWithCustomError(f.grants, "AccessGrantsInvalidSignature")
+        .withArgs(f.owner.address);
+      await f.grants.revoke(key(f.grantee.address));
+      await expect(f.grants.connect(f.other).grantBySignature(f.owner.address, p, auth))
+        .to.be.revertedWithCustomError(f.grants, "AccessGrantsInvalidSignature")
+        .withArgs(f.owner.address);
+      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE)).to.equal(
+        false,
+      );
+      // A request signed for the current life (generation 1) is accepted.
+      const fresh = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p), {
+        nonce: 6n,
+      });
+      await expect(f.grants.connect(f.relayer).grantBySignature(f.owner.address, p, fresh))
+        .to.emit(f.grants, "GrantCreated")
+        .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, 0n, 0n, 2n);
+    });
+
+    it("R5: tryMulticall lets a front-run request fail alone, with BatchItemFailed and its result", async function () {
+      const f = await loadFixture(deployGrants);
+      const p1 = params(f.grantee.address);
+      const p2 = params(f.grantee.address, { dataHash: DATA2 });
+      const a1 = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p1), {
+        nonce: 1n,
+      });
+      const a2 = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p2), {
+        nonce: 2n,
+      });
+      const calls = [
+        f.grants.interface.encodeFunctionData("grantBySignature", [f.owner.address, p1, a1]),
+        f.grants.interface.encodeFunctionData("grantBySignature", [f.owner.address, p2, a2]),
+      ];
+      // Someone copies the first request from the mempool and lands it first.
+      await f.grants.connect(f.other).grantBySignature(f.owner.address, p1, a1);
+      await expect(f.grants.connect(f.relayer).multicall(calls))
+        .to.be.revertedWithCustomError(f.grants, "AccessGrantsNonceUsed")
+        .withArgs(f.owner.address, 1n);
+      const reason = f.grants.interface.encodeErrorResult("AccessGrantsNonceUsed", [
+        f.owner.address,
+        1n,
+      ]);
+      const results = await f.grants.connect(f.relayer).tryMulticall.staticCall(calls);
+      expect(results.map((r) => r.success)).to.deep.equal([false, true]);
+      expect(results[0]!.returnData).to.equal(reason);
+      const tx = f.grants.connect(f.relayer).tryMulticall(calls);
+      await expect(tx).to.emit(f.grants, "BatchItemFailed").withArgs(f.relayer.address, 0n, reason);
+      await expect(tx)
+        .to.emit(f.grants, "GrantCreated")
+        .withArgs(
+          computeGrantId({ owner: f.owner.address, ...p2 }),
+          f.owner.address,
+          f.grantee.address,
+          DATA2,
+          PURPOSE,
+          0n,
+          0n,
+          1n,
+        );
       expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA2, PURPOSE)).to.equal(
         true,
       );
@@ -783,7 +914,12 @@ describe("AccessGrants", function () {
             ethers.TypedDataEncoder.hash(
               f.domain,
               { Grant: [...REQUEST_TYPES.Grant] },
-              { ...grantMessage(f.owner.address, p), nonce: auth.nonce, deadline: auth.deadline },
+              {
+                ...grantMessage(f.owner.address, p),
+                generation: 0n,
+                nonce: auth.nonce,
+                deadline: auth.deadline,
+              },
             ),
             { r: sig.r, s: sig.s, v: sig.v },
           ),
@@ -873,7 +1009,7 @@ describe("AccessGrants", function () {
           f.grants.connect(f.relayer).grantBySignature(w, p, { ...auth, signature: long }),
         )
           .to.emit(f.grants, "GrantCreated")
-          .withArgs(id, w, f.grantee.address, DATA, PURPOSE, 0n, 0n);
+          .withArgs(id, w, f.grantee.address, DATA, PURPOSE, 0n, 0n, 1n);
       });
 
       it("refuses when the wallet refuses", async function () {
@@ -928,7 +1064,7 @@ describe("AccessGrants", function () {
 
     it("reports its version and EIP-712 domain", async function () {
       const f = await loadFixture(deployGrants);
-      expect(await f.grants.version()).to.equal("1.0.0");
+      expect(await f.grants.version()).to.equal("2.0.0");
       const d = await f.grants.eip712Domain();
       expect(d.name).to.equal("AccessGrants");
       expect(d.version).to.equal("1");

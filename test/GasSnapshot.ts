@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import hre, { network } from "hardhat";
 
-import { measureGas, readGasSnapshot } from "../scripts/lib/gas.js";
+import { measureGas, measurePeers, readGasSnapshot } from "../scripts/lib/gas.js";
 
 const { ethers, networkHelpers } = await network.create();
 
@@ -22,5 +22,19 @@ describe("Gas snapshot", function () {
       .filter((r) => r.gas > snapshot[r.op]! * 1.01)
       .map((r) => `${r.op}: ${snapshot[r.op]} -> ${r.gas}`);
     expect(over, `gas rose by more than 1%:\n${over.join("\n")}`).to.deep.equal([]);
+  });
+
+  it("measures the peers (EAS, ERC-3643) on the same chain, each against one of our operations", async function () {
+    const ours = new Set(Object.keys(readGasSnapshot()));
+    const peers = await measurePeers(ethers, networkHelpers);
+    const names = Object.keys(peers);
+    expect(names.filter((op) => !ours.has(op))).to.deep.equal([]);
+    const costs = Object.values(peers).flat();
+    expect(new Set(costs.map((c) => c.peer))).to.deep.equal(new Set(["EAS", "ERC-3643"]));
+    for (const c of costs) {
+      expect(c.measured).to.equal(true);
+      // At least a cold account access (the views); transactions cost at least 21,000.
+      expect(c.gas, `${c.peer} ${c.op}`).to.be.greaterThan(2_600);
+    }
   });
 });

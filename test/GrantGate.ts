@@ -18,6 +18,7 @@ enum Check {
   UnknownType,
   IssuerNotTrustedAtIssuance,
   IssuerRevoked,
+  LifetimeExceeded,
 }
 
 const id = (label: string) => keccak256(toUtf8Bytes(label));
@@ -112,6 +113,7 @@ function receiptFor(f: Fixture, over: Partial<CredentialReceipt> = {}): Credenti
   return {
     issuer: f.issuer.address,
     owner: f.user.address,
+    audience: ethers.ZeroAddress,
     dataHash: DATA,
     credentialType: KYC,
     issuedAt: f.issuedAt,
@@ -200,12 +202,13 @@ describe("GrantGate (through KycVault)", function () {
         .withArgs(f.other.address, DATA);
     });
 
-    it("refuses a receipt about another owner, data item or credential type: GrantGateReceiptMismatch", async function () {
+    it("refuses a receipt about another owner, data item or credential type, or for another audience: GrantGateReceiptMismatch", async function () {
       const f = await loadFixture(deployWithGrant);
       for (const over of [
         { owner: f.other.address },
         { dataHash: DATA2 },
         { credentialType: AML, issuer: f.amlIssuer.address },
+        { audience: f.other.address },
       ]) {
         // Each receipt is validly signed by an issuer trusted for its type: only the mismatch fails.
         const signer = over.issuer ? f.amlIssuer : f.issuer;
@@ -213,7 +216,7 @@ describe("GrantGate (through KycVault)", function () {
         expect(await f.registry.checkReceipt(receipt, signature)).to.equal(Check.Valid);
         await expect(f.vault.connect(f.user).deposit(DATA, receipt, signature, { value: AMOUNT }))
           .to.be.revertedWithCustomError(f.vault, "GrantGateReceiptMismatch")
-          .withArgs(receipt.owner, receipt.dataHash, receipt.credentialType);
+          .withArgs(receipt.owner, receipt.audience, receipt.dataHash, receipt.credentialType);
       }
     });
 
@@ -367,6 +370,49 @@ describe("GrantGate (through KycVault)", function () {
       )
         .to.be.revertedWithCustomError(f.vault, "KycVaultTransferFailed")
         .withArgs(w, 0n);
+    });
+  });
+
+  describe("review findings (issue 11)", function () {
+    it("Info: refuses a zero address for the grants, the registry or the grantee (GrantGateZeroAddress)", async function () {
+      const f = await loadFixture(deployVault);
+      const [g, r, c] = [
+        await f.grants.getAddress(),
+        await f.registry.getAddress(),
+        f.compliance.address,
+      ];
+      const Z = ethers.ZeroAddress;
+      const factory = await ethers.getContractFactory("KycVault");
+      for (const args of [
+        [Z, r, c],
+        [g, Z, c],
+        [g, r, Z],
+      ] as const) {
+        await expect(ethers.deployContract("KycVault", [...args]))
+          .to.be.revertedWithCustomError(factory, "GrantGateZeroAddress")
+          .withArgs(...args);
+      }
+    });
+
+    it("R7: a receipt bound to the gate's grantee (audience) is accepted there and refused by another dApp's gate", async function () {
+      const f = await loadFixture(deployWithGrant);
+      // The user keeps a fresh data hash per grantee: the issuer signs one receipt per audience.
+      const bound = await signed(f, { audience: f.compliance.address });
+      await expect(
+        f.vault.connect(f.user).deposit(DATA, bound.receipt, bound.signature, { value: AMOUNT }),
+      ).to.emit(f.vault, "Deposited");
+      // Another dApp (compliance address `stranger`) with a grant of the same item.
+      const other = await ethers.deployContract("KycVault", [
+        await f.grants.getAddress(),
+        await f.registry.getAddress(),
+        f.stranger.address,
+      ]);
+      await f.grants.connect(f.user).grant(grantParams(f, { grantee: f.stranger.address }));
+      await expect(
+        other.connect(f.user).deposit(DATA, bound.receipt, bound.signature, { value: AMOUNT }),
+      )
+        .to.be.revertedWithCustomError(other, "GrantGateReceiptMismatch")
+        .withArgs(f.user.address, f.compliance.address, DATA, KYC);
     });
   });
 });

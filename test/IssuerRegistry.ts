@@ -5,6 +5,7 @@ import { TypedDataEncoder, concat, hexlify, keccak256, toUtf8Bytes, type Signer 
 import {
   registryDomain,
   RECEIPT_TYPES,
+  signKeyRotation,
   signReceipt,
   type CredentialReceipt,
 } from "../scripts/lib/receipts.js";
@@ -43,6 +44,7 @@ enum Check {
   UnknownType,
   IssuerNotTrustedAtIssuance,
   IssuerRevoked,
+  LifetimeExceeded,
 }
 
 const id = (label: string) => keccak256(toUtf8Bytes(label));
@@ -58,6 +60,8 @@ const META = id("metadata-v1");
 const META2 = id("metadata-v2");
 const DELAY = 3n * 24n * 3600n;
 const ZERO_HASH = "0x" + "00".repeat(32);
+const ZERO_ADDRESS = "0x" + "00".repeat(20);
+const YEAR = 365n * 24n * 3600n;
 
 type Rec = {
   status: number;
@@ -197,6 +201,7 @@ function receiptFor(
   return {
     issuer: f.issuer.address,
     owner: f.user.address,
+    audience: ZERO_ADDRESS,
     dataHash: id("credential-1"),
     credentialType: KYC,
     validUntil: over.issuedAt + 1_000_000n,
@@ -205,6 +210,24 @@ function receiptFor(
 }
 
 const sign = signReceipt;
+
+/**
+ * `rotateKey` sent by `from`, with the new key's proof of possession signed by `to` (an address
+ * instead of a signer: an empty proof, for the checks that come before it).
+ */
+async function rotate(f: Fixture, from: Signer, to: Signer | string, deadline?: bigint) {
+  const newKey = typeof to === "string" ? to : await to.getAddress();
+  const d = deadline ?? (await now()) + 3600n;
+  const proof =
+    typeof to === "string"
+      ? "0x"
+      : await signKeyRotation(to, f.domain, {
+          oldKey: await from.getAddress(),
+          newKey,
+          deadline: d,
+        });
+  return f.registry.connect(from).rotateKey(newKey, d, proof);
+}
 
 describe("IssuerRegistry", function () {
   describe("constructor configuration", function () {
@@ -228,8 +251,8 @@ describe("IssuerRegistry", function () {
         init,
       ]);
       const tx = registry.deploymentTransaction()!;
-      await expect(tx).to.emit(registry, "CredentialTypeRegistered").withArgs(KYC, 0);
-      await expect(tx).to.emit(registry, "CredentialTypeRegistered").withArgs(AML, 1);
+      await expect(tx).to.emit(registry, "CredentialTypeRegistered").withArgs(KYC, 0, YEAR);
+      await expect(tx).to.emit(registry, "CredentialTypeRegistered").withArgs(AML, 1, YEAR);
       await expect(tx).to.emit(registry, "IssuerMetadataUpdated").withArgs(issuer!.address, META);
       await expect(tx)
         .to.emit(registry, "IssuerUpdated")
@@ -378,7 +401,7 @@ describe("IssuerRegistry", function () {
       expect(await f.reg.registerCredentialType.staticCall(t)).to.equal(3n);
       await expect(f.reg.registerCredentialType(t))
         .to.emit(f.registry, "CredentialTypeRegistered")
-        .withArgs(t, 3);
+        .withArgs(t, 3, YEAR);
       expect(await f.registry.credentialTypeBit(t)).to.equal(3n);
     });
 
@@ -399,7 +422,7 @@ describe("IssuerRegistry", function () {
         const t = id(`type.${i}`);
         await expect(f.reg.registerCredentialType(t))
           .to.emit(f.registry, "CredentialTypeRegistered")
-          .withArgs(t, i);
+          .withArgs(t, i, YEAR);
         all.push(t);
       }
       const extra = id("type.104");
@@ -505,14 +528,14 @@ describe("IssuerRegistry", function () {
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryKeyInUse")
         .withArgs(f.issuer.address, IssuerStatus.Suspended);
       await f.reg.restoreIssuer(f.issuer.address);
-      await f.registry.connect(f.issuer).rotateKey(f.newKey.address);
+      await rotate(f, f.issuer, f.newKey);
       await expect(add(f.issuer.address))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryKeyInUse")
         .withArgs(f.issuer.address, IssuerStatus.Rotated);
-      await f.reg.removeIssuer(f.issuer.address);
-      await expect(add(f.issuer.address))
+      await f.reg.removeIssuer(f.issuer.address); // removes the lineage: its current key newKey
+      await expect(add(f.newKey.address))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryKeyInUse")
-        .withArgs(f.issuer.address, IssuerStatus.Removed);
+        .withArgs(f.newKey.address, IssuerStatus.Removed);
     });
 
     it("refuses an unknown credential type", async function () {
@@ -618,7 +641,7 @@ describe("IssuerRegistry", function () {
         .withArgs(f.issuer.address, IssuerStatus.Removed, IssuerStatus.Active);
     });
 
-    it("remove works from Suspended and Rotated; refuses None and Removed (IssuerRegistryNotLive)", async function () {
+    it("remove works from Suspended and through a rotated key (the lineage); refuses None and Removed (IssuerRegistryNotLive)", async function () {
       const f = await loadFixture(deployWithIssuer);
       await expect(f.reg.removeIssuer(f.other.address))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryNotLive")
@@ -633,16 +656,19 @@ describe("IssuerRegistry", function () {
         .withArgs(f.issuer.address, IssuerStatus.Removed);
 
       await f.reg.addIssuer(f.issuer2.address, [KYC], NO_CODE, 0, 0, META);
-      await f.registry.connect(f.issuer2).rotateKey(f.newKey.address);
+      await rotate(f, f.issuer2, f.newKey);
+      // Naming the rotated key removes its lineage: the current key is Removed.
       await expect(f.reg.removeIssuer(f.issuer2.address))
         .to.emit(f.registry, "IssuerUpdated")
         .withArgs(
-          f.issuer2.address,
+          f.newKey.address,
           Action.Removed,
           tuple(rec({ status: IssuerStatus.Removed, jurisdiction: NO_CODE, typeBits: 1n })),
         );
-      // Removing the rotated key does not touch the new key.
-      expect((await record(f.registry, f.newKey.address)).status).to.equal(IssuerStatus.Active);
+      expect((await record(f.registry, f.issuer2.address)).status).to.equal(IssuerStatus.Rotated);
+      await expect(f.reg.removeIssuer(f.issuer2.address))
+        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryNotLive")
+        .withArgs(f.newKey.address, IssuerStatus.Removed);
     });
   });
 
@@ -732,7 +758,7 @@ describe("IssuerRegistry", function () {
     it("refuse an unknown, removed or rotated key (IssuerRegistryNotLive)", async function () {
       const f = await loadFixture(deployWithIssuer);
       await f.reg.addIssuer(f.issuer2.address, [KYC], CH, 0, 0, META);
-      await f.registry.connect(f.issuer2).rotateKey(f.newKey.address);
+      await rotate(f, f.issuer2, f.newKey);
       await f.reg.removeIssuer(f.issuer.address);
       for (const [key, status] of [
         [f.other.address, IssuerStatus.None],
@@ -777,7 +803,7 @@ describe("IssuerRegistry", function () {
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryNotLive")
         .withArgs(f.registrar.address, IssuerStatus.None);
       await f.reg.addIssuer(f.issuer2.address, [KYC], CH, 0, 0, META);
-      await f.registry.connect(f.issuer2).rotateKey(f.newKey.address);
+      await rotate(f, f.issuer2, f.newKey);
       await expect(f.registry.connect(f.issuer2).updateMetadata(META2))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryNotLive")
         .withArgs(f.issuer2.address, IssuerStatus.Rotated);
@@ -794,7 +820,7 @@ describe("IssuerRegistry", function () {
       const t = await now();
       await f.reg.setIssuerValidity(f.issuer.address, t, t + 100_000n);
       const before = rec({ validFrom: t, validUntil: t + 100_000n });
-      const tx = f.registry.connect(f.issuer).rotateKey(f.newKey.address);
+      const tx = rotate(f, f.issuer, f.newKey);
       await expect(tx)
         .to.emit(f.registry, "IssuerUpdated")
         .withArgs(f.newKey.address, Action.KeyRotatedTo, tuple(before));
@@ -807,7 +833,15 @@ describe("IssuerRegistry", function () {
         );
       await expect(tx)
         .to.emit(f.registry, "IssuerKeyRotated")
-        .withArgs(f.issuer.address, f.newKey.address);
+        .withArgs(f.issuer.address, f.newKey.address, f.issuer.address);
+      expect(await f.registry.issuerLineage(f.issuer.address)).to.deep.equal([
+        f.issuer.address,
+        f.newKey.address,
+      ]);
+      expect(await f.registry.issuerLineage(f.newKey.address)).to.deep.equal([
+        f.issuer.address,
+        f.newKey.address,
+      ]);
 
       expect(await record(f.registry, f.newKey.address)).to.deep.equal(before);
       expect(await record(f.registry, f.issuer.address)).to.deep.equal({
@@ -821,14 +855,14 @@ describe("IssuerRegistry", function () {
 
     it("lets the new key act and not the old one", async function () {
       const f = await loadFixture(deployWithIssuer);
-      await f.registry.connect(f.issuer).rotateKey(f.newKey.address);
+      await rotate(f, f.issuer, f.newKey);
       await expect(f.registry.connect(f.newKey).updateMetadata(META2))
         .to.emit(f.registry, "IssuerMetadataUpdated")
         .withArgs(f.newKey.address, META2);
       await expect(f.registry.connect(f.issuer).updateMetadata(META2))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryNotLive")
         .withArgs(f.issuer.address, IssuerStatus.Rotated);
-      await expect(f.registry.connect(f.issuer).rotateKey(f.other.address))
+      await expect(rotate(f, f.issuer, f.other))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryNotLive")
         .withArgs(f.issuer.address, IssuerStatus.Rotated);
       // Governance now manages the new key.
@@ -841,34 +875,43 @@ describe("IssuerRegistry", function () {
         );
       await f.reg.restoreIssuer(f.newKey.address);
       // The new key can rotate again.
-      await expect(f.registry.connect(f.newKey).rotateKey(f.other.address))
+      await expect(rotate(f, f.newKey, f.other))
         .to.emit(f.registry, "IssuerKeyRotated")
-        .withArgs(f.newKey.address, f.other.address);
+        .withArgs(f.newKey.address, f.other.address, f.issuer.address);
+      // Every key of the lineage names the same first and current key.
+      for (const key of [f.issuer, f.newKey, f.other])
+        expect(await f.registry.issuerLineage(key.address)).to.deep.equal([
+          f.issuer.address,
+          f.other.address,
+        ]);
+      expect(await f.registry.issuerLineage(f.user.address)).to.deep.equal([
+        ZERO_ADDRESS,
+        ZERO_ADDRESS,
+      ]);
       expect((await record(f.registry, f.other.address)).status).to.equal(IssuerStatus.Active);
     });
 
     it("refuses the zero address, a key in use and a caller that is not live", async function () {
       const f = await loadFixture(deployWithIssuer);
       await f.reg.addIssuer(f.issuer2.address, [KYC], CH, 0, 0, META);
-      const r = f.registry.connect(f.issuer);
-      await expect(r.rotateKey(ethers.ZeroAddress)).to.be.revertedWithCustomError(
+      await expect(rotate(f, f.issuer, ethers.ZeroAddress)).to.be.revertedWithCustomError(
         f.registry,
         "IssuerRegistryZeroAddress",
       );
-      await expect(r.rotateKey(f.issuer2.address))
+      await expect(rotate(f, f.issuer, f.issuer2.address))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryKeyInUse")
         .withArgs(f.issuer2.address, IssuerStatus.Active);
-      await expect(r.rotateKey(f.issuer.address))
+      await expect(rotate(f, f.issuer, f.issuer.address))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryKeyInUse")
         .withArgs(f.issuer.address, IssuerStatus.Active);
       await f.reg.removeIssuer(f.issuer2.address);
-      await expect(r.rotateKey(f.issuer2.address))
+      await expect(rotate(f, f.issuer, f.issuer2.address))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryKeyInUse")
         .withArgs(f.issuer2.address, IssuerStatus.Removed);
-      await expect(f.registry.connect(f.other).rotateKey(f.newKey.address))
+      await expect(rotate(f, f.other, f.newKey))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryNotLive")
         .withArgs(f.other.address, IssuerStatus.None);
-      await expect(f.registry.connect(f.issuer2).rotateKey(f.newKey.address))
+      await expect(rotate(f, f.issuer2, f.newKey))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryNotLive")
         .withArgs(f.issuer2.address, IssuerStatus.Removed);
     });
@@ -876,7 +919,7 @@ describe("IssuerRegistry", function () {
     it("refuses a suspended key (IssuerRegistryWrongStatus): a suspension cannot be rotated away", async function () {
       const f = await loadFixture(deployWithIssuer);
       await f.reg.suspendIssuer(f.issuer.address);
-      await expect(f.registry.connect(f.issuer).rotateKey(f.newKey.address))
+      await expect(rotate(f, f.issuer, f.newKey))
         .to.be.revertedWithCustomError(f.registry, "IssuerRegistryWrongStatus")
         .withArgs(f.issuer.address, IssuerStatus.Suspended, IssuerStatus.Active);
       expect((await record(f.registry, f.issuer.address)).status).to.equal(IssuerStatus.Suspended);
@@ -913,7 +956,7 @@ describe("IssuerRegistry", function () {
       await f.reg.restoreIssuer(f.issuer.address);
       expect(await r.isTrusted(f.issuer.address, KYC)).to.equal(true);
 
-      await f.registry.connect(f.issuer).rotateKey(f.newKey.address);
+      await rotate(f, f.issuer, f.newKey);
       expect(await r.isTrusted(f.issuer.address, KYC)).to.equal(false); // rotated
       expect(await r.isTrusted(f.newKey.address, KYC)).to.equal(true);
       await f.reg.removeIssuer(f.newKey.address);
@@ -1261,11 +1304,11 @@ describe("IssuerRegistry", function () {
       expect(await f.registry.checkReceipt(receipt, sig)).to.equal(Check.IssuerRevoked);
     });
 
-    it("a receipt signed before a key rotation stays Valid, until governance removes the old key", async function () {
+    it("a receipt signed before a key rotation stays Valid, until governance removes the lineage", async function () {
       const f = await loadFixture(deployWithIssuer);
       const old = receiptFor(f, { issuedAt: f.addedAt });
       const oldSig = await sign(f.issuer, f.domain, old);
-      await f.registry.connect(f.issuer).rotateKey(f.newKey.address);
+      await rotate(f, f.issuer, f.newKey);
       const rotatedAt = await now();
       expect(await f.registry.checkReceipt(old, oldSig)).to.equal(Check.Valid);
 
@@ -1284,11 +1327,11 @@ describe("IssuerRegistry", function () {
         await f.registry.checkReceipt(backdated, await sign(f.newKey, f.domain, backdated)),
       ).to.equal(Check.IssuerNotTrustedAtIssuance);
 
+      // Removing the lineage (named by its old key) refuses the receipts of both keys.
       await f.reg.removeIssuer(f.issuer.address);
       expect(await f.registry.checkReceipt(old, oldSig)).to.equal(Check.IssuerRevoked);
-      // The new key is unaffected.
       expect(await f.registry.checkReceipt(fresh, await sign(f.newKey, f.domain, fresh))).to.equal(
-        Check.Valid,
+        Check.IssuerRevoked,
       );
     });
 
@@ -1299,9 +1342,10 @@ describe("IssuerRegistry", function () {
       const backdated = receiptFor(f, { issuedAt: base - 50n });
       const sig = await sign(f.issuer, f.domain, backdated);
       expect(await f.registry.checkReceipt(backdated, sig)).to.equal(Check.IssuerRevoked);
-      await expect(
-        f.registry.connect(f.issuer).rotateKey(f.newKey.address),
-      ).to.be.revertedWithCustomError(f.registry, "IssuerRegistryWrongStatus");
+      await expect(rotate(f, f.issuer, f.newKey)).to.be.revertedWithCustomError(
+        f.registry,
+        "IssuerRegistryWrongStatus",
+      );
       expect(await f.registry.checkReceipt(backdated, sig)).to.equal(Check.IssuerRevoked);
     });
 
@@ -1323,6 +1367,225 @@ describe("IssuerRegistry", function () {
       ).to.equal(Check.BadSignature);
       await wallet.setRefuse(true);
       expect(await f.registry.checkReceipt(receipt, long)).to.equal(Check.BadSignature);
+    });
+  });
+
+  describe("review findings (issue 11)", function () {
+    it("R1: a rotated key's backdated receipt is refused while its successor is suspended, valid again when restored", async function () {
+      const f = await loadFixture(deployWithIssuer);
+      await time.increase(100);
+      await rotate(f, f.issuer, f.newKey);
+      const rotatedAt = await now();
+      await f.reg.suspendIssuer(f.newKey.address);
+      // Whoever holds the retired key signs a new receipt dated before the rotation.
+      const backdated = receiptFor(f, {
+        issuedAt: rotatedAt - 50n,
+        validUntil: rotatedAt + YEAR / 2n,
+      });
+      const sig = await sign(f.issuer, f.domain, backdated);
+      expect(await f.registry.checkReceipt(backdated, sig)).to.equal(Check.IssuerRevoked);
+      await f.reg.restoreIssuer(f.issuer.address); // any key of the lineage names it
+      expect(await f.registry.checkReceipt(backdated, sig)).to.equal(Check.Valid);
+    });
+
+    it("R1: suspend, restore and remove through a rotated key act on the lineage's current key", async function () {
+      const f = await loadFixture(deployWithIssuer);
+      await rotate(f, f.issuer, f.newKey);
+      await rotate(f, f.newKey, f.other);
+      const t = await now();
+      const suspended = tuple(rec({ status: IssuerStatus.Suspended }));
+      await expect(f.reg.suspendIssuer(f.issuer.address))
+        .to.emit(f.registry, "IssuerUpdated")
+        .withArgs(f.other.address, Action.Suspended, suspended);
+      await expect(f.reg.suspendIssuer(f.newKey.address))
+        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryWrongStatus")
+        .withArgs(f.other.address, IssuerStatus.Suspended, IssuerStatus.Active);
+      // Every key's receipts are refused, the retired ones' included.
+      for (const [key, issuedAt] of [
+        [f.issuer, f.addedAt],
+        [f.other, t],
+      ] as const) {
+        const r = receiptFor(f, { issuer: key.address, issuedAt });
+        expect(await f.registry.checkReceipt(r, await sign(key, f.domain, r))).to.equal(
+          Check.IssuerRevoked,
+        );
+      }
+      await expect(f.reg.restoreIssuer(f.newKey.address))
+        .to.emit(f.registry, "IssuerUpdated")
+        .withArgs(f.other.address, Action.Restored, tuple(rec()));
+      await expect(f.reg.removeIssuer(f.issuer.address))
+        .to.emit(f.registry, "IssuerUpdated")
+        .withArgs(f.other.address, Action.Removed, tuple(rec({ status: IssuerStatus.Removed })));
+      await expect(f.reg.restoreIssuer(f.issuer.address))
+        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryWrongStatus")
+        .withArgs(f.other.address, IssuerStatus.Removed, IssuerStatus.Suspended);
+    });
+
+    it("R1: a thief who rotates a stolen active key onto its own key stays in the lineage", async function () {
+      const f = await loadFixture(deployWithIssuer);
+      const honest = receiptFor(f, { issuedAt: f.addedAt });
+      const honestSig = await sign(f.issuer, f.domain, honest);
+      await rotate(f, f.issuer, f.user); // the thief's own key
+      const stolenAt = await now();
+      await f.reg.suspendIssuer(f.issuer.address); // governance names the key it knows
+      const forged = receiptFor(f, { issuer: f.user.address, issuedAt: stolenAt });
+      expect(await f.registry.checkReceipt(forged, await sign(f.user, f.domain, forged))).to.equal(
+        Check.IssuerRevoked,
+      );
+      expect(await f.registry.checkReceipt(honest, honestSig)).to.equal(Check.IssuerRevoked);
+      expect(await f.registry.isTrusted(f.user.address, KYC)).to.equal(false);
+    });
+
+    it("R2: a receipt may not state a lifetime over its type's maximum, which bounds backdating after a type is withdrawn", async function () {
+      const f = await loadFixture(deployWithIssuer);
+      await time.increase(100);
+      const withdrawnAt = await now();
+      await f.reg.setIssuerTypes(f.issuer.address, [AML]); // KYC withdrawn
+      await time.increase(10n * YEAR);
+      // Dated before the withdrawal, valid far into the future: refused.
+      const far = receiptFor(f, {
+        issuedAt: withdrawnAt - 1n,
+        validUntil: withdrawnAt + 20n * YEAR,
+      });
+      expect(await f.registry.checkReceipt(far, await sign(f.issuer, f.domain, far))).to.equal(
+        Check.LifetimeExceeded,
+      );
+      // Within the lifetime it must end within a year of the withdrawal: expired by now.
+      const bounded = receiptFor(f, {
+        issuedAt: withdrawnAt - 1n,
+        validUntil: withdrawnAt - 1n + YEAR,
+      });
+      expect(
+        await f.registry.checkReceipt(bounded, await sign(f.issuer, f.domain, bounded)),
+      ).to.equal(Check.Expired);
+      // The bound is exact: validUntil - issuedAt == lifetime passes, one second more does not.
+      const t = await now();
+      const edge = receiptFor(f, { credentialType: AML, issuedAt: t, validUntil: t + YEAR });
+      expect(await f.registry.checkReceipt(edge, await sign(f.issuer, f.domain, edge))).to.equal(
+        Check.Valid,
+      );
+      const over = { ...edge, validUntil: t + YEAR + 1n };
+      expect(await f.registry.checkReceipt(over, await sign(f.issuer, f.domain, over))).to.equal(
+        Check.LifetimeExceeded,
+      );
+    });
+
+    it("R2: setCredentialTypeLifetime sets a type's maximum (registrar only, registered types only); 0 refuses every receipt of the type", async function () {
+      const f = await loadFixture(deployWithIssuer);
+      expect(await f.registry.DEFAULT_RECEIPT_LIFETIME()).to.equal(YEAR);
+      expect(await f.registry.credentialTypeLifetime(KYC)).to.equal(YEAR);
+      await expect(f.reg.setCredentialTypeLifetime(KYC, 30n * 86_400n))
+        .to.emit(f.registry, "CredentialTypeLifetimeSet")
+        .withArgs(KYC, 0, 30n * 86_400n);
+      expect(await f.registry.credentialTypeLifetime(KYC)).to.equal(30n * 86_400n);
+      expect(await f.registry.credentialTypeBit(KYC)).to.equal(0n);
+      const r = receiptFor(f, { issuedAt: f.addedAt, validUntil: f.addedAt + 31n * 86_400n });
+      const sig = await sign(f.issuer, f.domain, r);
+      expect(await f.registry.checkReceipt(r, sig)).to.equal(Check.LifetimeExceeded);
+      await f.reg.setCredentialTypeLifetime(KYC, 0n);
+      const short = receiptFor(f, { issuedAt: f.addedAt, validUntil: f.addedAt + 1_000n });
+      expect(await f.registry.checkReceipt(short, await sign(f.issuer, f.domain, short))).to.equal(
+        Check.LifetimeExceeded,
+      );
+      await expect(f.reg.setCredentialTypeLifetime(UNKNOWN, 1n))
+        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryUnknownType")
+        .withArgs(UNKNOWN);
+      await expect(f.registry.credentialTypeLifetime(UNKNOWN))
+        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryUnknownType")
+        .withArgs(UNKNOWN);
+      await expect(f.registry.connect(f.issuer).setCredentialTypeLifetime(KYC, 1n))
+        .to.be.revertedWithCustomError(f.registry, "AccessControlUnauthorizedAccount")
+        .withArgs(f.issuer.address, f.REGISTRAR_ROLE);
+    });
+
+    it("R6: an active issuer cannot claim a key it does not hold (front-running addIssuer)", async function () {
+      const f = await loadFixture(deployWithIssuer);
+      const deadline = (await now()) + 3600n;
+      // The issuer signs the "proof" itself: it is not the new key's signature.
+      const fake = await signKeyRotation(f.issuer, f.domain, {
+        oldKey: f.issuer.address,
+        newKey: f.issuer2.address,
+        deadline,
+      });
+      await expect(f.registry.connect(f.issuer).rotateKey(f.issuer2.address, deadline, fake))
+        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryInvalidKeyProof")
+        .withArgs(f.issuer2.address);
+      await expect(rotate(f, f.issuer, f.issuer2.address))
+        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryInvalidKeyProof")
+        .withArgs(f.issuer2.address);
+      // So the registrar's accreditation of that key goes through.
+      await expect(f.reg.addIssuer(f.issuer2.address, [AML], code("DE"), 0, 0, META2)).to.emit(
+        f.registry,
+        "IssuerUpdated",
+      );
+    });
+
+    it("R6: the proof is bound to the old key, the new key, the registry, the chain and a deadline", async function () {
+      const f = await loadFixture(deployWithIssuer);
+      await f.reg.addIssuer(f.issuer2.address, [KYC], CH, 0, 0, META);
+      const deadline = (await now()) + 3600n;
+      const proofFor = (domain: typeof f.domain, oldKey: string, d = deadline) =>
+        signKeyRotation(f.newKey, domain, { oldKey, newKey: f.newKey.address, deadline: d });
+      const bad = async (proof: string, d = deadline) =>
+        expect(f.registry.connect(f.issuer).rotateKey(f.newKey.address, d, proof))
+          .to.be.revertedWithCustomError(f.registry, "IssuerRegistryInvalidKeyProof")
+          .withArgs(f.newKey.address);
+      await bad(await proofFor(f.domain, f.issuer2.address)); // made for another issuer's rotation
+      await bad(
+        await proofFor(registryDomain(1n, await f.registry.getAddress()), f.issuer.address),
+      );
+      await bad(await proofFor(registryDomain(f.chainId, f.user.address), f.issuer.address));
+      await bad(await proofFor(f.domain, f.issuer.address), deadline + 1n); // another deadline
+      await bad("0x");
+      // After its deadline a good proof is refused; at its deadline it is accepted.
+      const proof = await proofFor(f.domain, f.issuer.address);
+      await time.setNextBlockTimestamp(deadline + 1n);
+      await expect(f.registry.connect(f.issuer).rotateKey(f.newKey.address, deadline, proof))
+        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryExpiredKeyProof")
+        .withArgs(deadline);
+      const later = deadline + 100n;
+      const proof2 = await proofFor(f.domain, f.issuer.address, later);
+      await time.setNextBlockTimestamp(later);
+      await expect(f.registry.connect(f.issuer).rotateKey(f.newKey.address, later, proof2))
+        .to.emit(f.registry, "IssuerKeyRotated")
+        .withArgs(f.issuer.address, f.newKey.address, f.issuer.address);
+    });
+
+    it("R6: a smart-account new key proves possession with ERC-1271", async function () {
+      const f = await loadFixture(deployWithIssuer);
+      const wallet = await ethers.deployContract("MockERC1271Wallet", [f.newKey.address]);
+      const w = await wallet.getAddress();
+      const deadline = (await now()) + 3600n;
+      const proof = await signKeyRotation(f.newKey, f.domain, {
+        oldKey: f.issuer.address,
+        newKey: w,
+        deadline,
+      });
+      await expect(f.registry.connect(f.issuer).rotateKey(w, deadline, concat([proof, "0x01"])))
+        .to.emit(f.registry, "IssuerKeyRotated")
+        .withArgs(f.issuer.address, w, f.issuer.address);
+    });
+
+    it("Info: an issuer key with code (an EIP-7702 account) signs with its own key, as AccessGrants accepts", async function () {
+      const f = await loadFixture(deployWithIssuer);
+      await networkHelpers.setCode(f.issuer.address, "0x00");
+      const receipt = receiptFor(f, { issuedAt: f.addedAt });
+      expect(
+        await f.registry.checkReceipt(receipt, await sign(f.issuer, f.domain, receipt)),
+      ).to.equal(Check.Valid);
+      expect(
+        await f.registry.checkReceipt(receipt, await sign(f.other, f.domain, receipt)),
+      ).to.equal(Check.BadSignature);
+    });
+
+    it("R7: the receipt's audience is signed: changing it breaks the signature", async function () {
+      const f = await loadFixture(deployWithIssuer);
+      const receipt = receiptFor(f, { issuedAt: f.addedAt, audience: f.other.address });
+      const sig = await sign(f.issuer, f.domain, receipt);
+      expect(await f.registry.checkReceipt(receipt, sig)).to.equal(Check.Valid);
+      expect(await f.registry.checkReceipt({ ...receipt, audience: ZERO_ADDRESS }, sig)).to.equal(
+        Check.BadSignature,
+      );
     });
   });
 });

@@ -8,6 +8,8 @@ pragma solidity ^0.8.28;
 /// `dataHash` is an opaque reference the client derives from the off-chain data id with a secret salt;
 /// `purpose` is the hash of a purpose label, zero meaning "unspecified". Every event carries the
 /// full key and every state field after the change, so an indexer never reads state or calldata.
+/// A grant id can live several lives (granted, ended, granted again); its `generation` counts them.
+/// Every signed request names the generation it was made for, so a signature never acts on a later life.
 interface IAccessGrants {
     /// @notice The stored life-cycle of a grant. `Expired` is never stored: views derive it from time.
     enum GrantStatus {
@@ -20,7 +22,7 @@ interface IAccessGrants {
     }
 
     /// @notice What an owner grants: to whom, which data item, for which purpose and for how long.
-    /// @param lockedUntil The owner cannot revoke before this time (the grantee's retention duty); 0 = no lock.
+    /// @param lockedUntil The owner cannot end the grant before this time (the grantee's retention duty); 0 = no lock.
     /// @param expiresAt The grant stops being active at this time; 0 = never. Not before `lockedUntil`.
     struct GrantParams {
         address grantee;
@@ -39,13 +41,19 @@ interface IAccessGrants {
 
     /// @notice The state of a grant as a view returns it.
     /// @param status The effective status: `Expired` when an active grant is past `expiresAt`.
+    /// @param generation How many lives the grant id has had: 0 = never granted, 1 = the first grant...
     struct GrantState {
         GrantStatus status;
         uint64 lockedUntil;
         uint64 expiresAt;
+        uint64 generation;
     }
 
     /// @notice An owner's EIP-712 signature over a request, so a relayer can submit it and pay the gas.
+    /// Every request type also signs the grant's `generation` (`getGrant(id).generation` when signing;
+    /// for a `Grant` the life before the one it starts, 0 for a grant never made). It is not passed
+    /// here: the contract hashes the stored generation, so a signature made for another life of the
+    /// grant fails as `AccessGrantsInvalidSignature`.
     /// @param nonce Any unused nonce of the owner (unordered: bit `nonce & 255` of word `nonce >> 8`).
     /// @param deadline The last timestamp at which the signature is accepted.
     /// @param signature 65-byte ECDSA signature, or any-length ERC-1271 signature for a smart account.
@@ -55,7 +63,13 @@ interface IAccessGrants {
         bytes signature;
     }
 
-    /// @notice Emitted when `owner` grants `grantee` access to `dataHash` for `purpose`.
+    /// @notice The outcome of one item of `tryMulticall`: its success and its return or revert data.
+    struct Result {
+        bool success;
+        bytes returnData;
+    }
+
+    /// @notice Emitted when `owner` grants `grantee` access to `dataHash` for `purpose`: life `generation` starts.
     event GrantCreated(
         bytes32 indexed grantId,
         address indexed owner,
@@ -63,7 +77,8 @@ interface IAccessGrants {
         bytes32 dataHash,
         bytes32 purpose,
         uint64 lockedUntil,
-        uint64 expiresAt
+        uint64 expiresAt,
+        uint64 generation
     );
 
     /// @notice Emitted when the owner revokes a grant (right of deletion). Lock and expiry are unchanged.
@@ -74,7 +89,8 @@ interface IAccessGrants {
         bytes32 dataHash,
         bytes32 purpose,
         uint64 lockedUntil,
-        uint64 expiresAt
+        uint64 expiresAt,
+        uint64 generation
     );
 
     /// @notice Emitted when the grantee gives a grant up. Lock and expiry are unchanged.
@@ -85,7 +101,8 @@ interface IAccessGrants {
         bytes32 dataHash,
         bytes32 purpose,
         uint64 lockedUntil,
-        uint64 expiresAt
+        uint64 expiresAt,
+        uint64 generation
     );
 
     /// @notice Emitted when the owner lengthens the lock of an active grant.
@@ -96,7 +113,8 @@ interface IAccessGrants {
         bytes32 dataHash,
         bytes32 purpose,
         uint64 lockedUntil,
-        uint64 expiresAt
+        uint64 expiresAt,
+        uint64 generation
     );
 
     /// @notice Emitted when the owner lengthens the expiry of an active grant (`expiresAt` 0 = never).
@@ -107,11 +125,14 @@ interface IAccessGrants {
         bytes32 dataHash,
         bytes32 purpose,
         uint64 lockedUntil,
-        uint64 expiresAt
+        uint64 expiresAt,
+        uint64 generation
     );
 
-    /// @notice Emitted when the owner re-points a grant at corrected data (rectification). The old
-    /// grant becomes `Replaced`; the new grant is active with the given lock and expiry.
+    /// @notice Emitted when the owner re-points a grant at corrected data (rectification), with the
+    /// state of both grants after it. The new grant is active with `lockedUntil`, `expiresAt` and
+    /// `generation`. The old grant ends now (`oldStatus` Replaced) or, while its lock is in force,
+    /// stays Active until its lock ends (`oldStatus` Active, `oldExpiresAt` = `oldLockedUntil`).
     event GrantReplaced(
         bytes32 indexed oldGrantId,
         bytes32 indexed newGrantId,
@@ -120,12 +141,21 @@ interface IAccessGrants {
         bytes32 oldDataHash,
         bytes32 newDataHash,
         bytes32 purpose,
+        GrantStatus oldStatus,
+        uint64 oldLockedUntil,
+        uint64 oldExpiresAt,
+        uint64 oldGeneration,
         uint64 lockedUntil,
-        uint64 expiresAt
+        uint64 expiresAt,
+        uint64 generation
     );
 
     /// @notice Emitted when an owner cancels unused signatures: every set bit of `mask` in nonce word `wordPos`.
     event NoncesInvalidated(address indexed owner, uint256 indexed wordPos, uint256 mask);
+
+    /// @notice Emitted by `tryMulticall` for each item that reverted, with its index and revert data.
+    /// Items that succeed are reported by their own events.
+    event BatchItemFailed(address indexed sender, uint256 index, bytes reason);
 
     /// @notice Thrown when the grantee is the zero address or the owner itself.
     error AccessGrantsInvalidGrantee(address grantee);
@@ -194,7 +224,9 @@ interface IAccessGrants {
     function extendExpiry(GrantKey calldata key, uint64 expiresAt) external;
 
     /// @notice Re-points one of the caller's active grants at corrected data (rectification), even while
-    /// locked. The old grant ends as `Replaced`; the new one keeps grantee and purpose.
+    /// locked. The new grant keeps grantee and purpose and starts active. The old grant ends now, unless
+    /// its lock is in force: then it stays active until its lock ends (its expiry becomes its lock), so
+    /// the owner alone never ends a locked grant early. The grantee may `release` it sooner.
     /// @dev `lockedUntil` must be at least the old grant's lock; `expiresAt` follows `grant`'s rules.
     function replace(
         GrantKey calldata key,
@@ -204,6 +236,7 @@ interface IAccessGrants {
     ) external returns (bytes32 newGrantId);
 
     /// @notice `grant` on behalf of `owner`, authorised by the owner's signature over a `Grant` request.
+    /// @dev The request signs the grant id's generation before this grant (0 if never granted).
     function grantBySignature(
         address owner,
         GrantParams calldata params,
@@ -234,6 +267,8 @@ interface IAccessGrants {
     ) external;
 
     /// @notice `replace` on behalf of `owner`, authorised by a `Replace` request.
+    /// @dev The request signs the old grant's `generation` and the new grant id's `newGeneration`
+    /// before the replacement (0 if never granted): both must still hold.
     function replaceBySignature(
         address owner,
         GrantKey calldata key,
@@ -246,6 +281,12 @@ interface IAccessGrants {
     /// @notice Cancels unused signatures of the caller: marks every set bit of `mask` in word `wordPos` used.
     function invalidateNonces(uint256 wordPos, uint256 mask) external;
 
+    /// @notice Runs each call of `data` on this contract (as `multicall` does, with the caller as
+    /// `msg.sender`), but an item that reverts does not revert the others: its state changes are undone,
+    /// `BatchItemFailed` is emitted and its result says so. For relayers: a request someone else
+    /// submitted first, or that became invalid, costs only its own item.
+    function tryMulticall(bytes[] calldata data) external returns (Result[] memory results);
+
     /// @notice True when the grant exists, is neither ended nor expired. Costs one storage read.
     function isGranted(
         address owner,
@@ -253,6 +294,10 @@ interface IAccessGrants {
         bytes32 dataHash,
         bytes32 purpose
     ) external view returns (bool);
+
+    /// @notice `isGranted` by grant id (`computeGrantId`): the cheapest check for a contract, which can
+    /// hash the id itself; its selector comes first in the contract's dispatch.
+    function grantIsActive(bytes32 grantId) external view returns (bool);
 
     /// @notice The state of a grant by id; `status` is `None` for an id never granted.
     function getGrant(bytes32 grantId) external view returns (GrantState memory);

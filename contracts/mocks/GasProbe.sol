@@ -21,6 +21,19 @@ contract GasProbe {
         emit Measured(result, gasUsed);
     }
 
+    /// @notice Any view of any contract (a peer's), called as a static call; `result` is true when the
+    /// call succeeded and returned a non-zero first word.
+    function measureStaticcall(
+        address target,
+        bytes calldata data
+    ) external returns (bool result, uint256 gasUsed) {
+        uint256 before = gasleft();
+        (bool ok, bytes memory ret) = target.staticcall(data);
+        gasUsed = before - gasleft();
+        result = ok && ret.length >= 32 && abi.decode(ret, (uint256)) != 0;
+        emit Measured(result, gasUsed);
+    }
+
     function checkTrusted(
         IIssuerRegistry registry,
         address issuer,

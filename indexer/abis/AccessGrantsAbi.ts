@@ -248,6 +248,31 @@ export const AccessGrantsAbi = [
   },
   {
     "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "sender",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "index",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bytes",
+        "name": "reason",
+        "type": "bytes"
+      }
+    ],
+    "name": "BatchItemFailed",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
     "inputs": [],
     "name": "EIP712DomainChanged",
     "type": "event"
@@ -295,6 +320,12 @@ export const AccessGrantsAbi = [
         "indexed": false,
         "internalType": "uint64",
         "name": "expiresAt",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "generation",
         "type": "uint64"
       }
     ],
@@ -345,6 +376,12 @@ export const AccessGrantsAbi = [
         "internalType": "uint64",
         "name": "expiresAt",
         "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "generation",
+        "type": "uint64"
       }
     ],
     "name": "GrantExpiryExtended",
@@ -394,6 +431,12 @@ export const AccessGrantsAbi = [
         "internalType": "uint64",
         "name": "expiresAt",
         "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "generation",
+        "type": "uint64"
       }
     ],
     "name": "GrantLockExtended",
@@ -442,6 +485,12 @@ export const AccessGrantsAbi = [
         "indexed": false,
         "internalType": "uint64",
         "name": "expiresAt",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "generation",
         "type": "uint64"
       }
     ],
@@ -495,6 +544,30 @@ export const AccessGrantsAbi = [
       },
       {
         "indexed": false,
+        "internalType": "enum IAccessGrants.GrantStatus",
+        "name": "oldStatus",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "oldLockedUntil",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "oldExpiresAt",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "oldGeneration",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
         "internalType": "uint64",
         "name": "lockedUntil",
         "type": "uint64"
@@ -503,6 +576,12 @@ export const AccessGrantsAbi = [
         "indexed": false,
         "internalType": "uint64",
         "name": "expiresAt",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "generation",
         "type": "uint64"
       }
     ],
@@ -552,6 +631,12 @@ export const AccessGrantsAbi = [
         "indexed": false,
         "internalType": "uint64",
         "name": "expiresAt",
+        "type": "uint64"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "generation",
         "type": "uint64"
       }
     ],
@@ -880,6 +965,11 @@ export const AccessGrantsAbi = [
             "internalType": "uint64",
             "name": "expiresAt",
             "type": "uint64"
+          },
+          {
+            "internalType": "uint64",
+            "name": "generation",
+            "type": "uint64"
           }
         ],
         "internalType": "struct IAccessGrants.GrantState",
@@ -929,7 +1019,7 @@ export const AccessGrantsAbi = [
     "outputs": [
       {
         "internalType": "bytes32",
-        "name": "",
+        "name": "id",
         "type": "bytes32"
       }
     ],
@@ -1042,11 +1132,30 @@ export const AccessGrantsAbi = [
     "outputs": [
       {
         "internalType": "bytes32",
-        "name": "",
+        "name": "id",
         "type": "bytes32"
       }
     ],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "grantId",
+        "type": "bytes32"
+      }
+    ],
+    "name": "grantIsActive",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -1235,7 +1344,7 @@ export const AccessGrantsAbi = [
     "outputs": [
       {
         "internalType": "bytes32",
-        "name": "",
+        "name": "newId",
         "type": "bytes32"
       }
     ],
@@ -1313,7 +1422,7 @@ export const AccessGrantsAbi = [
     "outputs": [
       {
         "internalType": "bytes32",
-        "name": "",
+        "name": "newId",
         "type": "bytes32"
       }
     ],
@@ -1434,6 +1543,37 @@ export const AccessGrantsAbi = [
     ],
     "name": "revokeBySignature",
     "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes[]",
+        "name": "data",
+        "type": "bytes[]"
+      }
+    ],
+    "name": "tryMulticall",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "success",
+            "type": "bool"
+          },
+          {
+            "internalType": "bytes",
+            "name": "returnData",
+            "type": "bytes"
+          }
+        ],
+        "internalType": "struct IAccessGrants.Result[]",
+        "name": "results",
+        "type": "tuple[]"
+      }
+    ],
     "stateMutability": "nonpayable",
     "type": "function"
   },

@@ -124,12 +124,34 @@ export const IssuerRegistryAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      }
+    ],
+    "name": "IssuerRegistryExpiredKeyProof",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "bytes2",
         "name": "jurisdiction",
         "type": "bytes2"
       }
     ],
     "name": "IssuerRegistryInvalidJurisdiction",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "newKey",
+        "type": "address"
+      }
+    ],
+    "name": "IssuerRegistryInvalidKeyProof",
     "type": "error"
   },
   {
@@ -280,6 +302,37 @@ export const IssuerRegistryAbi = [
         "internalType": "uint8",
         "name": "bit",
         "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "maxReceiptLifetime",
+        "type": "uint64"
+      }
+    ],
+    "name": "CredentialTypeLifetimeSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "bytes32",
+        "name": "credentialType",
+        "type": "bytes32"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint8",
+        "name": "bit",
+        "type": "uint8"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "maxReceiptLifetime",
+        "type": "uint64"
       }
     ],
     "name": "CredentialTypeRegistered",
@@ -354,6 +407,12 @@ export const IssuerRegistryAbi = [
         "indexed": true,
         "internalType": "address",
         "name": "newKey",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "lineage",
         "type": "address"
       }
     ],
@@ -521,6 +580,19 @@ export const IssuerRegistryAbi = [
   },
   {
     "inputs": [],
+    "name": "DEFAULT_RECEIPT_LIFETIME",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "MAX_CREDENTIAL_TYPES",
     "outputs": [
       {
@@ -638,6 +710,11 @@ export const IssuerRegistryAbi = [
             "type": "address"
           },
           {
+            "internalType": "address",
+            "name": "audience",
+            "type": "address"
+          },
+          {
             "internalType": "bytes32",
             "name": "dataHash",
             "type": "bytes32"
@@ -693,6 +770,25 @@ export const IssuerRegistryAbi = [
         "internalType": "uint8",
         "name": "",
         "type": "uint8"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "credentialType",
+        "type": "bytes32"
+      }
+    ],
+    "name": "credentialTypeLifetime",
+    "outputs": [
+      {
+        "internalType": "uint64",
+        "name": "",
+        "type": "uint64"
       }
     ],
     "stateMutability": "view",
@@ -1001,6 +1097,30 @@ export const IssuerRegistryAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "issuer",
+        "type": "address"
+      }
+    ],
+    "name": "issuerLineage",
+    "outputs": [
+      {
+        "internalType": "address",
+        "name": "root",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "head",
+        "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "owner",
     "outputs": [
@@ -1061,6 +1181,11 @@ export const IssuerRegistryAbi = [
           {
             "internalType": "address",
             "name": "owner",
+            "type": "address"
+          },
+          {
+            "internalType": "address",
+            "name": "audience",
             "type": "address"
           },
           {
@@ -1194,9 +1319,37 @@ export const IssuerRegistryAbi = [
         "internalType": "address",
         "name": "newKey",
         "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "deadline",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bytes",
+        "name": "proof",
+        "type": "bytes"
       }
     ],
     "name": "rotateKey",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "bytes32",
+        "name": "credentialType",
+        "type": "bytes32"
+      },
+      {
+        "internalType": "uint64",
+        "name": "maxReceiptLifetime",
+        "type": "uint64"
+      }
+    ],
+    "name": "setCredentialTypeLifetime",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -3,7 +3,7 @@
  * history row per change with the full state after it.
  */
 import { ponder, type Context, type Event } from "ponder:registry";
-import { grant, grantEvent, nonceInvalidation } from "ponder:schema";
+import { batchItemFailure, grant, grantEvent, nonceInvalidation } from "ponder:schema";
 
 type Hex = `0x${string}`;
 
@@ -16,9 +16,13 @@ interface GrantState {
   status: "active" | "revoked" | "released" | "replaced";
   lockedUntil: bigint;
   expiresAt: bigint;
+  generation: bigint;
 }
 
 type AnyGrantEvent = Event<"AccessGrants:GrantCreated">;
+
+/** `IAccessGrants.GrantStatus.Active` as the ABI encodes it. */
+const GRANT_STATUS_ACTIVE = 1;
 
 function keyOf(chainId: number, contract: Hex, grantId: Hex): string {
   return `${chainId}-${contract.toLowerCase()}-${grantId}`;
@@ -57,6 +61,7 @@ async function upsert(
     status: state.status,
     lockedUntil: state.lockedUntil,
     expiresAt: state.expiresAt,
+    generation: state.generation,
     updatedBlock: event.block.number,
     updatedAt: event.block.timestamp,
   };
@@ -90,62 +95,63 @@ async function upsert(
     }));
 }
 
+/** An event's key and state, with the generation as a bigint like every other number. */
+function stateOf(args: AnyGrantEvent["args"], status: GrantState["status"]): GrantState {
+  return { ...args, generation: BigInt(args.generation), status };
+}
+
 ponder.on("AccessGrants:GrantCreated", async ({ event, context }) => {
-  const state: GrantState = { ...event.args, status: "active" };
+  const state = stateOf(event.args, "active");
   await upsert(context, event, state, { fresh: true });
   await record(context, event, event.id, "created", state);
 });
 
 ponder.on("AccessGrants:GrantRevoked", async ({ event, context }) => {
-  const state: GrantState = { ...event.args, status: "revoked" };
+  const state = stateOf(event.args, "revoked");
   await upsert(context, event, state);
   await record(context, event, event.id, "revoked", state);
 });
 
 ponder.on("AccessGrants:GrantReleased", async ({ event, context }) => {
-  const state: GrantState = { ...event.args, status: "released" };
+  const state = stateOf(event.args, "released");
   await upsert(context, event, state);
   await record(context, event, event.id, "released", state);
 });
 
 ponder.on("AccessGrants:GrantLockExtended", async ({ event, context }) => {
-  const state: GrantState = { ...event.args, status: "active" };
+  const state = stateOf(event.args, "active");
   await upsert(context, event, state);
   await record(context, event, event.id, "lock_extended", state);
 });
 
 ponder.on("AccessGrants:GrantExpiryExtended", async ({ event, context }) => {
-  const state: GrantState = { ...event.args, status: "active" };
+  const state = stateOf(event.args, "active");
   await upsert(context, event, state);
   await record(context, event, event.id, "expiry_extended", state);
 });
 
 ponder.on("AccessGrants:GrantReplaced", async ({ event, context }) => {
   const a = event.args;
-  const base = {
-    owner: a.owner,
-    grantee: a.grantee,
-    purpose: a.purpose,
-    lockedUntil: a.lockedUntil,
-    expiresAt: a.expiresAt,
-  };
-  // The old grant keeps its own lock and expiry; only its status changes.
-  const oldRow = await context.db.find(grant, {
-    id: keyOf(context.chain.id, event.log.address, a.oldGrantId),
-  });
+  const base = { owner: a.owner, grantee: a.grantee, purpose: a.purpose };
+  // The event carries both grants' state: the old one ended ("replaced"), or still in force until
+  // its lock (status Active, expiry = lock) when the lock was in force.
   const oldState: GrantState = {
     ...base,
     grantId: a.oldGrantId,
     dataHash: a.oldDataHash,
-    status: "replaced",
-    lockedUntil: oldRow?.lockedUntil ?? a.lockedUntil,
-    expiresAt: oldRow?.expiresAt ?? a.expiresAt,
+    status: a.oldStatus === GRANT_STATUS_ACTIVE ? "active" : "replaced",
+    lockedUntil: a.oldLockedUntil,
+    expiresAt: a.oldExpiresAt,
+    generation: BigInt(a.oldGeneration),
   };
   const newState: GrantState = {
     ...base,
     grantId: a.newGrantId,
     dataHash: a.newDataHash,
     status: "active",
+    lockedUntil: a.lockedUntil,
+    expiresAt: a.expiresAt,
+    generation: BigInt(a.generation),
   };
   await upsert(context, event, oldState, { replacedBy: a.newGrantId });
   await upsert(context, event, newState, { fresh: true, replaces: a.oldGrantId });
@@ -161,6 +167,20 @@ ponder.on("AccessGrants:NoncesInvalidated", async ({ event, context }) => {
     owner: event.args.owner,
     wordPos: event.args.wordPos,
     mask: event.args.mask,
+    blockNumber: event.block.number,
+    blockTime: event.block.timestamp,
+    txHash: event.transaction.hash,
+  });
+});
+
+ponder.on("AccessGrants:BatchItemFailed", async ({ event, context }) => {
+  await context.db.insert(batchItemFailure).values({
+    id: event.id,
+    chainId: context.chain.id,
+    contract: event.log.address,
+    sender: event.args.sender,
+    itemIndex: Number(event.args.index),
+    reason: event.args.reason,
     blockNumber: event.block.number,
     blockTime: event.block.timestamp,
     txHash: event.transaction.hash,

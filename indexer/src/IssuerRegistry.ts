@@ -70,7 +70,16 @@ ponder.on("IssuerRegistry:CredentialTypeRegistered", async ({ event, context }) 
     typeId: event.args.credentialType,
     bit: event.args.bit,
     blockNumber: event.block.number,
+    maxReceiptLifetime: BigInt(event.args.maxReceiptLifetime),
   });
+});
+
+ponder.on("IssuerRegistry:CredentialTypeLifetimeSet", async ({ event, context }) => {
+  await context.db
+    .update(credentialType, {
+      id: keyOf(context.chain.id, event.log.address, event.args.credentialType),
+    })
+    .set({ maxReceiptLifetime: BigInt(event.args.maxReceiptLifetime) });
 });
 
 ponder.on("IssuerRegistry:IssuerUpdated", async ({ event, context }) => {
@@ -97,6 +106,8 @@ ponder.on("IssuerRegistry:IssuerUpdated", async ({ event, context }) => {
       rotatedTo: null,
       updatedBlock: event.block.number,
       updatedAt: event.block.timestamp,
+      // A key is its own lineage until IssuerKeyRotated (emitted right after) says otherwise.
+      lineage: key,
     })
     .onConflictDoUpdate({
       ...row,
@@ -121,7 +132,7 @@ ponder.on("IssuerRegistry:IssuerMetadataUpdated", async ({ event, context }) => 
 });
 
 ponder.on("IssuerRegistry:IssuerKeyRotated", async ({ event, context }) => {
-  const { oldKey, newKey } = event.args;
+  const { oldKey, newKey, lineage } = event.args;
   const oldId = keyOf(context.chain.id, event.log.address, oldKey);
   const newId = keyOf(context.chain.id, event.log.address, newKey);
   const old = await context.db.find(issuer, { id: oldId });
@@ -129,7 +140,7 @@ ponder.on("IssuerRegistry:IssuerKeyRotated", async ({ event, context }) => {
   await context.db.update(issuer, { id: oldId }).set({ rotatedTo: newKey });
   await context.db
     .update(issuer, { id: newId })
-    .set({ rotatedFrom: oldKey, metadataHash: old.metadataHash });
+    .set({ rotatedFrom: oldKey, metadataHash: old.metadataHash, lineage });
   // The link between the two keys' histories, as a history row of the old key.
   await history(context, event, oldKey, "key_rotated", recordOf(old, old.metadataHash), newKey);
 });

@@ -102,7 +102,12 @@ export function computeGrantId(key: {
   );
 }
 
-/** EIP-712 types of every request an owner can sign. */
+/**
+ * EIP-712 types of every request an owner can sign. Every request names the grant's `generation`
+ * (`getGrant(id).generation` when signing: how many lives the grant id has had, 0 if never granted);
+ * the contract accepts it only while the grant is still in that life, so a signature never acts on a
+ * later grant of the same id. `Replace` names the new grant id's generation too (`newGeneration`).
+ */
 export const REQUEST_TYPES = {
   Grant: [
     { name: "owner", type: "address" },
@@ -111,6 +116,7 @@ export const REQUEST_TYPES = {
     { name: "purpose", type: "bytes32" },
     { name: "lockedUntil", type: "uint64" },
     { name: "expiresAt", type: "uint64" },
+    { name: "generation", type: "uint64" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
@@ -119,6 +125,7 @@ export const REQUEST_TYPES = {
     { name: "grantee", type: "address" },
     { name: "dataHash", type: "bytes32" },
     { name: "purpose", type: "bytes32" },
+    { name: "generation", type: "uint64" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
@@ -128,6 +135,7 @@ export const REQUEST_TYPES = {
     { name: "dataHash", type: "bytes32" },
     { name: "purpose", type: "bytes32" },
     { name: "lockedUntil", type: "uint64" },
+    { name: "generation", type: "uint64" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
@@ -137,6 +145,7 @@ export const REQUEST_TYPES = {
     { name: "dataHash", type: "bytes32" },
     { name: "purpose", type: "bytes32" },
     { name: "expiresAt", type: "uint64" },
+    { name: "generation", type: "uint64" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
@@ -148,6 +157,8 @@ export const REQUEST_TYPES = {
     { name: "newDataHash", type: "bytes32" },
     { name: "lockedUntil", type: "uint64" },
     { name: "expiresAt", type: "uint64" },
+    { name: "generation", type: "uint64" },
+    { name: "newGeneration", type: "uint64" },
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
@@ -164,8 +175,11 @@ export function grantsDomain(chainId: bigint | number, verifyingContract: string
  * Signs one owner request off-chain (no transaction). Returns the signature for `Authorization`.
  *
  * @example
+ * const { generation } = await grants.getGrant(computeGrantId({ owner: owner.address, grantee,
+ *   dataHash, purpose }));
  * const sig = await signRequest(owner, domain, "Grant", { owner: owner.address, grantee, dataHash,
- *   purpose, lockedUntil: 0n, expiresAt: 0n, nonce: 7n, deadline });
+ *   purpose, lockedUntil: 0n, expiresAt: 0n, generation, nonce: 7n, deadline });
+ * await grants.grantBySignature(owner.address, params, { generation, nonce: 7n, deadline, signature: sig });
  */
 export async function signRequest(
   signer: Signer,

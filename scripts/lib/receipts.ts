@@ -10,6 +10,7 @@ export const RECEIPT_TYPES: Record<"CredentialReceipt", TypedDataField[]> = {
   CredentialReceipt: [
     { name: "issuer", type: "address" },
     { name: "owner", type: "address" },
+    { name: "audience", type: "address" },
     { name: "dataHash", type: "bytes32" },
     { name: "credentialType", type: "bytes32" },
     { name: "issuedAt", type: "uint64" },
@@ -21,6 +22,8 @@ export const RECEIPT_TYPES: Record<"CredentialReceipt", TypedDataField[]> = {
 export interface CredentialReceipt {
   issuer: string;
   owner: string;
+  /** The grantee the receipt is for (a gate of another grantee refuses it), or the zero address for any. */
+  audience: string;
   dataHash: string;
   credentialType: string;
   issuedAt: bigint;
@@ -42,4 +45,30 @@ export function signReceipt(
   receipt: CredentialReceipt,
 ): Promise<string> {
   return signer.signTypedData(domain, RECEIPT_TYPES, receipt);
+}
+
+/** The EIP-712 type of `KeyRotation`: the new key's proof of possession for `rotateKey`. */
+export const KEY_ROTATION_TYPES: Record<"KeyRotation", TypedDataField[]> = {
+  KeyRotation: [
+    { name: "oldKey", type: "address" },
+    { name: "newKey", type: "address" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/**
+ * Signs, with the issuer's NEW key, its consent to take over `oldKey`'s accreditation: the `proof`
+ * argument of `IssuerRegistry.rotateKey(newKey, deadline, proof)`, sent by the old key.
+ *
+ * @example
+ * const proof = await signKeyRotation(newKey, registryDomain(chainId, registry), {
+ *   oldKey: oldKey.address, newKey: newKey.address, deadline });
+ * await registry.connect(oldKey).rotateKey(newKey.address, deadline, proof);
+ */
+export function signKeyRotation(
+  newKey: Signer,
+  domain: TypedDataDomain,
+  rotation: { oldKey: string; newKey: string; deadline: bigint },
+): Promise<string> {
+  return newKey.signTypedData(domain, KEY_ROTATION_TYPES, rotation);
 }

@@ -513,8 +513,18 @@ export function explainRevert(error: unknown, interfaces: Interface[]): GrantKit
         );
       case "AccessGrantsInvalidSignature":
         return new GrantKitError(
-          `the signature is not the owner's (${a[0]})`,
-          "ask the owner to sign the request again for this chain and contract",
+          `the signature is not the owner's (${a[0]}) for this request and this life of the grant`,
+          "ask the owner to sign the request again for this chain, contract and the grant's current generation",
+        );
+      case "IssuerRegistryInvalidKeyProof":
+        return new GrantKitError(
+          `the new key ${a[0]} did not sign this rotation`,
+          "sign the KeyRotation(oldKey, newKey, deadline) message with the new key",
+        );
+      case "IssuerRegistryExpiredKeyProof":
+        return new GrantKitError(
+          `the new key's proof expired at ${iso(a[0])}`,
+          "sign the rotation again with a later deadline",
         );
       case "AccessGrantsInvalidGrantee":
         return new GrantKitError(

@@ -71,6 +71,7 @@ export interface GrantState {
   status: string;
   lockedUntil: bigint;
   expiresAt: bigint;
+  generation: bigint;
 }
 
 export async function grantState(
@@ -85,6 +86,7 @@ export async function grantState(
     status: GRANT_STATUS[Number(s.status)]!,
     lockedUntil: s.lockedUntil,
     expiresAt: s.expiresAt,
+    generation: s.generation,
   };
 }
 
@@ -193,6 +195,7 @@ export const check = command(async (args: CheckArgs, hre) => {
   console.log(`  grant id ${state.id}`);
   console.log(`  owner ${owner}, grantee ${grantee}, data ${dataHash}, purpose ${label}`);
   console.log(`  status ${state.status}`);
+  console.log(`  generation ${state.generation} (lives so far; a signed request names it)`);
   if (state.status === "None") return;
   const lockNote =
     state.lockedUntil === 0n ? "" : BigInt(now) < state.lockedUntil ? " (in force)" : " (over)";

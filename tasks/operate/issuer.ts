@@ -91,7 +91,10 @@ export const issuerAdd = command(async (args: IssuerAddArgs, hre) => {
   );
 });
 
-/** suspend / restore / remove: one status check, then the call. */
+/**
+ * suspend / restore / remove: they act on the issuer's lineage, named by any of its keys (a rotated
+ * one too), and change its current key: one status check of that key, then the call.
+ */
 function statusChange(
   method: "suspendIssuer" | "restoreIssuer" | "removeIssuer",
   allowed: string[],
@@ -102,20 +105,27 @@ function statusChange(
     const chain = await openChain(hre);
     const signer = await signerFrom(chain, args.from);
     await requireRegistrar(chain, signer);
-    const status = await issuerStatus(chain, issuer);
-    if (!allowed.includes(status)) throw wrongStatus(issuer, status, allowed.join(" or "));
     const { registry } = await contracts(chain);
-    await transact(registry, signer, method, [issuer], `${done} issuer ${issuer} (was ${status})`);
+    const [, head] = await registry.issuerLineage(issuer);
+    const current = head === ZERO_ADDRESS ? issuer : head;
+    const status = await issuerStatus(chain, current);
+    if (!allowed.includes(status)) throw wrongStatus(current, status, allowed.join(" or "));
+    const via = current === issuer ? "" : ` through its retired key ${issuer}`;
+    await transact(
+      registry,
+      signer,
+      method,
+      [issuer],
+      `${done} issuer ${current}${via} (was ${status}; every key of its lineage follows)`,
+    );
   });
 }
 
+const ZERO_ADDRESS = "0x0000000000000000000000000000000000000000";
+
 export const issuerSuspend = statusChange("suspendIssuer", ["Active"], "suspended");
 export const issuerRestore = statusChange("restoreIssuer", ["Suspended"], "restored");
-export const issuerRemove = statusChange(
-  "removeIssuer",
-  ["Active", "Suspended", "Rotated"],
-  "removed",
-);
+export const issuerRemove = statusChange("removeIssuer", ["Active", "Suspended"], "removed");
 
 export const issuerSetTypes = command(async (args: IssuerSetTypesArgs, hre) => {
   const issuer = parseAddress(args.issuer, "--issuer");
@@ -157,6 +167,8 @@ export const issuerShow = command(async (args: { issuer: string }, hre) => {
   const code =
     r.jurisdiction === "0x0000" ? "none" : Buffer.from(r.jurisdiction.slice(2), "hex").toString();
   console.log(`  jurisdiction ${code}`);
+  const [root, head] = await registry.issuerLineage(issuer);
+  console.log(`  lineage: first key ${root}, current key ${head}`);
   console.log(
     `  valid from ${iso(r.validFrom, "accreditation")} until ${iso(r.validUntil, "no end")}`,
   );

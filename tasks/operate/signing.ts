@@ -1,7 +1,8 @@
 /**
- * Gasless grants: `grantkit sign-grant` signs an EIP-712 Grant request as the owner (no transaction,
- * no chain read: the domain comes from the record) and writes it to a file; `grantkit relay`
- * submits such a file with grantBySignature from the relayer account (`--from`).
+ * Gasless grants: `grantkit sign-grant` signs an EIP-712 Grant request as the owner (no transaction;
+ * the domain comes from the record, and the grant's generation from `--generation` or one chain
+ * read) and writes it to a file; `grantkit relay` submits such a file with grantBySignature from the
+ * relayer account (`--from`), after checking the grant is still in the generation it was signed for.
  */
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -31,6 +32,7 @@ import {
   parseTime,
   parseUint,
   relPath,
+  shortMessage,
   signerFrom,
   transact,
 } from "./common.js";
@@ -45,6 +47,7 @@ interface SignGrantArgs {
   lockedUntil: string;
   expiresAt: string;
   nonce: string;
+  generation: string;
   deadline: string;
   out: string;
   from: string;
@@ -63,6 +66,8 @@ export interface SignedGrantRequest {
     lockedUntil: string;
     expiresAt: string;
   };
+  /** The grant's generation the owner signed for: the request only works while it still holds. */
+  generation: string;
   authorization: { nonce: string; deadline: string; signature: string };
 }
 
@@ -96,6 +101,22 @@ export const signGrant = command(async (args: SignGrantArgs, hre) => {
     throw new GrantKitError(`--grantee ${grantee} is the owner itself`, "grant to another account");
   }
   const domain = grantsDomain(record.chainId, accessGrants);
+  const id = computeGrantId({ owner: owner.address, grantee, dataHash, purpose });
+  // Every request names the life of the grant it is for; a grant never made is in generation 0.
+  let generation: bigint;
+  if (args.generation !== "") {
+    generation = parseUint(args.generation, "--generation");
+  } else {
+    try {
+      const grants = await connection.ethers.getContractAt("AccessGrants", accessGrants);
+      generation = (await grants.getGrant(id)).generation;
+    } catch (error) {
+      throw new GrantKitError(
+        `cannot read the generation of grant ${id} from network "${network}": ${shortMessage(error)}`,
+        "pass --generation (grantkit check shows it; 0 for a grant never made)",
+      );
+    }
+  }
   const message = {
     owner: owner.address,
     grantee,
@@ -103,6 +124,7 @@ export const signGrant = command(async (args: SignGrantArgs, hre) => {
     purpose,
     lockedUntil,
     expiresAt,
+    generation,
     nonce,
     deadline,
   };
@@ -119,6 +141,7 @@ export const signGrant = command(async (args: SignGrantArgs, hre) => {
       lockedUntil: lockedUntil.toString(),
       expiresAt: expiresAt.toString(),
     },
+    generation: generation.toString(),
     authorization: { nonce: nonce.toString(), deadline: deadline.toString(), signature },
   };
   const out = path.resolve(args.out);
@@ -128,7 +151,7 @@ export const signGrant = command(async (args: SignGrantArgs, hre) => {
     `signed a Grant request as owner ${owner.address}: grantee ${grantee}, data ${dataHash}, purpose ${label}, locked until ${iso(lockedUntil)}, expires ${iso(expiresAt, "never")}`,
   );
   console.log(
-    `  nonce ${nonce}, deadline ${iso(deadline)}, chain ${record.chainId}, AccessGrants ${accessGrants}; no transaction sent`,
+    `  generation ${generation}, nonce ${nonce}, deadline ${iso(deadline)}, chain ${record.chainId}, AccessGrants ${accessGrants}; no transaction sent`,
   );
   console.log(`wrote ${relPath(out)} (relay it: npx hardhat grantkit relay --request <file>)`);
 });
@@ -179,6 +202,7 @@ export function readRequest(file: string): SignedGrantRequest {
       lockedUntil: uint("params.lockedUntil", p.lockedUntil),
       expiresAt: uint("params.expiresAt", p.expiresAt),
     },
+    generation: uint("generation", r.generation),
     authorization: {
       nonce: uint("authorization.nonce", a.nonce),
       deadline: uint("authorization.deadline", a.deadline),
@@ -221,7 +245,22 @@ export const relay = command(async (args: { request: string; from: string }, hre
       "ask the owner to sign a new request with another nonce",
     );
   }
-  const message = { owner, ...params, nonce: auth.nonce, deadline: auth.deadline };
+  const id = computeGrantId({ owner, ...params });
+  // The request acts only on the life of the grant it was signed for.
+  const current = (await grants.getGrant(id)).generation;
+  if (current !== BigInt(request.generation)) {
+    throw new GrantKitError(
+      `grant ${id} is in generation ${current}, the request was signed for generation ${request.generation} (the grant was made or replaced since)`,
+      "ask the owner to sign a new request (sign-grant reads the current generation)",
+    );
+  }
+  const message = {
+    owner,
+    ...params,
+    generation: request.generation,
+    nonce: auth.nonce,
+    deadline: auth.deadline,
+  };
   const types = { Grant: REQUEST_TYPES.Grant.map((f) => ({ ...f })) };
   if ((await chain.provider.getCode(owner)) === "0x") {
     let signer = "";
@@ -242,7 +281,6 @@ export const relay = command(async (args: { request: string; from: string }, hre
       );
     }
   }
-  const id = computeGrantId({ owner, ...params });
   if (await grants.isGranted(owner, params.grantee, params.dataHash, params.purpose)) {
     throw new GrantKitError(
       `grant ${id} is already active`,

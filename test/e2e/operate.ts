@@ -207,7 +207,7 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
         await grantkit(["issuer-restore", "--from", ACCOUNT[1], "--issuer", ACCOUNT[3]]),
       );
       expect(out).to.match(
-        /restored issuer 0x90F79.* \(was Suspended\): tx 0x[0-9a-f]{64} block \d+/,
+        /restored issuer 0x90F79.* \(was Suspended; every key of its lineage follows\): tx 0x[0-9a-f]{64} block \d+/,
       );
       expect(await issuerStatus(ACCOUNT[3])).to.equal(1);
     });
@@ -216,6 +216,7 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
       const out = ok(await grantkit(["issuer-show", "--issuer", ACCOUNT[3]]));
       expect(out).to.include("status Active");
       expect(out).to.include("jurisdiction CH");
+      expect(out).to.include(`lineage: first key ${ACCOUNT[3]}, current key ${ACCOUNT[3]}`);
       expect(out).to.include("accredited types: kyc.enhanced");
       expect(out).to.include("trusted now for: kyc.enhanced");
       expect(out).to.include(`metadata hash ${keccak256(toUtf8Bytes("acme kyc v1"))}`);
@@ -226,7 +227,9 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
 
     it("issuer-remove", async function () {
       const out = ok(await grantkit(["issuer-remove", "--from", "1", "--issuer", ACCOUNT[3]]));
-      expect(out).to.match(/removed issuer 0x90F79.* \(was Active\): tx 0x[0-9a-f]{64} block \d+/);
+      expect(out).to.match(
+        /removed issuer 0x90F79.* \(was Active; every key of its lineage follows\): tx 0x[0-9a-f]{64} block \d+/,
+      );
       expect(await issuerStatus(ACCOUNT[3])).to.equal(3);
     });
   });
@@ -390,6 +393,7 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
       expect(request.owner).to.equal(ACCOUNT[2]);
       expect(request.params).to.deep.include({ grantee: ACCOUNT[1], dataHash, purpose });
       expect(request.authorization.nonce).to.equal("7");
+      expect(request.generation).to.equal("0"); // read from the chain: never granted
       expect(request.authorization.signature).to.match(/^0x[0-9a-f]{130}$/);
     });
 
@@ -431,6 +435,7 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
         {
           owner: ACCOUNT[2],
           ...params,
+          generation: 0n,
           nonce: 8n,
           deadline,
         },
@@ -444,6 +449,7 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
           accessGrants: record.contracts.AccessGrants!.address,
           owner: ACCOUNT[2],
           params,
+          generation: "0",
           authorization: { nonce: "8", deadline: deadline.toString(), signature },
         }),
       );
@@ -474,6 +480,32 @@ describe("grantkit operate commands (end to end, hardhat node)", function () {
       expect(
         await grants.getFunction("isGranted")(ACCOUNT[2], ACCOUNT[1], dataHash, purpose),
       ).to.equal(false);
+    });
+
+    it("relay of a request signed for an earlier life of the grant is refused before sending", async function () {
+      const file = path.join(scratch, "requests", "stale.json");
+      ok(
+        await grantkit([
+          "sign-grant",
+          "--from",
+          "2",
+          "--grantee",
+          ACCOUNT[1],
+          "--data-hash",
+          dataHash,
+          "--purpose",
+          "kyc-check",
+          "--generation",
+          "0",
+          "--out",
+          file,
+        ]),
+      );
+      const id = computeGrantId({ owner: ACCOUNT[2], grantee: ACCOUNT[1], dataHash, purpose });
+      const line = refused(await grantkit(["relay", "--request", file, "--from", "3"]));
+      expect(line).to.equal(
+        `error: grant ${id} is in generation 1, the request was signed for generation 0 (the grant was made or replaced since) (ask the owner to sign a new request (sign-grant reads the current generation))`,
+      );
     });
   });
 
