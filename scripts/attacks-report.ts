@@ -41,7 +41,9 @@ const lines = [
   `Written by \`npm run test:attacks\` (faults/attacks.ts) on ${new Date().toISOString().slice(0, 10)}: ` +
     `${grants.toLocaleString("en")} grants on embedded PGlite with the default limits, ` +
     `${cpus().length} cores, ${Math.round((Date.now() - started) / 1000)} s in all. ` +
-    `${records.filter((r) => r.passed).length} of ${records.length} cases passed.`,
+    `${records.filter((r) => r.passed).length} of ${records.length} cases passed; ` +
+    `${records.flatMap((r) => r.goals).filter((g) => g.ok).length} of ` +
+    `${records.flatMap((r) => r.goals).length} performance goals met.`,
 ];
 for (const r of records) {
   lines.push("", `### ${r.case}: ${r.passed ? "passed" : "**failed**"}`, "");
@@ -61,6 +63,15 @@ for (const r of records) {
           ? ["kind", "request", "status", "answered in"]
           : ["what", "measured"];
     lines.push(markdownTable(header.slice(0, width), r.rows));
+  }
+  if (r.goals.length > 0) {
+    lines.push("");
+    lines.push(
+      markdownTable(
+        ["goal", "measured", ""],
+        r.goals.map((g) => [g.goal, g.measured, g.ok ? "ok" : "**MISS**"]),
+      ),
+    );
   }
   for (const n of r.notes) lines.push("", n);
   if (r.error) lines.push("", `Failure: ${r.error}`);
