@@ -333,17 +333,17 @@ describe("the public API under attack", function () {
         sqlPath(`select lower(CAST(id AS char(10000000))) from "grant" limit 100`),
       ],
       [
-        "graphql: 1,000 rows",
+        "graphql: 500 rows",
         "allowed",
         "/graphql",
-        gqlInit(`{ grantEvents(limit: 1000) { items { id txHash status } } }`),
+        gqlInit(`{ grantEvents(limit: 500) { items { id txHash status } } }`),
       ],
       [
-        "graphql: an owner's page of 1,000, counted",
+        "graphql: an owner's page of 500, counted",
         "allowed",
         "/graphql",
         gqlInit(
-          `{ grants(limit: 1000, where: { owner: "${heavyOwner}" }) { totalCount items { id status } } }`,
+          `{ grants(limit: 500, where: { owner: "${heavyOwner}" }) { totalCount items { id status } } }`,
         ),
       ],
       [
