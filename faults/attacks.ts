@@ -25,6 +25,7 @@ import { network } from "hardhat";
 
 import { jurisdictionCode, typeId } from "../scripts/lib/deployment.js";
 import { computeGrantId, purposeHash } from "../scripts/lib/grants.js";
+import { treeRss } from "../scripts/lib/processes.js";
 import { startIndexerStack, type IndexerStack } from "../test/e2e/indexer-harness.js";
 import { collidingPair } from "../test/support/ponder-collision.js";
 
@@ -95,26 +96,6 @@ const gqlInit = (query: string): RequestInit => ({
   headers: { "content-type": "application/json" },
   body: JSON.stringify({ query }),
 });
-
-/** Resident memory of a process and its children, in MiB. */
-function treeRss(pid: number): number {
-  try {
-    const out = execFileSync("ps", ["-eo", "pid,ppid,rss"], { encoding: "utf8" });
-    const rows = out
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((l) => l.trim().split(/\s+/).map(Number)) as [number, number, number][];
-    const ids = new Set([pid]);
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const [p, pp] of rows) if (ids.has(pp) && !ids.has(p)) (ids.add(p), (grew = true));
-    }
-    return rows.filter(([p]) => ids.has(p)).reduce((s, [, , rss]) => s + rss, 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
 
 /**
  * Runs `work` and returns its result with how long the indexer's one thread was held at a stretch

@@ -17,6 +17,7 @@ import { freePort, startNode } from "../test/e2e/node.js";
 import { deployGrantKit } from "./lib/deploy.js";
 import { ROOT } from "./lib/deployment.js";
 import { computeGrantId, purposeHash } from "./lib/grants.js";
+import { treeRss } from "./lib/processes.js";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const PER_TX = 500;
@@ -53,27 +54,6 @@ function table(rows: [string, string, string][]): string {
   return rows
     .map((r) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  "))
     .join("\n");
-}
-
-/** Resident memory of a process tree, in MiB. */
-function treeRss(pid: number): number {
-  try {
-    const out = execFileSync("ps", ["-eo", "pid,ppid,rss"], { encoding: "utf8" });
-    const rows = out
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((l) => l.trim().split(/\s+/).map(Number)) as [number, number, number][];
-    const ids = new Set([pid]);
-    let grew = true;
-    while (grew) {
-      grew = false;
-      for (const [p, pp] of rows) if (ids.has(pp) && !ids.has(p)) (ids.add(p), (grew = true));
-    }
-    return rows.filter(([p]) => ids.has(p)).reduce((s, [, , rss]) => s + rss, 0) / 1024;
-  } catch {
-    return 0;
-  }
 }
 
 try {

@@ -183,3 +183,19 @@ export function alive(pids: number[]): number[] {
     return row !== undefined && !row.stat.startsWith("Z");
   });
 }
+
+/** Resident memory of `root` and every process below it, in MiB (`ps`, Linux and macOS); 0 if gone. */
+export function treeRss(root: number): number {
+  try {
+    const pids = new Set(descendants(root).map((r) => r.pid));
+    const out = execFileSync("ps", ["-A", "-o", "pid=,rss="], { encoding: "utf8" });
+    let kib = 0;
+    for (const line of out.split("\n")) {
+      const [pid, rss] = line.trim().split(/\s+/).map(Number);
+      if (pid !== undefined && pids.has(pid)) kib += rss ?? 0;
+    }
+    return kib / 1024;
+  } catch {
+    return 0;
+  }
+}
