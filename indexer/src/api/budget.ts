@@ -6,7 +6,7 @@
  * client whose bucket is empty gets 429 with Retry-After; when the shared bucket is empty every
  * client gets 503 with Retry-After, so that no crowd can take the indexing thread either.
  *
- * Settings (checked at start-up, `env.ts`): API_RATE_LIMIT units per second per client (default 100;
+ * Settings (checked at start-up, `env.ts`): API_RATE_LIMIT units per second per client (default 50;
  * 0 turns every limit off), API_RATE_BURST (default 400), API_GLOBAL_RATE (default 600),
  * API_GLOBAL_BURST (default 2,000), API_CLIENT_CONCURRENCY requests in flight per client (default 8),
  * API_GLOBAL_CONCURRENCY (default 256), API_CLIENT_STREAMS open exports/live queries per client
@@ -26,7 +26,7 @@ export interface BudgetSettings {
 
 export function budgetSettings(): BudgetSettings {
   return {
-    rate: numberFromEnv("API_RATE_LIMIT", 100),
+    rate: numberFromEnv("API_RATE_LIMIT", 50),
     burst: numberFromEnv("API_RATE_BURST", 400, { min: 1 }),
     globalRate: numberFromEnv("API_GLOBAL_RATE", 600, { min: 1 }),
     globalBurst: numberFromEnv("API_GLOBAL_BURST", 2_000, { min: 1 }),
