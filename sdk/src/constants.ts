@@ -52,6 +52,7 @@ export const receiptChecks = [
   "UnknownType",
   "IssuerNotTrustedAtIssuance",
   "IssuerRevoked",
+  "LifetimeExceeded",
 ] as const;
 export type ReceiptCheck = (typeof receiptChecks)[number];
 

@@ -25,7 +25,17 @@ import {
   type ExtendLockParameters,
 } from "./actions/extendLock.js";
 import { getGrant, type GetGrantParameters } from "./actions/getGrant.js";
-import { getIssuer, type GetIssuerParameters } from "./actions/getIssuer.js";
+import {
+  getIssuer,
+  getIssuerLineage,
+  type GetIssuerLineageParameters,
+  type GetIssuerParameters,
+} from "./actions/getIssuer.js";
+import {
+  getCredentialType,
+  type GetCredentialTypeParameters,
+} from "./actions/getCredentialType.js";
+import { grantIsActive, type GrantIsActiveParameters } from "./actions/grantIsActive.js";
 import { grant, prepareGrant, simulateGrant, type GrantParameters } from "./actions/grant.js";
 import {
   grantBatch,
@@ -42,6 +52,12 @@ import {
   simulateRegisterCredentialType,
   type RegisterCredentialTypeParameters,
 } from "./actions/registerCredentialType.js";
+import {
+  prepareSetCredentialTypeLifetime,
+  setCredentialTypeLifetime,
+  simulateSetCredentialTypeLifetime,
+  type SetCredentialTypeLifetimeParameters,
+} from "./actions/setCredentialTypeLifetime.js";
 import {
   prepareRelease,
   release,
@@ -119,6 +135,10 @@ import { checkReceipt, type CheckReceiptParameters } from "./receipts/checkRecei
 import { pickNonce, type PickNonceParameters } from "./requests/pickNonce.js";
 import { prepareRequest, type PrepareRequestParameters } from "./requests/prepareRequest.js";
 import {
+  getRequestGenerations,
+  type GetRequestGenerationsParameters,
+} from "./requests/getRequestGenerations.js";
+import {
   prepareRelayBatch,
   relayBatch,
   simulateRelayBatch,
@@ -175,8 +195,11 @@ export function grantkitActions(config: GrantKitActionsConfig = {}) {
       // reads
       getGrant: (p: Opt<GetGrantParameters>) => getGrant(client, ag(p) as GetGrantParameters),
       isGranted: (p: Opt<IsGrantedParameters>) => isGranted(client, ag(p)),
+      grantIsActive: (p: Opt<GrantIsActiveParameters>) => grantIsActive(client, ag(p)),
       isNonceUsed: (p: Opt<IsNonceUsedParameters>) => isNonceUsed(client, ag(p)),
       getIssuer: (p: Opt<GetIssuerParameters>) => getIssuer(client, ir(p)),
+      getIssuerLineage: (p: Opt<GetIssuerLineageParameters>) => getIssuerLineage(client, ir(p)),
+      getCredentialType: (p: Opt<GetCredentialTypeParameters>) => getCredentialType(client, ir(p)),
       isTrusted: (p: Opt<IsTrustedParameters>) => isTrusted(client, ir(p)),
       // owner and grantee writes
       grant: (p: Opt<GrantParameters>) => grant(client, ag(p)),
@@ -210,6 +233,8 @@ export function grantkitActions(config: GrantKitActionsConfig = {}) {
       pickNonce: (p: Opt<PickNonceParameters>) => pickNonce(client, ag(p)),
       prepareRequest: <K extends RequestKind>(p: Opt<PrepareRequestParameters<K>>) =>
         prepareRequest<K>(client, ag(p) as never),
+      getRequestGenerations: (p: Opt<GetRequestGenerationsParameters>) =>
+        getRequestGenerations(client, ag(p)),
       verifyRequest: (request: SignedRequest) => verifyRequest(client, request),
       relayRequest: (p: RelayRequestParameters) => relayRequest(client, p),
       simulateRelayRequest: (p: RelayRequestParameters) => simulateRelayRequest(client, p),
@@ -229,6 +254,12 @@ export function grantkitActions(config: GrantKitActionsConfig = {}) {
         simulateRegisterCredentialType(client, ir(p)),
       prepareRegisterCredentialType: (p: Opt<RegisterCredentialTypeParameters>) =>
         prepareRegisterCredentialType(prep(ir(p))),
+      setCredentialTypeLifetime: (p: Opt<SetCredentialTypeLifetimeParameters>) =>
+        setCredentialTypeLifetime(client, ir(p)),
+      simulateSetCredentialTypeLifetime: (p: Opt<SetCredentialTypeLifetimeParameters>) =>
+        simulateSetCredentialTypeLifetime(client, ir(p)),
+      prepareSetCredentialTypeLifetime: (p: Opt<SetCredentialTypeLifetimeParameters>) =>
+        prepareSetCredentialTypeLifetime(prep(ir(p))),
       addIssuer: (p: Opt<AddIssuerParameters>) => addIssuer(client, ir(p)),
       simulateAddIssuer: (p: Opt<AddIssuerParameters>) => simulateAddIssuer(client, ir(p)),
       prepareAddIssuer: (p: Opt<AddIssuerParameters>) => prepareAddIssuer(prep(ir(p))),

@@ -7,6 +7,7 @@ export {
   accessRequestTypes,
   domainOf,
   domains,
+  keyRotationTypes,
   receiptTypes,
   relayCalls,
   requestKinds,
@@ -14,6 +15,7 @@ export {
   type AccessRequest,
   type Authorization,
   type CredentialReceipt,
+  type KeyRotation,
   type RequestKind,
   type RequestMessage,
 } from "./protocol.js";
@@ -90,8 +92,21 @@ export type {
 // Reads
 export { getGrant, type GetGrantParameters, type Grant } from "./actions/getGrant.js";
 export { isGranted, type IsGrantedParameters } from "./actions/isGranted.js";
+export { grantIsActive, type GrantIsActiveParameters } from "./actions/grantIsActive.js";
 export { isNonceUsed, type IsNonceUsedParameters } from "./actions/isNonceUsed.js";
-export { getIssuer, type GetIssuerParameters, type IssuerRecord } from "./actions/getIssuer.js";
+export {
+  getIssuer,
+  getIssuerLineage,
+  type GetIssuerLineageParameters,
+  type GetIssuerParameters,
+  type IssuerLineage,
+  type IssuerRecord,
+} from "./actions/getIssuer.js";
+export {
+  getCredentialType,
+  type CredentialTypeInfo,
+  type GetCredentialTypeParameters,
+} from "./actions/getCredentialType.js";
 export { isTrusted, type IsTrustedParameters } from "./actions/isTrusted.js";
 
 // Writes: owners and grantees
@@ -150,6 +165,12 @@ export {
   simulateRegisterCredentialType,
   type RegisterCredentialTypeParameters,
 } from "./actions/registerCredentialType.js";
+export {
+  prepareSetCredentialTypeLifetime,
+  setCredentialTypeLifetime,
+  simulateSetCredentialTypeLifetime,
+  type SetCredentialTypeLifetimeParameters,
+} from "./actions/setCredentialTypeLifetime.js";
 export {
   addIssuer,
   prepareAddIssuer,
@@ -210,6 +231,11 @@ export type { SignedRequest, UnsignedRequest } from "./requests/types.js";
 export { buildRequest, type BuildRequestParameters } from "./requests/buildRequest.js";
 export { prepareRequest, type PrepareRequestParameters } from "./requests/prepareRequest.js";
 export {
+  getRequestGenerations,
+  type GetRequestGenerationsParameters,
+  type RequestGenerations,
+} from "./requests/getRequestGenerations.js";
+export {
   getRequestTypedData,
   hashRequest,
   type RequestTypedData,
@@ -225,9 +251,11 @@ export {
   type RelayRequestParameters,
 } from "./requests/relayRequest.js";
 export {
+  getRelayBatchOutcomes,
   prepareRelayBatch,
   relayBatch,
   simulateRelayBatch,
+  type RelayBatchOutcome,
   type RelayBatchParameters,
 } from "./requests/relayBatch.js";
 export {
@@ -244,6 +272,12 @@ export {
 } from "./receipts/getReceiptTypedData.js";
 export { signReceipt, type SignReceiptParameters } from "./receipts/signReceipt.js";
 export { checkReceipt, type CheckReceiptParameters } from "./receipts/checkReceipt.js";
+export {
+  getKeyRotationTypedData,
+  hashKeyRotation,
+  signKeyRotation,
+  type SignKeyRotationParameters,
+} from "./receipts/signKeyRotation.js";
 export { checkGate, credentialGateArgs, type CheckGateParameters } from "./receipts/checkGate.js";
 
 // Access requests (data servers)

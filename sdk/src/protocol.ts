@@ -29,6 +29,7 @@ const key = [
   { name: "dataHash", type: "bytes32" },
   { name: "purpose", type: "bytes32" },
 ] as const;
+const generation = { name: "generation", type: "uint64" } as const;
 const auth = [
   { name: "nonce", type: "uint256" },
   { name: "deadline", type: "uint256" },
@@ -36,23 +37,30 @@ const auth = [
 
 /**
  * The requests an owner signs so that a relayer can submit them (AccessGrants' `*_TYPEHASH`es).
- * Field order is the type string's order.
+ * Field order is the type string's order. Every request signs the grant's `generation`
+ * (`getGrant(id).generation` when signing: how many lives the id has had, 0 if never granted; for a
+ * `Grant` the life before the one it starts), and `Replace` also the new id's (`newGeneration`). The
+ * contract hashes the stored generations, never the signed ones: a request made for another life of
+ * the grant fails as `AccessGrantsInvalidSignature`. `prepareRequest` reads them from the chain.
  */
 export const requestTypes = {
   Grant: [
     ...key,
     { name: "lockedUntil", type: "uint64" },
     { name: "expiresAt", type: "uint64" },
+    generation,
     ...auth,
   ],
-  Revoke: [...key, ...auth],
-  ExtendLock: [...key, { name: "lockedUntil", type: "uint64" }, ...auth],
-  ExtendExpiry: [...key, { name: "expiresAt", type: "uint64" }, ...auth],
+  Revoke: [...key, generation, ...auth],
+  ExtendLock: [...key, { name: "lockedUntil", type: "uint64" }, generation, ...auth],
+  ExtendExpiry: [...key, { name: "expiresAt", type: "uint64" }, generation, ...auth],
   Replace: [
     ...key,
     { name: "newDataHash", type: "bytes32" },
     { name: "lockedUntil", type: "uint64" },
     { name: "expiresAt", type: "uint64" },
+    generation,
+    { name: "newGeneration", type: "uint64" },
     ...auth,
   ],
 } as const satisfies TypedData;
@@ -87,7 +95,7 @@ export type Authorization = { nonce: bigint; deadline: bigint; signature: Hex };
 
 /**
  * How each request is relayed: the AccessGrants function and its arguments, built from the signed
- * message and its signature.
+ * message and its signature. The generations are not arguments: the contract reads them from storage.
  */
 export const relayCalls = {
   Grant: (m: RequestMessage<"Grant">, a: Authorization) =>
@@ -149,6 +157,7 @@ export const receiptTypes = {
   CredentialReceipt: [
     { name: "issuer", type: "address" },
     { name: "owner", type: "address" },
+    { name: "audience", type: "address" },
     { name: "dataHash", type: "bytes32" },
     { name: "credentialType", type: "bytes32" },
     { name: "issuedAt", type: "uint64" },
@@ -156,8 +165,26 @@ export const receiptTypes = {
   ],
 } as const satisfies TypedData;
 
-/** An issuer's statement that `dataHash` is a credential of `credentialType` about `owner`. */
+/**
+ * An issuer's statement that `dataHash` is a credential of `credentialType` about `owner`, for the
+ * grantee `audience` (a GrantGate of another grantee refuses it) or for any (the zero address).
+ */
 export type CredentialReceipt = MessageOf<(typeof receiptTypes)["CredentialReceipt"]>;
+
+/**
+ * IssuerRegistry's `KeyRotation` (its `_KEY_ROTATION_TYPEHASH`): signed by the NEW key, it is the
+ * proof of possession `rotateKey(newKey, deadline, proof)` requires; the old key sends it.
+ */
+export const keyRotationTypes = {
+  KeyRotation: [
+    { name: "oldKey", type: "address" },
+    { name: "newKey", type: "address" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const satisfies TypedData;
+
+/** The message of a key rotation proof. */
+export type KeyRotation = MessageOf<(typeof keyRotationTypes)["KeyRotation"]>;
 
 /**
  * An access request: the grantee asks a data server (`audience`) for the data item of one grant.

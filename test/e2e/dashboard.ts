@@ -32,6 +32,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from "playwrig
 import { seedDemo } from "../../scripts/lib/demo.js";
 import { ROOT } from "../../scripts/lib/deployment.js";
 import { computeGrantId, purposeHash } from "../../scripts/lib/grants.js";
+import { registryDomain, signKeyRotation } from "../../scripts/lib/receipts.js";
 import {
   API_TO_CONTRACT,
   GRANT_STATUS,
@@ -193,7 +194,17 @@ describe("auditor dashboard (e2e, headless Chromium)", function () {
       "IssuerRegistry",
       stack.record.contracts.IssuerRegistry!.address,
     );
-    await (await registry.connect(signers[3]!).rotateKey(signers[18]!.address)).wait();
+    // The new key proves possession: it signs the rotation (KeyRotation, the registry's EIP-712 domain).
+    const [oldKey, newKey] = [signers[3]!, signers[18]!];
+    const { chainId } = await connection.ethers.provider.getNetwork();
+    const deadline =
+      BigInt((await connection.ethers.provider.getBlock("latest"))!.timestamp) + 3600n;
+    const proof = await signKeyRotation(
+      newKey,
+      registryDomain(chainId, await registry.getAddress()),
+      { oldKey: oldKey.address, newKey: newKey.address, deadline },
+    );
+    await (await registry.connect(oldKey).rotateKey(newKey.address, deadline, proof)).wait();
     await stack.waitCaughtUp(180_000);
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS });

@@ -13,6 +13,7 @@ import {
   getGrant,
   grant,
   grantBatch,
+  grantIsActive,
   grantkitActions,
   InvalidParameterError,
   isActive,
@@ -82,8 +83,10 @@ describe("sdk: grant actions", function () {
       status: "Active",
       lockedUntil: now + 100n,
       expiresAt: now + 1000n,
+      generation: 1n,
     });
     expect(await getGrant(publicClient, { address, grantId: result })).to.deep.equal(g);
+    expect(await grantIsActive(publicClient, { address, grantId: result })).to.equal(true);
     expect(
       await isGranted(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE }),
     ).to.equal(true);
@@ -198,7 +201,7 @@ describe("sdk: grant actions", function () {
     ).to.equal("Released");
   });
 
-  it("extendLock, extendExpiry and replace change the grant; a shorter lock is a decoded error", async function () {
+  it("extendLock, extendExpiry and replace change the grant; a shorter lock is a decoded error; a locked grant replaced stays in force until its lock", async function () {
     const { address, owner, admin, grantee, dataHash, mined } = await setup();
     const now = await chainNow();
     const key = { address, grantee, dataHash, purpose: PURPOSE };
@@ -235,16 +238,52 @@ describe("sdk: grant actions", function () {
       dataHash,
       purpose: PURPOSE,
     });
-    expect(g.status).to.equal("Replaced");
-    expect(
-      await isGranted(publicClient, {
-        address,
-        owner: admin,
-        grantee,
+    // Replaced while locked: the old grant stays active until its lock, which becomes its expiry.
+    expect(g).to.deep.include({
+      status: "Active",
+      lockedUntil: now + 500n,
+      expiresAt: now + 500n,
+      generation: 1n,
+    });
+    const replacement = await getGrant(publicClient, {
+      address,
+      owner: admin,
+      grantee,
+      dataHash: newDataHash,
+      purpose: PURPOSE,
+    });
+    expect(replacement).to.deep.include({ status: "Active", generation: 1n });
+    await advanceTo(now + 500n);
+    expect(await grantIsActive(publicClient, { address, grantId: g.grantId })).to.equal(false);
+    expect(await grantIsActive(publicClient, { address, grantId: replacement.grantId })).to.equal(
+      true,
+    );
+    // Unlocked, a replacement ends the old grant at once.
+    const third = createDataReference({ dataId: "passport-3", grantee }).dataHash;
+    await mined(
+      await replace(owner, {
+        ...key,
         dataHash: newDataHash,
-        purpose: PURPOSE,
+        newDataHash: third,
+        lockedUntil: now + 500n,
       }),
-    ).to.equal(true);
+    );
+    expect(
+      (await getGrant(publicClient, { address, grantId: replacement.grantId })).status,
+    ).to.equal("Replaced");
+  });
+
+  it("each new life of a grant id has the next generation", async function () {
+    const { address, owner, admin, grantee, dataHash, mined } = await setup();
+    const key = { address, grantee, dataHash, purpose: PURPOSE };
+    const read = () => getGrant(publicClient, { ...key, owner: admin });
+    expect(await read()).to.deep.include({ status: "None", generation: 0n });
+    await mined(await grant(owner, key));
+    expect(await read()).to.deep.include({ status: "Active", generation: 1n });
+    await mined(await revoke(owner, key));
+    expect(await read()).to.deep.include({ status: "Revoked", generation: 1n });
+    await mined(await grant(owner, key));
+    expect(await read()).to.deep.include({ status: "Active", generation: 2n });
   });
 
   it("an expired grant reads as Expired and is not active", async function () {
@@ -339,6 +378,7 @@ describe("sdk: grant actions", function () {
       purpose: PURPOSE,
     });
     expect(g.status).to.equal("Active");
+    expect(await client.grantIsActive({ grantId: g.grantId })).to.equal(true);
     await mined(await client.revoke({ grantee, dataHash, purpose: PURPOSE }));
     expect((await client.getGrant({ grantId: g.grantId })).status).to.equal("Revoked");
     const prepared = client.prepareRevoke({ grantee, dataHash, purpose: PURPOSE });

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { getAddress, type Hex } from "viem";
+import { getAddress, zeroAddress, type Hex } from "viem";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import {
   addIssuer,
@@ -8,7 +9,9 @@ import {
   checkReceipt,
   createDataReference,
   credentialGateArgs,
+  getCredentialType,
   getIssuer,
+  getIssuerLineage,
   grant,
   hashReceipt,
   isContractError,
@@ -20,9 +23,11 @@ import {
   removeIssuer,
   restoreIssuer,
   rotateIssuerKey,
+  setCredentialTypeLifetime,
   setIssuerJurisdiction,
   setIssuerTypes,
   setIssuerValidity,
+  signKeyRotation,
   signReceipt,
   simulateRegisterCredentialType,
   suspendIssuer,
@@ -56,7 +61,7 @@ async function setup() {
 
 describe("sdk: issuers and receipts", function () {
   it("registrar operations change the record; wrong-status operations are decoded errors", async function () {
-    const { registry, registrar, mined } = await setup();
+    const { registry, registrar, other, mined } = await setup();
     const issuer = localAccount.address;
     const type = credentialTypeId("kyc.extra");
     const { result: bit } = await simulateRegisterCredentialType(registrar, {
@@ -67,6 +72,26 @@ describe("sdk: issuers and receipts", function () {
     await mined(
       await registerCredentialType(registrar, { address: registry, credentialType: type }),
     );
+    expect(
+      await getCredentialType(publicClient, { address: registry, credentialType: type }),
+    ).to.deep.equal({ credentialType: type, bit: 2, maxReceiptLifetime: 365n * 86_400n });
+    await mined(
+      await setCredentialTypeLifetime(registrar, {
+        address: registry,
+        credentialType: type,
+        maxReceiptLifetime: 3600n,
+      }),
+    );
+    expect(
+      (await getCredentialType(publicClient, { address: registry, credentialType: type }))
+        ?.maxReceiptLifetime,
+    ).to.equal(3600n);
+    expect(
+      await getCredentialType(publicClient, {
+        address: registry,
+        credentialType: credentialTypeId("never.registered"),
+      }),
+    ).to.equal(null);
     await mined(
       await addIssuer(registrar, {
         address: registry,
@@ -79,6 +104,7 @@ describe("sdk: issuers and receipts", function () {
       status: "Active",
       jurisdiction: "0x4348",
       typeBits: 1n,
+      lineage: { root: issuer, head: issuer },
     });
     await mined(
       await setIssuerTypes(registrar, {
@@ -125,15 +151,51 @@ describe("sdk: issuers and receipts", function () {
         metadataHash: `0x${"22".repeat(32)}`,
       }),
     );
-    const newKey = getAddress("0x000000000000000000000000000000000000beef");
-    await mined(await rotateIssuerKey(wallet(localAccount), { address: registry, newKey }));
-    expect((await getIssuer(publicClient, { address: registry, issuer })).status).to.equal(
-      "Rotated",
-    );
+    // Key rotation: the new key proves possession by signing the rotation.
+    const next = privateKeyToAccount(generatePrivateKey());
+    const newKey = next.address;
+    const rotate = async (
+      deadline: bigint,
+      signer: Parameters<typeof signKeyRotation>[0]["signer"],
+    ) =>
+      rotateIssuerKey(wallet(localAccount), {
+        address: registry,
+        newKey,
+        deadline,
+        proof: await signKeyRotation({
+          chainId: 31337,
+          registry,
+          signer,
+          rotation: { oldKey: issuer, newKey, deadline },
+        }),
+      });
+    const refusal = async (attempt: Promise<unknown>) => {
+      try {
+        await attempt;
+      } catch (error) {
+        return error;
+      }
+      expect.fail("rotation with a bad proof accepted");
+    };
+    const deadline = (await chainNow()) + 600n;
+    const forged = await refusal(rotate(deadline, wallet(other)));
+    if (!isContractError(forged, "IssuerRegistryInvalidKeyProof")) throw forged;
+    expect(forged.args.newKey).to.equal(newKey);
+    const late = await refusal(rotate((await chainNow()) - 1n, next));
+    expect(isContractError(late, "IssuerRegistryExpiredKeyProof")).to.equal(true);
+    await mined(await rotate(deadline, next));
+    expect(await getIssuer(publicClient, { address: registry, issuer })).to.deep.include({
+      status: "Rotated",
+      lineage: { root: issuer, head: newKey },
+    });
     expect((await getIssuer(publicClient, { address: registry, issuer: newKey })).status).to.equal(
       "Active",
     );
-    await mined(await removeIssuer(registrar, { address: registry, issuer: newKey }));
+    expect(
+      await getIssuerLineage(publicClient, { address: registry, issuer: newKey }),
+    ).to.deep.equal({ root: issuer, head: newKey });
+    // Any key names the lineage: removing it by its first key removes its current key.
+    await mined(await removeIssuer(registrar, { address: registry, issuer }));
     expect((await getIssuer(publicClient, { address: registry, issuer: newKey })).status).to.equal(
       "Removed",
     );
@@ -163,6 +225,7 @@ describe("sdk: issuers and receipts", function () {
     const receipt: CredentialReceipt = {
       issuer,
       owner: localAccount.address,
+      audience: getAddress("0x000000000000000000000000000000000000beef"),
       dataHash: `0x${"ab".repeat(32)}`,
       credentialType: KYC_BASIC,
       issuedAt: 1n,
@@ -177,8 +240,8 @@ describe("sdk: issuers and receipts", function () {
     expect(hashReceipt({ receipt, chainId: 31337, registry })).to.equal(digest);
   });
 
-  it("checkReceipt answers as the registry's checkReceipt for random receipts, issuers and histories (40 cases)", async function () {
-    const { registry, registrar, issuer, grantee, mined } = await setup();
+  it("checkReceipt answers as the registry's checkReceipt for random receipts, issuers, lifetimes, rotations and histories (60 cases)", async function () {
+    const { registry, registrar, issuer, grantee, other, mined } = await setup();
     const walletContract = await connection.ethers.deployContract("MockERC1271Wallet", [
       localAccount.address,
     ]);
@@ -203,7 +266,18 @@ describe("sdk: issuers and receipts", function () {
           issuedOffset: fc.integer({ min: -150, max: 50 }),
           lifetime: fc.integer({ min: 0, max: 300 }),
           forge: fc.boolean(),
-          change: fc.constantFrom("none", "suspend", "remove", "types"),
+          audience: fc.constantFrom(zeroAddress, grantee, other),
+          // The type's maximum receipt lifetime, when set (default: a year).
+          cap: fc.constantFrom(undefined, 10n, 100n),
+          change: fc.constantFrom(
+            "none",
+            "suspend",
+            "remove",
+            "types",
+            "rotate",
+            "rotateSuspend",
+            "rotateRemove",
+          ),
         }),
         async (c) => {
           const snapshot = await networkHelpers.takeSnapshot();
@@ -213,6 +287,7 @@ describe("sdk: issuers and receipts", function () {
           const receipt: CredentialReceipt = {
             issuer: who,
             owner: grantee,
+            audience: c.audience,
             dataHash: createDataReference({ dataId: "x", grantee }).dataHash,
             credentialType: c.type,
             issuedAt,
@@ -234,6 +309,34 @@ describe("sdk: issuers and receipts", function () {
               issuer: who,
               credentialTypes: [KYC_FULL],
             });
+          if (c.cap !== undefined && c.type !== credentialTypeId("unregistered"))
+            await setCredentialTypeLifetime(registrar, {
+              address: registry,
+              credentialType: c.type,
+              maxReceiptLifetime: c.cap,
+            });
+          // The key account 4 rotates to a fresh key; the lineage is then suspended or removed by
+          // its old key's name, which must refuse the old key's receipts too.
+          if (c.change.startsWith("rotate") && who === issuer) {
+            const next = privateKeyToAccount(generatePrivateKey());
+            const deadline = (await chainNow()) + 600n;
+            const proof = await signKeyRotation({
+              chainId: 31337,
+              registry,
+              signer: next,
+              rotation: { oldKey: who, newKey: next.address, deadline },
+            });
+            await rotateIssuerKey(wallet(who), {
+              address: registry,
+              newKey: next.address,
+              deadline,
+              proof,
+            });
+            if (c.change === "rotateSuspend")
+              await suspendIssuer(registrar, { address: registry, issuer: who });
+            if (c.change === "rotateRemove")
+              await removeIssuer(registrar, { address: registry, issuer: who });
+          }
           const expected =
             receiptChecks[
               await publicClient.readContract({
@@ -253,15 +356,16 @@ describe("sdk: issuers and receipts", function () {
           expect(actual).to.equal(expected);
         },
       ),
-      { numRuns: 40, seed: 12 },
+      { numRuns: 60, seed: 12 },
     );
-    // The cases cover refusals as well as acceptance.
+    // The cases cover refusals as well as acceptance, the lifetime cap and the lineage's suspension.
     expect(seen.has("Valid")).to.equal(true);
-    expect(seen.size).to.be.greaterThan(3);
+    expect([...seen]).to.include.members(["LifetimeExceeded", "IssuerRevoked"]);
+    expect(seen.size).to.be.greaterThan(4);
   });
 
   it("checkGate predicts KycVault's deposit: refusals are the gate's decoded errors, the accepted call goes through", async function () {
-    const { registry, issuer, grantee, deployment, mined } = await setup();
+    const { registry, issuer, grantee, other, deployment, mined } = await setup();
     const vault = await connection.ethers.deployContract("KycVault", [
       deployment.accessGrants.address,
       registry,
@@ -274,6 +378,7 @@ describe("sdk: issuers and receipts", function () {
     const receipt: CredentialReceipt = {
       issuer,
       owner: localAccount.address,
+      audience: grantee,
       dataHash,
       credentialType: KYC_BASIC,
       issuedAt: now,
@@ -317,6 +422,7 @@ describe("sdk: issuers and receipts", function () {
             components: [
               { name: "issuer", type: "address" },
               { name: "owner", type: "address" },
+              { name: "audience", type: "address" },
               { name: "dataHash", type: "bytes32" },
               { name: "credentialType", type: "bytes32" },
               { name: "issuedAt", type: "uint64" },
@@ -348,6 +454,45 @@ describe("sdk: issuers and receipts", function () {
     } catch (error) {
       expect(isContractError(error, "GrantGateReceiptMismatch")).to.equal(true);
     }
+    // A receipt for another grantee (audience) is not proof for this gate; one for any (zero) is.
+    const forOther = { ...receipt, audience: other };
+    try {
+      await checkGate(publicClient, {
+        gate,
+        owner: localAccount.address,
+        dataHash,
+        credential: {
+          ...credential,
+          receipt: forOther,
+          signature: await signReceipt({
+            receipt: forOther,
+            chainId: 31337,
+            registry,
+            signer: wallet(issuer),
+          }),
+        },
+      });
+      expect.fail("a receipt for another audience accepted");
+    } catch (error) {
+      if (!isContractError(error, "GrantGateReceiptMismatch")) throw error;
+      expect(error.args.audience).to.equal(other);
+    }
+    const forAny = { ...receipt, audience: zeroAddress };
+    await checkGate(publicClient, {
+      gate,
+      owner: localAccount.address,
+      dataHash,
+      credential: {
+        ...credential,
+        receipt: forAny,
+        signature: await signReceipt({
+          receipt: forAny,
+          chainId: 31337,
+          registry,
+          signer: wallet(issuer),
+        }),
+      },
+    });
     const forged = await signReceipt({ receipt, chainId: 31337, registry, signer: localAccount });
     try {
       await checkGate(publicClient, {

@@ -4,9 +4,11 @@ import { getAddress, type Address } from "viem";
 import {
   buildRequest,
   cancelNonces,
+  computeGrantId,
   createDataReference,
   deadlineAfter,
   getGrant,
+  getRelayBatchOutcomes,
   hashRequest,
   isContractError,
   isGranted,
@@ -17,9 +19,11 @@ import {
   purposeHash,
   relayBatch,
   relayRequest,
+  revoke,
   requestKinds,
   serializeRequest,
   signRequest,
+  simulateRelayBatch,
   simulateRelayRequest,
   verifyRequest,
   grant,
@@ -94,7 +98,7 @@ describe("sdk: signed requests", function () {
     expect(g.status).to.equal("Revoked");
   });
 
-  it("signs with a wallet client (eth_signTypedData_v4) and relays a batch of several owners in one transaction", async function () {
+  it("signs with a wallet client (eth_signTypedData_v4) and relays a batch of several owners in one transaction; a refused item fails alone (tryMulticall), decoded", async function () {
     const { address, relayer, other, grantee, dataHash, mined } = await setup();
     const a = await prepareRequest(publicClient, {
       address,
@@ -120,16 +124,81 @@ describe("sdk: signed requests", function () {
         expiresAt: 0n,
       },
     });
-    const signed = [
-      await signRequest({ request: a, signer: localAccount }),
-      await signRequest({ request: b, signer: wallet(other) }),
-    ];
-    await mined(await relayBatch(relayer, { requests: signed }));
+    const signedA = await signRequest({ request: a, signer: localAccount });
+    // The same request twice: the second finds its nonce used.
+    const signed = [signedA, await signRequest({ request: b, signer: wallet(other) }), signedA];
+    const { outcomes } = await simulateRelayBatch(relayer, { requests: signed });
+    expect(outcomes.map((o) => o.success)).to.deep.equal([true, true, false]);
+    expect(outcomes[0]).to.include({ index: 0, grantId: computeGrantId(a.message) });
+    const refused = outcomes[2]!;
+    if (refused.success) throw new Error("expected a refusal");
+    expect(isContractError(refused.error, "AccessGrantsNonceUsed")).to.equal(true);
+    // All or nothing: the atomic form (multicall) reverts with the refused item's error.
+    try {
+      await simulateRelayBatch(relayer, { requests: signed, atomic: true });
+      expect.fail("atomic batch with a refused item succeeded");
+    } catch (error) {
+      expect(isContractError(error, "AccessGrantsNonceUsed")).to.equal(true);
+    }
+    const hash = await relayBatch(relayer, { requests: signed });
+    await mined(hash);
+    const receipt = await publicClient.getTransactionReceipt({ hash });
+    const mined3 = getRelayBatchOutcomes({ requests: signed, logs: receipt.logs });
+    expect(mined3.map((o) => o.success)).to.deep.equal([true, true, false]);
+    const failed = mined3[2]!;
+    if (failed.success) throw new Error("expected a refusal");
+    expect(failed.error?.errorName).to.equal("AccessGrantsNonceUsed");
     for (const owner of [localAccount.address, other]) {
       expect(
         await isGranted(publicClient, { address, owner, grantee, dataHash, purpose: PURPOSE }),
       ).to.equal(true);
     }
+  });
+
+  it("a request signed for one life of a grant is refused in the next: verifyRequest says WrongGeneration, the contract InvalidSignature", async function () {
+    const { address, relayer, owner, grantee, dataHash, mined } = await setup();
+    const key = { address, grantee, dataHash, purpose: PURPOSE };
+    const ownerWallet = wallet(localAccount);
+    await mined(await grant(ownerWallet, key));
+    const request = await prepareRequest(publicClient, {
+      address,
+      kind: "Revoke",
+      message: { owner, grantee, dataHash, purpose: PURPOSE },
+    });
+    expect(request.message.generation).to.equal(1n);
+    const signed = await signRequest({ request, signer: localAccount });
+    expect(await verifyRequest(publicClient, signed)).to.equal("Valid");
+    // The owner ends the grant and grants again: the signed revoke must not end the new grant.
+    await mined(await revoke(ownerWallet, key));
+    await mined(await grant(ownerWallet, key));
+    expect(await verifyRequest(publicClient, signed)).to.equal("WrongGeneration");
+    try {
+      await simulateRelayRequest(relayer, { request: signed });
+      expect.fail("a revoke of the previous life was relayed");
+    } catch (error) {
+      expect(isContractError(error, "AccessGrantsInvalidSignature")).to.equal(true);
+    }
+    const again = await prepareRequest(publicClient, {
+      address,
+      kind: "Revoke",
+      message: { owner, grantee, dataHash, purpose: PURPOSE },
+    });
+    expect(again.message.generation).to.equal(2n);
+    const signedAgain = await signRequest({ request: again, signer: localAccount });
+    await mined(await relayRequest(relayer, { request: signedAgain }));
+    expect((await getGrant(publicClient, { ...key, owner })).status).to.equal("Revoked");
+    // Replace signs both ids' generations.
+    const newDataHash = createDataReference({ dataId: "passport-9", grantee }).dataHash;
+    await mined(await grant(ownerWallet, key));
+    const replaceRequest = await prepareRequest(publicClient, {
+      address,
+      kind: "Replace",
+      message: { ...key, owner, newDataHash, lockedUntil: 0n, expiresAt: 0n },
+    });
+    expect(replaceRequest.message).to.include({ generation: 3n, newGeneration: 0n });
+    expect(() =>
+      buildRequest({ ...replaceRequest, message: { ...replaceRequest.message, generation: -1n } }),
+    ).to.throw(/generation/);
   });
 
   it("an ERC-1271 owner's request is verified off-chain and relayed", async function () {
@@ -227,6 +296,7 @@ describe("sdk: signed requests", function () {
         grantee,
         dataHash,
         purpose: PURPOSE,
+        generation: 0n,
         nonce: 9n,
         deadline: deadlineAfter(600n),
       },

@@ -33,7 +33,7 @@ export type VerifyAccessRequestParameters = ContractTarget & {
   /** This server's time, unix seconds; default its clock. */
   now?: bigint | undefined;
   /**
-   * Where the grant is checked: `"chain"` (default; `isGranted` at the latest block), or the indexer,
+   * Where the grant is checked: `"chain"` (default; `grantIsActive` at the latest block), or the indexer,
    * refused when it is more than `maxLagBlocks` behind the chain head it sees.
    */
   source?: "chain" | { indexer: AccessIndexer; maxLagBlocks: number } | undefined;
@@ -128,8 +128,8 @@ export async function verifyAccessRequest(
       client,
       "accessGrants",
       { address: accessGrants, blockNumber: block.number },
-      "isGranted",
-      [m.owner, m.grantee, m.dataHash, m.purpose],
+      "grantIsActive",
+      [grantId],
     )) as boolean;
     if (!active)
       return refuse("NotGranted", `grant ${grantId} is not active at block ${block.number}`);

@@ -7,7 +7,7 @@ import {
   type Transport,
 } from "viem";
 
-import { accessGrantsAbi } from "../abi/accessGrantsAbi.js";
+import { accessGrantsCoreAbi as accessGrantsAbi } from "../abi/coreAbis.js";
 import { InvalidParameterError } from "../errors/base.js";
 import { noncesToBitmaps } from "../utils/nonces.js";
 import {

@@ -17,6 +17,11 @@ export type Grant = {
   lockedUntil: bigint;
   /** Unix seconds; 0n: never expires. */
   expiresAt: bigint;
+  /**
+   * How many lives the grant id has had (0n: never granted, 1n: the first grant, ...); a signed
+   * request names it (prepareRequest reads it).
+   */
+  generation: bigint;
 };
 
 /**
@@ -34,11 +39,13 @@ export async function getGrant(client: Client, parameters: GetGrantParameters): 
     status: number;
     lockedUntil: bigint;
     expiresAt: bigint;
+    generation: bigint;
   };
   return {
     grantId,
     status: grantStatuses[state.status] ?? "None",
     lockedUntil: state.lockedUntil,
     expiresAt: state.expiresAt,
+    generation: state.generation,
   };
 }

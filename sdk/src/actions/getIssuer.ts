@@ -23,10 +23,40 @@ export type IssuerRecord = {
   validUntil: bigint;
   /** Bit `i`: accredited for the credential type registered at bit `i`. */
   typeBits: bigint;
+  /** The key's lineage now (also for a record read `at` a past time): see {@link IssuerLineage}. */
+  lineage: IssuerLineage;
 };
 
 /**
- * Reads an issuer key's record now, or as it was at `at` (status `None` when unknown).
+ * The lineage of an issuer key (`IssuerRegistry.issuerLineage`): `root` is its first key, `head` its
+ * current key (both the key itself for a key never rotated; both zero for a key never accredited).
+ * Suspending, restoring or removing any key of a lineage acts on its head, and a receipt of any of
+ * its keys is refused while the head is Suspended or Removed.
+ */
+export type IssuerLineage = { root: Address; head: Address };
+
+/** Parameters of {@link getIssuerLineage}. */
+export type GetIssuerLineageParameters = ReadOptions & { issuer: Address };
+
+/**
+ * Reads the lineage of an issuer key: its first key and its current key.
+ *
+ * @example
+ * const { head } = await getIssuerLineage(client, { issuer: oldKey }); // the key that signs now
+ */
+export async function getIssuerLineage(
+  client: Client,
+  parameters: GetIssuerLineageParameters,
+): Promise<IssuerLineage> {
+  const [root, head] = (await readCall(client, "issuerRegistry", parameters, "issuerLineage", [
+    checkAddress("issuer", parameters.issuer),
+  ])) as readonly [Address, Address];
+  return { root, head };
+}
+
+/**
+ * Reads an issuer key's record now, or as it was at `at` (status `None` when unknown), with its
+ * lineage (now).
  *
  * @example
  * const record = await getIssuer(client, { issuer });
@@ -37,9 +67,13 @@ export async function getIssuer(
   parameters: GetIssuerParameters,
 ): Promise<IssuerRecord> {
   const issuer = checkAddress("issuer", parameters.issuer);
-  const r = (await (parameters.at === undefined
-    ? readCall(client, "issuerRegistry", parameters, "getIssuer", [issuer])
-    : readCall(client, "issuerRegistry", parameters, "getIssuerAt", [issuer, parameters.at]))) as {
+  const [read, lineage] = await Promise.all([
+    parameters.at === undefined
+      ? readCall(client, "issuerRegistry", parameters, "getIssuer", [issuer])
+      : readCall(client, "issuerRegistry", parameters, "getIssuerAt", [issuer, parameters.at]),
+    getIssuerLineage(client, { ...parameters, issuer }),
+  ]);
+  const r = read as {
     status: number;
     jurisdiction: Hex;
     validFrom: number;
@@ -53,5 +87,6 @@ export async function getIssuer(
     validFrom: BigInt(r.validFrom),
     validUntil: BigInt(r.validUntil),
     typeBits: r.typeBits,
+    lineage,
   };
 }

@@ -1,5 +1,15 @@
-import type { Account, Address, Chain, Client, Hash, Transport } from "viem";
+import {
+  isHex,
+  type Account,
+  type Address,
+  type Chain,
+  type Client,
+  type Hash,
+  type Hex,
+  type Transport,
+} from "viem";
 
+import { InvalidParameterError } from "../errors/base.js";
 import {
   prepareCall,
   simulateCall,
@@ -8,24 +18,51 @@ import {
   type SimulateReturnType,
   type WriteOptions,
 } from "./internal/call.js";
+import { assertSeconds } from "../utils/time.js";
 import { checkAddress } from "./internal/terms.js";
 
-/** Parameters of {@link rotateIssuerKey}: moves the sender's (an active issuer key's) record to `newkey`; the old key becomes rotated. */
-export type RotateIssuerKeyParameters = WriteOptions & { newKey: Address };
+/**
+ * Parameters of {@link rotateIssuerKey}: the new key, and its proof of possession (`signKeyRotation`
+ * by the new key, over `{ oldKey: sender, newKey, deadline }`).
+ */
+export type RotateIssuerKeyParameters = WriteOptions & {
+  newKey: Address;
+  /** The last unix second (bigint) at which the proof is accepted. */
+  deadline: bigint;
+  /** The new key's EIP-712 signature of `KeyRotation(oldKey, newKey, deadline)` (signKeyRotation). */
+  proof: Hex;
+};
 
 function call(parameters: RotateIssuerKeyParameters) {
+  const { proof } = parameters;
+  if (!isHex(proof, { strict: true }) || proof === "0x") {
+    throw new InvalidParameterError(
+      "proof",
+      "is missing or not hex",
+      "sign it with the new key: signKeyRotation({ rotation: { oldKey, newKey, deadline }, ... })",
+    );
+  }
   return {
     contract: "issuerRegistry",
     functionName: "rotateKey",
-    args: [checkAddress("newKey", parameters.newKey)],
+    args: [
+      checkAddress("newKey", parameters.newKey),
+      assertSeconds("deadline", parameters.deadline, 2n ** 256n - 1n),
+      proof,
+    ],
   } as const;
 }
 
 /**
- * Moves the sender's (an Active issuer key's) record to `newKey`; the old key becomes Rotated. Sent by the issuer.
+ * Moves the sender's (an Active issuer key's) record to `newKey`, which joins the sender's lineage;
+ * the old key becomes Rotated. The new key proves possession with `proof`. Sent by the issuer's
+ * current key.
  *
  * @example
- * await rotateIssuerKey(issuerClient, { newKey: newSigner.address });
+ * const deadline = deadlineAfter(3600n);
+ * const proof = await signKeyRotation({ chainId, registry, signer: newKeyAccount,
+ *   rotation: { oldKey: issuerClient.account.address, newKey: newKeyAccount.address, deadline } });
+ * await rotateIssuerKey(issuerClient, { newKey: newKeyAccount.address, deadline, proof });
  */
 export async function rotateIssuerKey(
   client: Client<Transport, Chain | undefined, Account | undefined>,

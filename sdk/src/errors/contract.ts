@@ -92,6 +92,8 @@ export function decodeContractError(error: unknown): ContractRevertError | undef
   } catch {
     return undefined;
   }
+  // Error(string) and Panic(uint256), which viem also decodes, are not ours: leave them to viem.
+  if (!(decoded.errorName in contractErrorTable)) return undefined;
   const item = grantKitErrorsAbi.find(
     (i) => i.name === decoded.errorName && i.inputs.length === (decoded.args?.length ?? 0),
   );

@@ -6,17 +6,15 @@
  */
 import type { AbiParameter, AbiParameterToPrimitiveType } from "viem";
 
-import { accessGrantsAbi } from "../abi/accessGrantsAbi.js";
-import { grantGateAbi } from "../abi/grantGateAbi.js";
-import { issuerRegistryAbi } from "../abi/issuerRegistryAbi.js";
+import { accessGrantsCoreAbi, grantGateCoreAbi, issuerRegistryCoreAbi } from "../abi/coreAbis.js";
 import { issuerStatuses, receiptChecks } from "../constants.js";
 import { formatSeconds } from "../utils/formatSeconds.js";
 
 /** Every error the SDK decodes, from the three ABIs (duplicates share a signature). */
 export const grantKitErrorsAbi = [
-  ...accessGrantsAbi.filter((item) => item.type === "error"),
-  ...issuerRegistryAbi.filter((item) => item.type === "error"),
-  ...grantGateAbi.filter((item) => item.type === "error"),
+  ...accessGrantsCoreAbi.filter((item) => item.type === "error"),
+  ...issuerRegistryCoreAbi.filter((item) => item.type === "error"),
+  ...grantGateCoreAbi.filter((item) => item.type === "error"),
 ] as const;
 
 type ErrorItem = Extract<(typeof grantKitErrorsAbi)[number], { type: "error" }>;
@@ -101,8 +99,9 @@ export const contractErrorTable: { [N in GrantKitContractErrorName]: Description
     hint: "ask the owner to sign a new request with a free nonce (pickNonce)",
   },
   AccessGrantsInvalidSignature: {
-    message: (a) => `the signature is not the owner's (${a.owner})`,
-    hint: "sign again for this chain and AccessGrants address, as the owner (or its ERC-1271 account)",
+    message: (a) =>
+      `the signature is not the owner's (${a.owner}) for this request and the grant's current generation`,
+    hint: "prepare the request again (prepareRequest reads the grant's generation) and sign it as the owner, for this chain and AccessGrants address",
   },
   // ------------------------------------------------------------ IssuerRegistry
   IssuerRegistryZeroAddress: {
@@ -142,6 +141,14 @@ export const contractErrorTable: { [N in GrantKitContractErrorName]: Description
     message: (a) => `jurisdiction ${a.jurisdiction} is not an ISO 3166-1 alpha-2 code`,
     hint: 'pass two upper-case letters (jurisdictionCode("CH")) or "0x0000" for none',
   },
+  IssuerRegistryExpiredKeyProof: {
+    message: (a) => `the new key's proof of possession expired at ${formatSeconds(a.deadline)}`,
+    hint: "sign a new proof with the new key (signKeyRotation) with a later deadline",
+  },
+  IssuerRegistryInvalidKeyProof: {
+    message: (a) => `the proof is not ${a.newKey}'s signature of this key rotation`,
+    hint: "sign KeyRotation { oldKey: the sender, newKey, deadline } with the NEW key (signKeyRotation), for this chain and registry",
+  },
   // ------------------------------------------------------------ GrantGate
   GrantGateNotGranted: {
     message: (a) => `${a.owner} has no active grant of ${a.dataHash} to this gate`,
@@ -149,8 +156,13 @@ export const contractErrorTable: { [N in GrantKitContractErrorName]: Description
   },
   GrantGateReceiptMismatch: {
     message: (a) =>
-      `the receipt is about owner ${a.owner}, data ${a.dataHash}, type ${a.credentialType}: not what the gate requires`,
-    hint: "send the receipt the issuer signed for this user, this data item and this credential type",
+      `the receipt is about owner ${a.owner}, data ${a.dataHash}, type ${a.credentialType}, for audience ${a.audience}: not what the gate requires`,
+    hint: "send the receipt the issuer signed for this user, this data item and this credential type, for the gate's grantee or any audience (zero)",
+  },
+  GrantGateZeroAddress: {
+    message: (a) =>
+      `a gate needs non-zero addresses (AccessGrants ${a.accessGrants}, IssuerRegistry ${a.issuerRegistry}, grantee ${a.grantee})`,
+    hint: "deploy the gate with the deployment's AccessGrants and IssuerRegistry and a grantee",
   },
   GrantGateReceiptRejected: {
     message: (a) =>
@@ -192,7 +204,7 @@ export const contractErrorTable: { [N in GrantKitContractErrorName]: Description
   },
   FailedCall: {
     message: () => "a call inside multicall failed without a reason",
-    hint: "simulate the calls one by one to find the failing one",
+    hint: "simulate the calls one by one to find the failing one, or relay them with tryMulticall (relayBatch)",
   },
   InvalidShortString: {
     message: () => "invalid short string",

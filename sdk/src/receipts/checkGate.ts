@@ -1,11 +1,19 @@
-import { encodeErrorResult, isAddressEqual, type Address, type Client, type Hex } from "viem";
+import {
+  encodeErrorResult,
+  isAddressEqual,
+  zeroAddress,
+  type Address,
+  type Client,
+  type Hex,
+} from "viem";
 import { readContract } from "viem/actions";
 
-import { grantGateAbi } from "../abi/grantGateAbi.js";
+import { grantGateCoreAbi as grantGateAbi } from "../abi/coreAbis.js";
 import { receiptChecks } from "../constants.js";
 import { ContractRevertError } from "../errors/contract.js";
 import type { CredentialReceipt } from "../protocol.js";
-import { isGranted } from "../actions/isGranted.js";
+import { grantIsActive } from "../actions/grantIsActive.js";
+import { computeGrantId } from "../utils/computeGrantId.js";
 import { checkReceipt } from "./checkReceipt.js";
 
 /** Parameters of {@link checkGate}: the gate contract, the user, and optionally the credential. */
@@ -31,7 +39,8 @@ function fail(
 /**
  * Checks off-chain, before the user sends the transaction, what a GrantGate's `_requireGrant` or
  * `_requireCredential` will check: an active grant to the gate's grantee for its purpose and, with a
- * credential, a receipt about this very item that the registry accepts. Throws the gate's error
+ * credential, a receipt about this very item, for the gate's grantee or any audience, that the
+ * registry accepts. Throws the gate's error
  * (decoded, with a hint) when the call would revert.
  *
  * @example
@@ -50,12 +59,9 @@ export async function checkGate(client: Client, parameters: CheckGateParameters)
     read("GATE_GRANTEE"),
     read("GATE_PURPOSE"),
   ]);
-  const granted = await isGranted(client, {
+  const granted = await grantIsActive(client, {
     address: accessGrants,
-    owner,
-    grantee,
-    dataHash,
-    purpose,
+    grantId: computeGrantId({ owner, grantee, dataHash, purpose }),
     blockNumber,
   });
   if (!granted) fail("GrantGateNotGranted", [owner, dataHash], { owner, dataHash });
@@ -64,18 +70,16 @@ export async function checkGate(client: Client, parameters: CheckGateParameters)
   if (
     !isAddressEqual(receipt.owner, owner) ||
     receipt.dataHash !== dataHash ||
-    receipt.credentialType !== credentialType
+    receipt.credentialType !== credentialType ||
+    (!isAddressEqual(receipt.audience, zeroAddress) && !isAddressEqual(receipt.audience, grantee))
   ) {
-    const named = {
-      owner: receipt.owner,
-      dataHash: receipt.dataHash,
-      credentialType: receipt.credentialType,
-    };
-    fail(
-      "GrantGateReceiptMismatch",
-      [receipt.owner, receipt.dataHash, receipt.credentialType],
-      named,
-    );
+    const { owner: o, audience, dataHash: d, credentialType: t } = receipt;
+    fail("GrantGateReceiptMismatch", [o, audience, d, t], {
+      owner: o,
+      audience,
+      dataHash: d,
+      credentialType: t,
+    });
   }
   const check = await checkReceipt(client, { address: registry, receipt, signature, blockNumber });
   if (check !== "Valid") {

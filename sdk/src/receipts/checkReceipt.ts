@@ -20,7 +20,9 @@ export type CheckReceiptParameters = ContractTarget & {
 /**
  * Judges a credential receipt off-chain exactly as `IssuerRegistry.checkReceipt` does, in its order:
  * the issuer's signature (ECDSA, or ERC-1271 for a contract issuer), `issuedAt <= now < validUntil`,
- * a registered type, the issuer trusted for the type at `issuedAt`, and not suspended or removed now.
+ * a registered type, `validUntil - issuedAt` within the type's maximum receipt lifetime, the issuer
+ * key trusted for the type at `issuedAt`, and its lineage's current key (the key it rotated to, if
+ * any) neither suspended nor removed now. `audience` is not checked here (the gate checks it).
  *
  * @example
  * const check = await checkReceipt(client, { receipt, signature });
@@ -38,6 +40,10 @@ export async function checkReceipt(
       ? await getBlock(client, { blockTag: "latest" })
       : await getBlock(client, { blockNumber: parameters.blockNumber });
   const at = { address: registry, blockNumber: block.number };
+  const read = (
+    functionName: Parameters<typeof readCall<"issuerRegistry">>[3],
+    args: readonly unknown[],
+  ) => readCall(client, "issuerRegistry", at, functionName, args);
   const signed = await verifySignature(client, {
     signer: receipt.issuer,
     digest: hashReceipt({ receipt, chainId, registry }),
@@ -47,23 +53,21 @@ export async function checkReceipt(
   });
   if (!signed) return "BadSignature";
   const now = block.timestamp;
-  if (receipt.issuedAt > now) return "NotYetIssued";
-  if (now >= receipt.validUntil) return "Expired";
+  const { issuedAt, validUntil } = receipt;
+  if (issuedAt > now) return "NotYetIssued";
+  if (now >= validUntil) return "Expired";
+  let lifetime: bigint;
   try {
-    await readCall(client, "issuerRegistry", at, "credentialTypeBit", [receipt.credentialType]);
+    lifetime = (await read("credentialTypeLifetime", [receipt.credentialType])) as bigint;
   } catch (error) {
     if (isContractError(error, "IssuerRegistryUnknownType")) return "UnknownType";
     throw error;
   }
-  const trusted = (await readCall(client, "issuerRegistry", at, "wasTrusted", [
-    receipt.issuer,
-    receipt.credentialType,
-    receipt.issuedAt,
-  ])) as boolean;
+  if (validUntil - issuedAt > lifetime) return "LifetimeExceeded";
+  const trusted = await read("wasTrusted", [receipt.issuer, receipt.credentialType, issuedAt]);
   if (!trusted) return "IssuerNotTrustedAtIssuance";
-  const record = (await readCall(client, "issuerRegistry", at, "getIssuer", [receipt.issuer])) as {
-    status: number;
-  };
+  const [, head] = (await read("issuerLineage", [receipt.issuer])) as readonly [Address, Address];
+  const record = (await read("getIssuer", [head])) as { status: number };
   const status = issuerStatuses[record.status];
   if (status === "Suspended" || status === "Removed") return "IssuerRevoked";
   return "Valid";

@@ -16,13 +16,15 @@ export type SignReceiptParameters = ReceiptDomainParameters & {
 
 /**
  * Signs a credential receipt with the issuer's key (no transaction). Receipts always expire:
- * `validUntil` is exclusive, and 0n is in the past.
+ * `validUntil` is exclusive, 0n is in the past, and `validUntil - issuedAt` may not exceed the
+ * type's maximum receipt lifetime (`getCredentialType`). `audience` is the grantee the receipt is
+ * for (a GrantGate of another grantee refuses it), or the zero address for any grantee.
  *
  * @example
  * const signature = await signReceipt({
  *   chainId, registry, signer: issuerAccount,
- *   receipt: { issuer: issuerAccount.address, owner, dataHash, credentialType: credentialTypeId("kyc.basic"),
- *     issuedAt: now, validUntil: now + 365n * 86400n },
+ *   receipt: { issuer: issuerAccount.address, owner, audience: dAppGrantee, dataHash,
+ *     credentialType: credentialTypeId("kyc.basic"), issuedAt: now, validUntil: now + 30n * 86400n },
  * });
  */
 export async function signReceipt(parameters: SignReceiptParameters): Promise<Hex> {
@@ -30,6 +32,7 @@ export async function signReceipt(parameters: SignReceiptParameters): Promise<He
   const checked: CredentialReceipt = {
     issuer: checkAddress("receipt.issuer", receipt.issuer),
     owner: checkAddress("receipt.owner", receipt.owner),
+    audience: checkAddress("receipt.audience", receipt.audience),
     dataHash: checkHash("receipt.dataHash", receipt.dataHash, true),
     credentialType: checkHash("receipt.credentialType", receipt.credentialType, true),
     issuedAt: assertSeconds("receipt.issuedAt", receipt.issuedAt),

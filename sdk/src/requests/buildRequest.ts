@@ -18,15 +18,15 @@ export type BuildRequestParameters<K extends RequestKind = RequestKind> = {
 
 /**
  * Builds a request for the owner to sign, checking every field (addresses, hashes, times in bigint
- * seconds). Pure: take the nonce from `pickNonce` and the deadline from `deadlineAfter`, or let
- * `prepareRequest` fill them from the chain.
+ * seconds). Pure: take the nonce from `pickNonce`, the deadline from `deadlineAfter` and the
+ * generation from `getGrant` (`Replace`: of both ids), or let `prepareRequest` fill them from the chain.
  *
  * @example
  * const request = buildRequest({
  *   kind: "Revoke",
  *   chainId: 1,
  *   verifyingContract: accessGrants,
- *   message: { owner, grantee, dataHash, purpose, nonce: 7n, deadline: deadlineAfter(3600n) },
+ *   message: { owner, grantee, dataHash, purpose, generation: 1n, nonce: 7n, deadline: deadlineAfter(3600n) },
  * });
  */
 export function buildRequest<K extends RequestKind>(
@@ -56,12 +56,16 @@ export function buildRequest<K extends RequestKind>(
     if (field.type === "address") checked[field.name] = checkAddress(name, value as Address);
     else if (field.type === "bytes32")
       checked[field.name] = checkHash(name, value as `0x${string}`);
-    else if (field.name === "nonce") {
-      if (typeof value !== "bigint" || value < 0n || value >= 2n ** 256n) {
+    else if (field.name === "nonce" || /^(generation|newGeneration)$/.test(field.name)) {
+      // Counters, not times: a nonce (uint256) and the grant's generations (uint64).
+      const nonce = field.name === "nonce";
+      if (typeof value !== "bigint" || value < 0n || value >= 2n ** (nonce ? 256n : 64n)) {
         throw new InvalidParameterError(
           name,
-          `${String(value)} is not a uint256`,
-          "take one from pickNonce()",
+          `${String(value)} is not a ${field.type}`,
+          nonce
+            ? "take one from pickNonce()"
+            : "read it with getGrant(client, { grantId }), or let prepareRequest() fill it",
         );
       }
       checked[field.name] = value;

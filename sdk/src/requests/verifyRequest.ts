@@ -4,17 +4,29 @@ import { getBlock, getChainId } from "viem/actions";
 import { readCall } from "../actions/internal/read.js";
 import { verifySignature } from "../utils/verifySignature.js";
 import { hashRequest } from "./getRequestTypedData.js";
+import { getRequestGenerations } from "./getRequestGenerations.js";
 import type { SignedRequest } from "./types.js";
 
-/** Why a signed request would be refused by the contract now, or `Valid`. */
+/**
+ * Why a signed request would be refused by the contract now, or `Valid`. `WrongGeneration`: the
+ * grant is no longer in the life the request was signed for (it ended, or was granted again); the
+ * contract reports it as `AccessGrantsInvalidSignature`.
+ */
 export type RequestCheck =
-  "Valid" | "WrongChain" | "InvalidOwner" | "Expired" | "NonceUsed" | "BadSignature";
+  | "Valid"
+  | "WrongChain"
+  | "InvalidOwner"
+  | "Expired"
+  | "NonceUsed"
+  | "WrongGeneration"
+  | "BadSignature";
 
 /**
  * Checks a signed request as AccessGrants' `_authorize` will, off-chain, at the latest block: the
- * chain, the owner, the deadline (the next block must not be later), the nonce, and the signature
- * (ECDSA, then ERC-1271 when the owner is a contract). It does not check the action itself (an
- * active grant, a lock): `simulateRelayRequest` does both.
+ * chain, the owner, the deadline (the next block must not be later), the nonce, the grant's
+ * generation(s) the signature covers, and the signature (ECDSA, then ERC-1271 when the owner is a
+ * contract). It does not check the action itself (an active grant, a lock): `simulateRelayRequest`
+ * does both.
  *
  * @example
  * const check = await verifyRequest(client, signed);
@@ -30,6 +42,15 @@ export async function verifyRequest(client: Client, request: SignedRequest): Pro
   const at = { address: request.verifyingContract, blockNumber: block.number };
   if ((await readCall(client, "accessGrants", at, "isNonceUsed", [owner, nonce])) as boolean) {
     return "NonceUsed";
+  }
+  const now = await getRequestGenerations(client, {
+    ...at,
+    kind: request.kind,
+    message: request.message,
+  });
+  const signed = request.message as { generation: bigint; newGeneration?: bigint };
+  if (now.generation !== signed.generation || now.newGeneration !== signed.newGeneration) {
+    return "WrongGeneration";
   }
   const valid = await verifySignature(client, {
     signer: owner,

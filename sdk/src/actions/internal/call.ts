@@ -19,15 +19,17 @@ import {
 } from "viem";
 import { simulateContract, writeContract } from "viem/actions";
 
-import { accessGrantsAbi } from "../../abi/accessGrantsAbi.js";
-import { issuerRegistryAbi } from "../../abi/issuerRegistryAbi.js";
+import { accessGrantsCoreAbi, issuerRegistryCoreAbi } from "../../abi/coreAbis.js";
 import { AccountNotFoundError } from "../../errors/base.js";
 import { decodeContractError } from "../../errors/contract.js";
 import { addressFor, resolveAddress, type ContractKind, type ContractTarget } from "./target.js";
 
-export type AccessGrantsAbi = typeof accessGrantsAbi;
-export type IssuerRegistryAbi = typeof issuerRegistryAbi;
-type AbiOf<K extends ContractKind> = K extends "accessGrants" ? AccessGrantsAbi : IssuerRegistryAbi;
+/** What the actions use of each ABI (src/abi/coreAbis.ts, generated). */
+export type AccessGrantsAbi = typeof accessGrantsCoreAbi;
+export type IssuerRegistryAbi = typeof issuerRegistryCoreAbi;
+export type AbiOf<K extends ContractKind> = K extends "accessGrants"
+  ? AccessGrantsAbi
+  : IssuerRegistryAbi;
 
 /** A write to one of our contracts, before its address is known. */
 export type WriteCall<
@@ -64,9 +66,9 @@ export type SimulateReturnType<
   };
 };
 
-const abis: Record<ContractKind, Abi> = {
-  accessGrants: accessGrantsAbi,
-  issuerRegistry: issuerRegistryAbi,
+export const abis: Record<ContractKind, Abi> = {
+  accessGrants: accessGrantsCoreAbi,
+  issuerRegistry: issuerRegistryCoreAbi,
 };
 
 /** Rethrows `error` as a ContractRevertError when it carries one of our contracts' reverts. */

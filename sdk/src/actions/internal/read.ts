@@ -1,27 +1,28 @@
-import type { Client } from "viem";
+import type { Client, ContractFunctionName } from "viem";
 import { readContract } from "viem/actions";
 
-import { accessGrantsAbi } from "../../abi/accessGrantsAbi.js";
-import { issuerRegistryAbi } from "../../abi/issuerRegistryAbi.js";
-import { rethrow } from "./call.js";
+import { abis, rethrow, type AbiOf } from "./call.js";
 import { resolveAddress, type ContractKind, type ContractTarget } from "./target.js";
 
 /** Which block a read is made at; default the latest. */
 export type ReadOptions = ContractTarget & { blockNumber?: bigint | undefined };
 
-/** A view call to one of our contracts, reverts decoded. Loosely typed: each action types its answer. */
-export async function readCall(
+/**
+ * A view call to one of our contracts, reverts decoded. The function must be in the core ABI; the
+ * answer is loosely typed: each action types it.
+ */
+export async function readCall<K extends ContractKind>(
   client: Client,
-  contract: ContractKind,
+  contract: K,
   options: ReadOptions,
-  functionName: string,
+  functionName: ContractFunctionName<AbiOf<K>, "view" | "pure">,
   args: readonly unknown[],
 ): Promise<unknown> {
   const address = await resolveAddress(client, contract, options);
   try {
     return await readContract(client, {
       address,
-      abi: contract === "accessGrants" ? accessGrantsAbi : issuerRegistryAbi,
+      abi: abis[contract],
       functionName,
       args,
       ...(options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber }),

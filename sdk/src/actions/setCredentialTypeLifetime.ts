@@ -1,0 +1,70 @@
+import type { Account, Chain, Client, Hash, Hex, Transport } from "viem";
+
+import {
+  prepareCall,
+  simulateCall,
+  writeCall,
+  type PreparedCall,
+  type SimulateReturnType,
+  type WriteOptions,
+} from "./internal/call.js";
+import { assertSeconds } from "../utils/time.js";
+import { checkHash } from "./internal/terms.js";
+
+/** Parameters of {@link setCredentialTypeLifetime}: a registered type and its new maximum receipt lifetime. */
+export type SetCredentialTypeLifetimeParameters = WriteOptions & {
+  credentialType: Hex;
+  /** Seconds (bigint): the longest `validUntil - issuedAt` a receipt may state; 0n refuses every receipt of the type. */
+  maxReceiptLifetime: bigint;
+};
+
+function call(parameters: SetCredentialTypeLifetimeParameters) {
+  return {
+    contract: "issuerRegistry",
+    functionName: "setCredentialTypeLifetime",
+    args: [
+      checkHash("credentialType", parameters.credentialType, true),
+      assertSeconds("maxReceiptLifetime", parameters.maxReceiptLifetime),
+    ],
+  } as const;
+}
+
+/**
+ * Sets a credential type's maximum receipt lifetime (registrars). It bounds backdating: a key that
+ * lost its trust at time T signs no receipt valid after T + lifetime. Sent by the registrar.
+ *
+ * @example
+ * await setCredentialTypeLifetime(registrarClient, { credentialType: credentialTypeId("kyc.basic"), maxReceiptLifetime: 30n * 86_400n });
+ */
+export async function setCredentialTypeLifetime(
+  client: Client<Transport, Chain | undefined, Account | undefined>,
+  parameters: SetCredentialTypeLifetimeParameters,
+): Promise<Hash> {
+  return writeCall(client, call(parameters), parameters, "setCredentialTypeLifetime");
+}
+
+/**
+ * {@link setCredentialTypeLifetime} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
+ *
+ * @example
+ * const { result, request } = await simulateSetCredentialTypeLifetime(client, parameters);
+ */
+export async function simulateSetCredentialTypeLifetime(
+  client: Client<Transport, Chain | undefined, Account | undefined>,
+  parameters: SetCredentialTypeLifetimeParameters,
+): Promise<SimulateReturnType<"issuerRegistry", "setCredentialTypeLifetime">> {
+  return simulateCall(client, call(parameters), parameters);
+}
+
+/**
+ * {@link setCredentialTypeLifetime}'s calldata, for a relayer, a smart account or a multisig (no client needed when
+ * `address` or `chainId` is given).
+ *
+ * @example
+ * const { to, data } = prepareSetCredentialTypeLifetime({ ...parameters, chainId: 1 });
+ */
+export function prepareSetCredentialTypeLifetime(
+  parameters: SetCredentialTypeLifetimeParameters & { chainId?: number | undefined },
+): PreparedCall {
+  return prepareCall(call(parameters), parameters);
+}
