@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import { format, resolveConfig } from "prettier";
+import ts from "typescript";
 
 import { buildOpenApiDocument } from "../../indexer/src/api/openapi.js";
 
@@ -30,9 +31,24 @@ async function pretty(text: string, file: string): Promise<string> {
 /** Every generated file with the text it must have. */
 export async function openApiFiles(): Promise<{ file: string; text: string }[]> {
   const document = buildOpenApiDocument();
-  const types = astToString(await openapiTS(document as unknown as OpenAPI3));
+  const types = astToString(
+    await openapiTS(document as unknown as OpenAPI3, { transform: hexStringType }),
+  );
   return [
     { file: OPENAPI_FILE, text: await pretty(JSON.stringify(document), OPENAPI_FILE) },
     { file: SDK_TYPES_FILE, text: await pretty(HEADER + types, SDK_TYPES_FILE) },
   ];
+}
+
+/** Strings whose pattern starts with `^0x` (Address, Hash, Hex) become viem's `0x${string}`. */
+function hexStringType(schema: { type?: unknown; pattern?: unknown }): ts.TypeNode | undefined {
+  if (schema.type !== "string" || typeof schema.pattern !== "string") return undefined;
+  if (!schema.pattern.startsWith("^0x")) return undefined;
+  const f = ts.factory;
+  return f.createTemplateLiteralType(f.createTemplateHead("0x"), [
+    f.createTemplateLiteralTypeSpan(
+      f.createKeywordTypeNode(ts.SyntaxKind.StringKeyword),
+      f.createTemplateTail(""),
+    ),
+  ]);
 }

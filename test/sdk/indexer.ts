@@ -22,8 +22,8 @@ const DOCUMENT = JSON.parse(
   readFileSync(new URL("../../indexer/openapi.json", import.meta.url), "utf8"),
 ) as OpenApiDocument;
 
-const A = (n: number) => `0x${n.toString(16).padStart(40, "0")}`;
-const H = (n: number) => `0x${n.toString(16).padStart(64, "0")}`;
+const A = (n: number): `0x${string}` => `0x${n.toString(16).padStart(40, "0")}`;
+const H = (n: number): `0x${string}` => `0x${n.toString(16).padStart(64, "0")}`;
 const MAX_U64 = "18446744073709551615";
 
 const grantKey = (i: number) => ({
@@ -251,7 +251,7 @@ describe("sdk: indexer client (@grantkit/sdk/indexer)", function () {
   });
 
   it("reads one grant (null when unknown) and a grant at a block", async function () {
-    const one = await indexer.getGrant({ chainId: 31337, grantId: H(1) as `0x${string}` });
+    const one = await indexer.getGrant({ chainId: 31337, grantId: H(1) });
     expect(one?.grant.updatedAt).to.equal(1700000001n);
     expect(one?.history[0]?.blockNumber).to.equal(5n);
     expect(await indexer.getGrant({ chainId: 31337, grantId: H(9) })).to.equal(null);

@@ -278,12 +278,12 @@ export interface components {
      * @description A 20-byte address, lower-case
      * @example 0xabababababababababababababababababababab
      */
-    Address: string;
+    Address: `0x${string}`;
     /**
      * @description A 32-byte value, lower-case
      * @example 0xcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd
      */
-    Hash: string;
+    Hash: `0x${string}`;
     /**
      * @description A non-negative integer as a decimal string (it may exceed 2^53)
      * @example 1767225600
@@ -418,7 +418,7 @@ export interface components {
       logIndex: number;
       change: components["schemas"]["GrantChange"] | components["schemas"]["IssuerChange"];
       /** @description The grant id, or the issuer key */
-      subject: string;
+      subject: `0x${string}`;
       owner: components["schemas"]["Address"] | null;
       grantee: components["schemas"]["Address"] | null;
       dataHash: components["schemas"]["Hash"] | null;
@@ -427,7 +427,7 @@ export interface components {
       lockedUntil: components["schemas"]["Decimal"] | null;
       expiresAt: components["schemas"]["Decimal"] | null;
       /** @description The other grant of a replacement, or the other key of a rotation */
-      related: string | null;
+      related: `0x${string}` | null;
     };
     /** @enum {string} */
     IssuerChange:
@@ -538,19 +538,19 @@ export interface operations {
     parameters: {
       query?: {
         /** @description Owner address */
-        owner?: string;
+        owner?: `0x${string}`;
         /** @description Grantee address */
-        grantee?: string;
+        grantee?: `0x${string}`;
         /** @description Purpose hash, or a label that is hashed (keccak256 of its UTF-8) */
         purpose?: string;
         /** @description Data hash */
-        dataHash?: string;
+        dataHash?: `0x${string}`;
         /** @description Derived status */
         status?: "active" | "locked" | "revoked" | "expired" | "released" | "replaced";
         /** @description Only this chain */
         chainId?: number;
         /** @description AccessGrants address */
-        contract?: string;
+        contract?: `0x${string}`;
         /** @description `nextCursor` of the previous page */
         cursor?: string;
         /** @description Page size, 1 to 100 */
@@ -630,14 +630,14 @@ export interface operations {
     parameters: {
       query?: {
         /** @description AccessGrants address, when several are indexed on the chain */
-        contract?: string;
+        contract?: `0x${string}`;
       };
       header?: never;
       path: {
         /** @description Chain id */
         chainId: number;
         /** @description Grant id */
-        grantId: string;
+        grantId: `0x${string}`;
       };
       cookie?: never;
     };
@@ -723,14 +723,14 @@ export interface operations {
         /** @description As of this time (unix seconds) */
         timestamp?: number;
         /** @description AccessGrants address, when several are indexed on the chain */
-        contract?: string;
+        contract?: `0x${string}`;
       };
       header?: never;
       path: {
         /** @description Chain id */
         chainId: number;
         /** @description Grant id */
-        grantId: string;
+        grantId: `0x${string}`;
       };
       cookie?: never;
     };
@@ -827,7 +827,7 @@ export interface operations {
       header?: never;
       path: {
         /** @description Grantee address */
-        grantee: string;
+        grantee: `0x${string}`;
       };
       cookie?: never;
     };
@@ -911,7 +911,7 @@ export interface operations {
       header?: never;
       path: {
         /** @description Grantee address */
-        grantee: string;
+        grantee: `0x${string}`;
       };
       cookie?: never;
     };
@@ -987,7 +987,7 @@ export interface operations {
       header?: never;
       path: {
         /** @description Owner address */
-        owner: string;
+        owner: `0x${string}`;
       };
       cookie?: never;
     };
@@ -1203,7 +1203,7 @@ export interface operations {
         /** @description Chain id */
         chainId: number;
         /** @description Issuer key */
-        issuer: string;
+        issuer: `0x${string}`;
       };
       cookie?: never;
     };
@@ -1279,14 +1279,14 @@ export interface operations {
         /** @description Unix seconds (default: the chain head's time) */
         at?: number;
         /** @description IssuerRegistry address, when several are indexed */
-        registry?: string;
+        registry?: `0x${string}`;
       };
       header?: never;
       path: {
         /** @description Chain id */
         chainId: number;
         /** @description Issuer key */
-        issuer: string;
+        issuer: `0x${string}`;
       };
       cookie?: never;
     };
