@@ -23,5 +23,7 @@ export {
   type OwnerExport,
   type Page,
   type RetainedGrant,
+  type SearchMatch,
+  type StatsSeriesPoint,
 } from "./indexer/client.js";
 export type { components, operations, paths } from "./indexer/api.js";

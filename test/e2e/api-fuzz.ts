@@ -935,6 +935,14 @@ function paramSpec(
         bad: badChainId,
       };
     if (schema.maximum === 100) return { valid: validLimit, bad: badLimit };
+    if (schema.maximum === 366)
+      return {
+        valid: fc.oneof(
+          fc.integer({ min: 1, max: 366 }).map(String),
+          fc.constantFrom("001", "090"),
+        ),
+        bad: fc.oneof(fc.constantFrom("0", "367", "999", "0001", "1000"), badUint),
+      };
     if (schema.format === "int64") {
       const head = s.blocks.length - 1;
       return {
@@ -1150,6 +1158,22 @@ const CHECKS: Record<string, (answer: Answer) => string | null> = {
   getStats: (a) =>
     jsonBody(a, (b) =>
       typeof b.by === "string" && Array.isArray(b.items) ? null : "no by or items",
+    ),
+  getStatsSeries: (a) =>
+    jsonBody(a, (b) =>
+      Array.isArray(b.points) && b.points.length === b.days
+        ? null
+        : `${Array.isArray(b.points) ? b.points.length : "no"} points for days=${String(b.days)}`,
+    ),
+  countAuditChanges: (a) =>
+    jsonBody(a, (b) =>
+      b.total === Number(b.grantChanges) + Number(b.issuerChanges)
+        ? null
+        : "total is not grantChanges + issuerChanges",
+    ),
+  search: (a) =>
+    jsonBody(a, (b) =>
+      typeof b.query === "string" && Array.isArray(b.matches) ? null : "no query or matches",
     ),
   getReady: (a) => jsonBody(a, (b) => (typeof b.ready === "boolean" ? null : "no ready")),
   getOpenApiDocument: (a) =>

@@ -13,6 +13,7 @@ import {
   sdk,
   search,
   type IndexedGrant,
+  type IssuerStatus,
 } from "./api.js";
 
 export const queryClient = new QueryClient({
@@ -70,12 +71,12 @@ export const issuersQuery = (p: {
   cursor?: string | undefined;
 }) => ({
   queryKey: ["issuers", p],
-  queryFn: () => listIssuers({ ...p, limit: 50 }),
+  queryFn: () => listIssuers({ ...p, status: p.status as IssuerStatus | undefined, limit: 50 }),
 });
 
 export const issuerQuery = (chainId: number, issuer: string) => ({
   queryKey: ["issuer", chainId, issuer],
-  queryFn: () => getIssuer({ chainId, issuer }),
+  queryFn: () => getIssuer({ chainId, issuer: issuer as Hex }),
 });
 
 export const searchQuery = (q: string) => ({ queryKey: ["search", q], queryFn: () => search(q) });

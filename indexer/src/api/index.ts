@@ -133,10 +133,9 @@ for (const routes of [
   auditRoutes,
   issuerRoutes,
   statsRoutes,
+  exploreRoutes,
 ])
   app.route("/", routes(ctx));
-// The dashboard's routes (no definition in spec/ yet: not in the OpenAPI document).
-app.route("/", exploreRoutes(ctx));
 app.route("/", readyRoutes(ctx, backfillDone));
 app.route("/", opsRoutes());
 

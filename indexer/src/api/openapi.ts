@@ -14,6 +14,7 @@ const TAGS = [
   { name: "audit", description: "Every change in a range, streamed" },
   { name: "issuers", description: "Credential issuers: keys, types, history, trust at a time" },
   { name: "stats", description: "Counts that never name an owner" },
+  { name: "explore", description: "What a typed value is (the dashboard's search box)" },
   { name: "service", description: "Readiness and this document" },
 ];
 

@@ -137,6 +137,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/v1/audit/count": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * How many changes /v1/audit/changes streams for a range
+     * @description The same range rules as `/v1/audit/changes`: a block range or a time range.
+     */
+    get: operations["countAuditChanges"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/v1/issuers": {
     parameters: {
       query?: never;
@@ -200,6 +220,46 @@ export interface paths {
     };
     /** Aggregate counts that never name an owner */
     get: operations["getStats"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/stats/series": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Per day: grants created, changes, and the count of each derived status
+     * @description The last `days` days up to the chain head's day, oldest first. A status is derived at each day's end exactly as at a point in time (`locked` until `lockedUntil`, `expired` from `expiresAt`). Aggregates only: no owner is named.
+     */
+    get: operations["getStatsSeries"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/v1/search": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * What a typed value is: a grant id, an address, a transaction, a purpose
+     * @description An address, a 32-byte value (grant id, transaction hash, purpose or credential type id) or a label (hashed as a purpose or a type). Answers say which pages exist; no owner list.
+     */
+    get: operations["search"];
     put?: never;
     post?: never;
     delete?: never;
@@ -444,6 +504,11 @@ export interface components {
       | "key_rotated";
     /** @enum {string} */
     IssuerStatus: "none" | "active" | "suspended" | "removed" | "rotated";
+    AuditCount: {
+      grantChanges: number;
+      issuerChanges: number;
+      total: number;
+    };
     /** @description An issuer key as it stands now (`validUntil` 0: no end; `typeBits`: a bit per credential type) */
     Issuer: {
       /** @description `{chainId}-{registry}-{issuer}` */
@@ -505,6 +570,83 @@ export interface components {
       blockNumber: components["schemas"]["Decimal"];
       blockTime: components["schemas"]["Decimal"];
       txHash: components["schemas"]["Hash"];
+      logIndex: number;
+    };
+    /** @description One day: what happened, and how many grants had each derived status at its end */
+    SeriesPoint: {
+      /**
+       * @description The day (UTC), YYYY-MM-DD
+       * @example 2026-11-30
+       */
+      day: string;
+      at: components["schemas"]["Decimal"] & unknown;
+      /** @description Grants created that day (replacements included) */
+      created: number;
+      /** @description Grant changes that day */
+      changes: number;
+      active: number;
+      locked: number;
+      expired: number;
+      revoked: number;
+      released: number;
+      replaced: number;
+    };
+    /** @description What a typed value is: an address (with whether it owns or receives grants, and its issuer keys), a grant id, a transaction (its changes), a purpose or a credential type (a label is hashed) */
+    SearchMatch:
+      | {
+          /** @enum {string} */
+          type: "address";
+          address: components["schemas"]["Address"];
+          asOwner: boolean;
+          asGrantee: boolean;
+          issuerKeys: {
+            chainId: number;
+            registry: components["schemas"]["Address"];
+            status: components["schemas"]["IssuerStatus"];
+          }[];
+        }
+      | {
+          /** @enum {string} */
+          type: "grant";
+          chainId: number;
+          contract: components["schemas"]["Address"];
+          grantId: components["schemas"]["Hash"];
+        }
+      | {
+          /** @enum {string} */
+          type: "transaction";
+          txHash: components["schemas"]["Hash"];
+          chainId: number;
+          blockNumber: components["schemas"]["Decimal"];
+          blockTime: components["schemas"]["Decimal"];
+          changes: components["schemas"]["TransactionChange"][];
+        }
+      | {
+          /** @enum {string} */
+          type: "purpose";
+          purpose: components["schemas"]["Hash"];
+          label: string | null;
+        }
+      | {
+          /** @enum {string} */
+          type: "credentialType";
+          typeId: components["schemas"]["Hash"];
+          label: string | null;
+          registries: {
+            chainId: number;
+            registry: components["schemas"]["Address"];
+          }[];
+        };
+    TransactionChange: {
+      /** @enum {string} */
+      table: "grant" | "issuer";
+      chainId: number;
+      contract: components["schemas"]["Address"];
+      /** @description The grant id, or the issuer key */
+      subject: `0x${string}`;
+      change: components["schemas"]["GrantChange"] | components["schemas"]["IssuerChange"];
+      blockNumber: components["schemas"]["Decimal"];
+      blockTime: components["schemas"]["Decimal"];
       logIndex: number;
     };
     Readiness: {
@@ -1122,6 +1264,77 @@ export interface operations {
       };
     };
   };
+  countAuditChanges: {
+    parameters: {
+      query?: {
+        /** @description First block */
+        fromBlock?: number;
+        /** @description Last block */
+        toBlock?: number;
+        /** @description First second (unix) */
+        fromTime?: number;
+        /** @description Last second (unix) */
+        toTime?: number;
+        /** @description Only this chain */
+        chainId?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The counts */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["AuditCount"];
+        };
+      };
+      /** @description A parameter is invalid: `error` names it and says what is wrong */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description This client's work budget is spent (or it has its streams open): retry after Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description An internal error (a bug: please report it) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The server (all clients together) is at capacity, or the chain's RPC does not answer: retry after Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
   listIssuers: {
     parameters: {
       query?: {
@@ -1398,6 +1611,141 @@ export interface operations {
               key: string;
               count: number;
             }[];
+          };
+        };
+      };
+      /** @description A parameter is invalid: `error` names it and says what is wrong */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description This client's work budget is spent (or it has its streams open): retry after Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description An internal error (a bug: please report it) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The server (all clients together) is at capacity, or the chain's RPC does not answer: retry after Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  getStatsSeries: {
+    parameters: {
+      query?: {
+        /** @description Days, 1 to 366 */
+        days?: number;
+        /** @description Only this chain */
+        chainId?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description One point per day, oldest first */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            days: number;
+            chainId: number | null;
+            points: components["schemas"]["SeriesPoint"][];
+          };
+        };
+      };
+      /** @description A parameter is invalid: `error` names it and says what is wrong */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description This client's work budget is spent (or it has its streams open): retry after Retry-After */
+      429: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description An internal error (a bug: please report it) */
+      500: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description The server (all clients together) is at capacity, or the chain's RPC does not answer: retry after Retry-After */
+      503: {
+        headers: {
+          /** @description Seconds to wait before retrying */
+          "Retry-After"?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+    };
+  };
+  search: {
+    parameters: {
+      query: {
+        /** @description The value typed */
+        q: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Every match (none: an empty list) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            query: string;
+            matches: components["schemas"]["SearchMatch"][];
           };
         };
       };

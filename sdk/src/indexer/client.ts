@@ -59,6 +59,10 @@ export type RetainedGrant = Decoded<Schemas["RetainedGrant"]>;
 export type IndexedIssuer = Decoded<Schemas["Issuer"]>;
 export type IndexedIssuerEvent = Decoded<Schemas["IssuerEvent"]>;
 export type IndexedIssuerWithHistory = Decoded<Schemas["IssuerWithHistory"]>;
+/** One day of `getStatsSeries`. */
+export type StatsSeriesPoint = Decoded<Schemas["SeriesPoint"]>;
+/** One match of `search`, by its `type`. */
+export type SearchMatch = Decoded<Schemas["SearchMatch"]>;
 /** One line of the audit stream. */
 export type AuditChange = Decoded<Schemas["AuditChange"]>;
 export type OwnerExport = Decoded<Schemas["OwnerExport"]>;
@@ -92,10 +96,13 @@ const ROUTES = {
   getRetention: "/v1/grantees/{grantee}/retention",
   exportOwner: "/v1/owners/{owner}/export",
   streamAuditChanges: "/v1/audit/changes",
+  countAuditChanges: "/v1/audit/count",
   listIssuers: "/v1/issuers",
   getIssuer: "/v1/issuers/{chainId}/{issuer}",
   wasTrusted: "/v1/issuers/{chainId}/{issuer}/trusted",
   getStats: "/v1/stats",
+  getStatsSeries: "/v1/stats/series",
+  search: "/v1/search",
   getReady: "/v1/ready",
 } as const satisfies {
   [O in Op]?: {
@@ -265,6 +272,9 @@ export function createIndexerClient(options: IndexerClientOptions) {
     /** The URL of the audit stream, e.g. for a CSV download link (`format: "csv"`). */
     auditChangesUrl: (parameters: IndexerParameters<"streamAuditChanges">) =>
       url("streamAuditChanges", parameters),
+    /** How many changes `streamAuditChanges` yields for the same range (before a download). */
+    countAuditChanges: (parameters: IndexerParameters<"countAuditChanges">) =>
+      get("countAuditChanges", parameters),
     /** One page of issuer keys. */
     listIssuers,
     /** Every issuer key matching the filters. */
@@ -276,6 +286,11 @@ export function createIndexerClient(options: IndexerClientOptions) {
     wasTrusted: (parameters: IndexerParameters<"wasTrusted">) => get("wasTrusted", parameters),
     /** Counts by grantee, purpose, status, day or issuer (never an owner). */
     getStats: (parameters: IndexerParameters<"getStats">) => get("getStats", parameters),
+    /** Per day: grants created, changes, and how many grants had each derived status (no owner named). */
+    getStatsSeries: (parameters: IndexerParameters<"getStatsSeries"> = {}) =>
+      get("getStatsSeries", parameters),
+    /** What a typed value is: an address, a grant id, a transaction, a purpose or a credential type. */
+    search: (parameters: IndexerParameters<"search">) => get("search", parameters),
     /** Whether every chain is indexed up to its head (`GET /v1/ready`). */
     async getReady(): Promise<IndexerReadiness> {
       const response = await send(url("getReady"), [200, 503]);

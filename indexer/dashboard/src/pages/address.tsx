@@ -14,7 +14,7 @@ import {
   sdk,
   search as searchApi,
   type IndexedGrant,
-  type IndexedGrantEvent,
+  type IndexedGrantAt,
 } from "../api.js";
 import {
   DataTable,
@@ -60,7 +60,7 @@ const retentionColumns: ColumnDef<Retained, unknown>[] = [
   { id: "chainId", header: "chain", cell: (c) => c.row.original.chainId },
 ];
 
-const asOfColumns: ColumnDef<IndexedGrantEvent & { status: string }, unknown>[] = [
+const asOfColumns: ColumnDef<IndexedGrantAt, unknown>[] = [
   {
     id: "grantId",
     header: "grant",
@@ -187,7 +187,7 @@ function GranteeDuties(props: {
     queryKey: ["granteeAt", props.grantee, atChain, atTime?.toString()],
     queryFn: () =>
       getGranteeGrantsAt({
-        grantee: props.grantee,
+        grantee: props.grantee as `0x${string}`,
         chainId: atChain!,
         timestamp: atTime!,
         limit: 100,

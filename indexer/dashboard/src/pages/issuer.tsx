@@ -262,7 +262,9 @@ function Lineage({ chainId, record }: { chainId: number; record: IssuerRecord })
     queryKey: ["lineage", chainId, record.issuer, record.rotatedFrom, record.rotatedTo],
     queryFn: async () => {
       const sameRegistry = async (key: string) =>
-        (await getIssuer({ chainId, issuer: key }))?.find((r) => r.registry === record.registry);
+        (await getIssuer({ chainId, issuer: key as `0x${string}` }))?.find(
+          (r) => r.registry === record.registry,
+        );
       const older: string[] = [];
       const newer: string[] = [];
       let back = record.rotatedFrom;
@@ -326,10 +328,10 @@ function TrustedCheck(props: {
     queryFn: () =>
       getIssuerTrusted({
         chainId: props.chainId,
-        issuer: props.issuer,
+        issuer: props.issuer as `0x${string}`,
         type: props.type!,
         at,
-        registry: props.registry,
+        registry: props.registry as `0x${string}` | undefined,
       }),
     enabled: props.type !== undefined,
   });

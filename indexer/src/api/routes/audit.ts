@@ -12,9 +12,6 @@ import { streamAuditChanges } from "../spec/grants.js";
 import { STREAM_BATCH, keyset, streamed } from "../streaming.js";
 import type { GrantEventRow } from "../view.js";
 
-/** The audit stream's query (a block or time range, a chain, a format), for routes that count it. */
-export const auditQuery = streamAuditChanges.request.query;
-
 export const CSV_COLUMNS = [
   "table",
   "chainId",

@@ -5,41 +5,21 @@
  * name an owner; search answers only say which pages exist.
  */
 import { credentialType, grant, grantEvent, issuer, issuerEvent } from "ponder:schema";
-import { Hono } from "hono";
+import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, count, eq, gte, lte, sql } from "ponder";
 import { keccak256, stringToHex } from "viem";
-import { z } from "zod";
 
 import type { ApiContext } from "../context.js";
 import { requestInfo } from "../gate.js";
-import { json, parse, UNITS_PER_SCANNED_ROW } from "../http.js";
+import { json, mount, UNITS_PER_SCANNED_ROW } from "../http.js";
+import { countAuditChanges, getStatsSeries, search } from "../spec/explore.js";
 import { STREAM_BATCH, keyset } from "../streaming.js";
-import { chainId } from "../validation.js";
 import type { GrantEventRow } from "../view.js";
-import { auditQuery } from "./audit.js";
 
 const DAY = 86_400n;
 const STATUSES = ["active", "locked", "expired", "revoked", "released", "replaced"] as const;
 type Status = (typeof STATUSES)[number];
 type Counts = Record<Status, number>;
-
-const seriesQuery = z
-  .object({
-    days: z
-      .string()
-      .regex(/^[0-9]{1,3}$/, "must be an integer from 1 to 366")
-      .transform((s) => Number(s))
-      .refine((n) => n >= 1 && n <= 366, "must be from 1 to 366")
-      .optional(),
-    chainId: chainId.optional(),
-  })
-  .strict();
-
-const searchQuery = z
-  .object({
-    q: z.string().trim().min(1, "must not be empty").max(200, "must be at most 200 characters"),
-  })
-  .strict();
 
 /** Per day: grants created, changes, and the count of each derived status at the day's end. */
 interface SeriesPoint extends Counts {
@@ -109,12 +89,12 @@ class StatusDeltas {
 /** The last series computed per query, kept until the indexed checkpoint or a chain's time moves. */
 const seriesCache = new Map<string, { stamp: string; body: unknown }>();
 
-export function exploreRoutes(ctx: ApiContext): Hono {
-  const app = new Hono();
+export function exploreRoutes(ctx: ApiContext): OpenAPIHono {
+  const app = new OpenAPIHono();
   const { db } = ctx;
 
-  app.get("/v1/stats/series", async (c) => {
-    const q = parse(seriesQuery, c.req.query());
+  mount(app, getStatsSeries, async (c) => {
+    const q = c.req.valid("query");
     const days = q.days ?? 90;
     const chains = q.chainId !== undefined ? [q.chainId] : ctx.clock.chains;
     const nows = await ctx.clock.nows(chains);
@@ -210,8 +190,8 @@ export function exploreRoutes(ctx: ApiContext): Hono {
     return json(c, body, points.length);
   });
 
-  app.get("/v1/audit/count", async (c) => {
-    const q = parse(auditQuery, c.req.query());
+  mount(app, countAuditChanges, async (c) => {
+    const q = c.req.valid("query");
     const byBlock = q.fromBlock !== undefined || q.toBlock !== undefined;
     // The same range as /v1/audit/changes (src/api/routes/audit.ts), without the keyset.
     const range = (t: typeof grantEvent | typeof issuerEvent) =>
@@ -235,8 +215,8 @@ export function exploreRoutes(ctx: ApiContext): Hono {
     return json(c, { grantChanges, issuerChanges, total: grantChanges + issuerChanges }, 2);
   });
 
-  app.get("/v1/search", async (c) => {
-    const { q } = parse(searchQuery, c.req.query());
+  mount(app, search, async (c) => {
+    const { q } = c.req.valid("query");
     const matches: unknown[] = [];
     let scanned = 0;
     if (/^0x[0-9a-fA-F]{40}$/.test(q)) {

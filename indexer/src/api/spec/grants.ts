@@ -196,14 +196,8 @@ export const exportOwner = createRoute({
 
 // ------------------------------------------------------------------ audit
 
-export const streamAuditChanges = createRoute({
-  method: "get",
-  path: "/v1/audit/changes",
-  operationId: "streamAuditChanges",
-  tags: ["audit"],
-  summary: "Every change in a block or time range, streamed as NDJSON or CSV",
-  description:
-    "Give a block range (`fromBlock`, `toBlock`) or a time range (`fromTime`, `toTime`), one end or both. Grant changes first, then issuer changes, each in chain order. NDJSON: one `AuditChange` per line; CSV: a header line, then one row per change (null is empty).",
+/** The audit range's rules, in the document beside the refinements that enforce them. */
+export const AUDIT_RANGE_RULES = {
   "x-one-of-groups": [
     ["fromBlock", "toBlock"],
     ["fromTime", "toTime"],
@@ -212,40 +206,67 @@ export const streamAuditChanges = createRoute({
     ["fromBlock", "toBlock"],
     ["fromTime", "toTime"],
   ],
-  request: {
-    query: query(
-      z
-        .object({
-          fromBlock: doc(blockNumber, "First block").optional(),
-          toBlock: doc(blockNumber, "Last block").optional(),
-          fromTime: doc(timestamp, "First second (unix)").optional(),
-          toTime: doc(timestamp, "Last second (unix)").optional(),
-          chainId: chainFilter,
-          format: doc(
-            z.enum(["csv", "ndjson"], { error: "must be csv or ndjson" }),
-            "ndjson (default) or csv",
-          ).optional(),
-        })
-        .strict()
-        .refine(
-          (q) =>
-            (q.fromBlock !== undefined || q.toBlock !== undefined) !==
-            (q.fromTime !== undefined || q.toTime !== undefined),
-          {
-            message:
-              "give a block range (fromBlock/toBlock) or a time range (fromTime/toTime), not both",
-            path: ["fromBlock"],
-          },
-        )
-        .refine((q) => (q.fromBlock ?? 0n) <= (q.toBlock ?? 2n ** 63n), {
+};
+
+type AuditRange = { fromBlock?: bigint; toBlock?: bigint; fromTime?: bigint; toTime?: bigint };
+const oneRange = (q: AuditRange) =>
+  (q.fromBlock !== undefined || q.toBlock !== undefined) !==
+  (q.fromTime !== undefined || q.toTime !== undefined);
+
+/**
+ * A block range or a time range (one end or both) and a chain, with the `extra` parameters of a
+ * route: the audit stream's query (with its `format`) and its count's.
+ */
+export function auditRangeQuery<E extends z.ZodRawShape>(extra: E) {
+  return query(
+    z
+      .object({
+        fromBlock: doc(blockNumber, "First block").optional(),
+        toBlock: doc(blockNumber, "Last block").optional(),
+        fromTime: doc(timestamp, "First second (unix)").optional(),
+        toTime: doc(timestamp, "Last second (unix)").optional(),
+        chainId: chainFilter,
+        ...extra,
+      })
+      .strict()
+      .refine((q) => oneRange(q as AuditRange), {
+        message:
+          "give a block range (fromBlock/toBlock) or a time range (fromTime/toTime), not both",
+        path: ["fromBlock"],
+      })
+      .refine(
+        (q) => ((q as AuditRange).fromBlock ?? 0n) <= ((q as AuditRange).toBlock ?? 2n ** 63n),
+        {
           message: "must not be before fromBlock",
           path: ["toBlock"],
-        })
-        .refine((q) => (q.fromTime ?? 0n) <= (q.toTime ?? 2n ** 48n), {
+        },
+      )
+      .refine(
+        (q) => ((q as AuditRange).fromTime ?? 0n) <= ((q as AuditRange).toTime ?? 2n ** 48n),
+        {
           message: "must not be before fromTime",
           path: ["toTime"],
-        }),
-    ),
+        },
+      ),
+  );
+}
+
+export const streamAuditChanges = createRoute({
+  method: "get",
+  path: "/v1/audit/changes",
+  operationId: "streamAuditChanges",
+  tags: ["audit"],
+  summary: "Every change in a block or time range, streamed as NDJSON or CSV",
+  description:
+    "Give a block range (`fromBlock`, `toBlock`) or a time range (`fromTime`, `toTime`), one end or both. Grant changes first, then issuer changes, each in chain order. NDJSON: one `AuditChange` per line; CSV: a header line, then one row per change (null is empty).",
+  ...AUDIT_RANGE_RULES,
+  request: {
+    query: auditRangeQuery({
+      format: doc(
+        z.enum(["csv", "ndjson"], { error: "must be csv or ndjson" }),
+        "ndjson (default) or csv",
+      ).optional(),
+    }),
   },
   responses: {
     200: {

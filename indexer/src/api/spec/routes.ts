@@ -9,6 +9,7 @@
  */
 import type { RouteConfig } from "@hono/zod-openapi";
 
+import { countAuditChanges, getStatsSeries, search } from "./explore.js";
 import {
   exportOwner,
   getGrant,
@@ -29,10 +30,13 @@ export const ROUTES: readonly RouteConfig[] = [
   getRetention,
   exportOwner,
   streamAuditChanges,
+  countAuditChanges,
   listIssuers,
   getIssuer,
   wasTrusted,
   getStats,
+  getStatsSeries,
+  search,
   getReady,
   getOpenApiDocument,
 ];
