@@ -28,10 +28,11 @@ import hre, { network } from "hardhat";
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const require = createRequire(import.meta.url);
 
-/** Exactly what the tarball must hold: the consumer sources, README and package.json. */
+/** Exactly what the tarball must hold: the consumer sources, LICENSE, README and package.json. */
 const SHIPPED = [
   "AccessGrants.sol",
   "IssuerRegistry.sol",
+  "LICENSE",
   "README.md",
   "gate/GrantGate.sol",
   "interfaces/IAccessGrants.sol",
@@ -157,7 +158,7 @@ describe("contracts: the packed @grantkit/contracts package", function () {
     return JSON.parse(readFileSync(path.join(app, "artifacts", relative), "utf8")) as Artifact;
   }
 
-  it("ships the listed sources, README and package.json, and nothing else (no mocks, no examples)", function () {
+  it("ships the listed sources, the project's LICENSE, README and package.json, and nothing else (no mocks, no examples)", function () {
     const listing = execFileSync("tar", ["-tzf", tarball], { encoding: "utf8" })
       .split("\n")
       .filter((line) => line !== "")
@@ -187,6 +188,10 @@ describe("contracts: the packed @grantkit/contracts package", function () {
       }
     ).devDependencies["@openzeppelin/contracts"];
     expect(manifest.peerDependencies).to.deep.equal({ "@openzeppelin/contracts": `^${rootOz}` });
+    expect(
+      execFileSync("tar", ["-xzOf", tarball, "package/LICENSE"], { encoding: "utf8" }),
+      "contracts/LICENSE is a copy of the project's LICENSE",
+    ).to.equal(readFileSync(path.join(ROOT, "LICENSE"), "utf8"));
   });
 
   it("ships every file a shipped source imports, and imports no package but OpenZeppelin", function () {
