@@ -174,6 +174,52 @@ describe("sdk: indexer client (@grantkit/sdk/indexer)", function () {
     if (p.startsWith("/v1/issuers/")) return json(404, { error: "no issuer on chain 31337" });
     if (p === "/v1/stats")
       return json(200, { by: q.get("by"), items: [{ key: "active", count: 3 }] });
+    if (p === "/v1/stats/series") {
+      const point = (day: string, at: string) => ({
+        day,
+        at,
+        created: 1,
+        changes: 2,
+        active: 3,
+        locked: 1,
+        expired: 0,
+        revoked: 0,
+        released: 0,
+        replaced: 0,
+      });
+      return json(200, {
+        days: Number(q.get("days") ?? "90"),
+        chainId: null,
+        points: [point("2023-11-13", "1699919999"), point("2023-11-14", "1700000200")],
+      });
+    }
+    if (p === "/v1/audit/count") return json(200, { grantChanges: 3, issuerChanges: 1, total: 4 });
+    if (p === "/v1/search")
+      return json(200, {
+        query: q.get("q"),
+        matches: [
+          {
+            type: "transaction",
+            txHash: H(0x33),
+            chainId: 31337,
+            blockNumber: "5",
+            blockTime: "1700000000",
+            changes: [
+              {
+                table: "grant",
+                chainId: 31337,
+                contract: A(0xab),
+                subject: H(1),
+                change: "created",
+                blockNumber: "5",
+                blockTime: "1700000000",
+                logIndex: 0,
+              },
+            ],
+          },
+          { type: "purpose", purpose: H(0x33), label: null },
+        ],
+      });
     if (p === "/v1/ready") {
       if (readyStatus === 429) return json(429, { error: "rate limit: retry after 2 s" });
       const caughtUp = readyStatus === 200;
@@ -332,5 +378,25 @@ describe("sdk: indexer client (@grantkit/sdk/indexer)", function () {
     expect(error).to.be.instanceOf(IndexerRequestError);
     expect((error as IndexerRequestError).retryAfter).to.equal(2);
     readyStatus = 200;
+  });
+
+  it("reads the explorer routes: the daily series, an audit range's size, search", async function () {
+    const series = await indexer.getStatsSeries({ days: 2 });
+    expect(series.points.map((p) => [p.day, p.at])).to.deep.equal([
+      ["2023-11-13", 1699919999n],
+      ["2023-11-14", 1700000200n],
+    ]);
+    expect(requests).to.include("/v1/stats/series?days=2");
+    expect(await indexer.countAuditChanges({ fromBlock: 0n, toBlock: 10n })).to.deep.equal({
+      grantChanges: 3,
+      issuerChanges: 1,
+      total: 4,
+    });
+    expect(requests).to.include("/v1/audit/count?fromBlock=0&toBlock=10");
+    const found = await indexer.search({ q: H(0x33) });
+    const tx = found.matches.find((m) => m.type === "transaction");
+    expect(tx?.type === "transaction" && tx.changes[0]!.blockTime).to.equal(1700000000n);
+    expect(found.matches.map((m) => m.type)).to.deep.equal(["transaction", "purpose"]);
+    expect(requests).to.include(`/v1/search?q=${H(0x33)}`);
   });
 });
