@@ -32,6 +32,10 @@ describe("deployment record schema", function () {
   let dir: string;
 
   before(async function () {
+    // The deploy compiles the production build first when the artifacts on disk are the test
+    // profile's (as under `hardhat test`): about 30 s of viaIR on a quiet 2-core machine, 100 s on a
+    // loaded one.
+    this.timeout(300_000);
     // The record the deploy toolkit really builds, examples included.
     const connection = await network.create();
     const [admin] = await connection.ethers.getSigners();

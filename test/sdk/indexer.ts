@@ -36,6 +36,7 @@ const grantKey = (i: number) => ({
   purpose: H(0x22),
   lockedUntil: MAX_U64,
   expiresAt: "0",
+  generation: "1",
 });
 const derived = { status: "locked", storedStatus: "active", isGranted: true, locked: true };
 const grant = (i: number) => ({
@@ -88,6 +89,7 @@ const issuer = {
   rotatedTo: null,
   updatedBlock: "7",
   updatedAt: "1700000100",
+  lineage: A(0xdd),
   credentialTypes: [H(1), H(2)],
 };
 const auditLine = (i: number) => ({
@@ -288,6 +290,7 @@ describe("sdk: indexer client (@grantkit/sdk/indexer)", function () {
     const page = await indexer.listGrants({ chainId: 31337n });
     expect(page.items[0]!.lockedUntil).to.equal(2n ** 64n - 1n);
     expect(page.items[0]!.createdBlock).to.equal(5n);
+    expect(page.items[0]!.generation).to.equal(1n);
     expect(requests).to.include(`/v1/grants?grantee=${A(0xbb)}&status=locked&limit=2`);
     expect(requests).to.include("/v1/grants?chainId=31337");
     const error = await indexer.listGrants({ limit: 0 }).catch((e: unknown) => e);

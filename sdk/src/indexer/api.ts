@@ -322,6 +322,7 @@ export interface components {
       purpose: components["schemas"]["Hash"];
       lockedUntil: components["schemas"]["Decimal"];
       expiresAt: components["schemas"]["Decimal"];
+      generation: components["schemas"]["Decimal"] & unknown;
       status: components["schemas"]["GrantStatus"];
       storedStatus: components["schemas"]["StoredGrantStatus"];
       /** @description The contract's `isGranted` at that time */
@@ -381,6 +382,7 @@ export interface components {
       purpose: components["schemas"]["Hash"];
       lockedUntil: components["schemas"]["Decimal"];
       expiresAt: components["schemas"]["Decimal"];
+      generation: components["schemas"]["Decimal"] & unknown;
       kind: components["schemas"]["GrantChange"];
       /** @description The other grant of a replacement */
       relatedGrantId: components["schemas"]["Hash"] | null;
@@ -420,6 +422,7 @@ export interface components {
       purpose: components["schemas"]["Hash"];
       lockedUntil: components["schemas"]["Decimal"];
       expiresAt: components["schemas"]["Decimal"];
+      generation: components["schemas"]["Decimal"] & unknown;
       kind: components["schemas"]["GrantChange"];
       /** @description The other grant of a replacement */
       relatedGrantId: components["schemas"]["Hash"] | null;
@@ -445,6 +448,7 @@ export interface components {
       purpose: components["schemas"]["Hash"];
       lockedUntil: components["schemas"]["Decimal"];
       expiresAt: components["schemas"]["Decimal"];
+      generation: components["schemas"]["Decimal"] & unknown;
       status: components["schemas"]["GrantStatus"];
       storedStatus: components["schemas"]["StoredGrantStatus"];
       /** @description The contract's `isGranted` at that time */
@@ -527,6 +531,7 @@ export interface components {
       rotatedTo: components["schemas"]["Address"] | null;
       updatedBlock: components["schemas"]["Decimal"];
       updatedAt: components["schemas"]["Decimal"];
+      lineage: components["schemas"]["Address"] & unknown;
       /** @description The type ids of typeBits */
       credentialTypes: components["schemas"]["Hash"][];
     };
@@ -547,6 +552,7 @@ export interface components {
       rotatedTo: components["schemas"]["Address"] | null;
       updatedBlock: components["schemas"]["Decimal"];
       updatedAt: components["schemas"]["Decimal"];
+      lineage: components["schemas"]["Address"] & unknown;
       /** @description The type ids of typeBits */
       credentialTypes: components["schemas"]["Hash"][];
       history: components["schemas"]["IssuerEvent"][];

@@ -14,6 +14,7 @@ type Schemas = components["schemas"];
 export const DECIMAL_FIELDS = [
   "lockedUntil",
   "expiresAt",
+  "generation",
   "createdBlock",
   "createdAt",
   "updatedBlock",

@@ -101,6 +101,10 @@ const grantKey = {
   purpose: Hash,
   lockedUntil: Decimal,
   expiresAt: Decimal,
+  generation: Decimal.openapi({
+    description:
+      "The grant id's life: 1 for its first grant, one more each time it is granted again after it ended; signed requests name it",
+  }),
 };
 
 /** What a grant looks like at a time (derived from the stored status). */
@@ -208,6 +212,10 @@ export const Issuer = z
     rotatedTo: orNull(Address),
     updatedBlock: Decimal,
     updatedAt: Decimal,
+    lineage: Address.openapi({
+      description:
+        "The first key of this key's rotation lineage: a suspension or removal covers every key of it",
+    }),
     credentialTypes: z.array(Hash).openapi({ description: "The type ids of typeBits" }),
   })
   .strict()
