@@ -154,7 +154,10 @@ const server = createServer(async (req, res) => {
 // ---------------------------------------------------------------------------------------------
 // The grantee's client (and the other callers the server must refuse)
 
-type Answer = { status: number; body: { error?: string; message?: string; blob?: string } };
+type Answer = {
+  status: number;
+  body: { error?: string; message?: string; blob?: string; checkedAt?: string };
+};
 
 async function ask(
   base: string,
@@ -223,7 +226,7 @@ async function main(): Promise<void> {
   const check = (label: string, answer: Answer, status: number, error?: string) => {
     outcomes.push([label, answer, status, error]);
     const what = answer.body.blob
-      ? `blob of ${Buffer.from(answer.body.blob, "base64").length} bytes`
+      ? `blob of ${Buffer.from(answer.body.blob, "base64").length} bytes (grant active at ${answer.body.checkedAt})`
       : `${answer.body.error}: ${answer.body.message}`;
     console.log(`${String(answer.status).padEnd(3)} ${label.padEnd(26)} ${what}`);
   };
