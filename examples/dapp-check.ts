@@ -101,6 +101,14 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`dapp-check failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`dapp-check failed: ${describe(error)}`);
   process.exit(1);
 });
+
+/** An error in one line: the SDK's and viem's short message (and hint), or a failed fetch's cause. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as Error & { shortMessage?: string; hint?: string };
+  if (e.shortMessage) return e.hint ? `${e.shortMessage} (hint: ${e.hint})` : e.shortMessage;
+  return e.cause instanceof Error ? `${e.message} (${e.cause.message})` : e.message;
+}

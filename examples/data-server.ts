@@ -145,8 +145,10 @@ const server = createServer(async (req, res) => {
         : `indexed block ${result.checkedAt.indexedBlock}`;
     return reply(200, { grantId: result.grantId, checkedAt, blob });
   } catch (error) {
-    if (error instanceof GrantKitError || error instanceof SyntaxError)
-      return reply(400, { error: error.name, message: error.message });
+    if (error instanceof GrantKitError)
+      return reply(400, { error: error.name, message: error.shortMessage, hint: error.hint });
+    if (error instanceof SyntaxError)
+      return reply(400, { error: "SyntaxError", message: error.message });
     return reply(500, { error: "Internal", message: String(error) });
   }
 });
@@ -271,7 +273,15 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`data-server failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`data-server failed: ${describe(error)}`);
   server.close();
   process.exit(1);
 });
+
+/** An error in one line: the SDK's and viem's short message (and hint), or a failed fetch's cause. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const e = error as Error & { shortMessage?: string; hint?: string };
+  if (e.shortMessage) return e.hint ? `${e.shortMessage} (hint: ${e.hint})` : e.shortMessage;
+  return e.cause instanceof Error ? `${e.message} (${e.cause.message})` : e.message;
+}

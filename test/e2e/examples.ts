@@ -47,6 +47,7 @@ function runExample(file: string, env: Record<string, string>): Promise<Run> {
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
     child.on("close", (code) => {
+      if (process.env.SHOW_EXAMPLES) console.log(`--- ${file}\n${stdout}${stderr}`);
       clearTimeout(timer);
       resolve({ code: code ?? 1, stdout, stderr });
     });
