@@ -24,7 +24,6 @@ import {
   isGranted,
   purposeHash,
   revoke,
-  type GrantKitDeployment,
 } from "@grantkit/sdk";
 import { createPublicClient, createWalletClient, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
@@ -37,28 +36,26 @@ const USER_KEY = (process.env.USER_KEY ??
   "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a") as Hex;
 const DAPP = (process.env.DAPP_ADDRESS ?? "0xdD2FD4581271e230360230F9337D5c0430Bf44C0") as Address;
 
-const deployment = deploymentFromRecord(JSON.parse(readFileSync(RECORD, "utf8")));
-const address = deployment.accessGrants.address;
+const address = deploymentFromRecord(JSON.parse(readFileSync(RECORD, "utf8"))).accessGrants.address;
 const publicClient = createPublicClient({ transport: http(RPC_URL) });
 
-/** The backend's check: served only while the user's grant to this dApp is active on-chain. */
-async function serve(
-  d: GrantKitDeployment,
-  request: { user: Address; dataHash: Hex; purpose: string },
-): Promise<{ served: boolean; why: string }> {
+/** The backend's check: serve only while the user's grant to this dApp is active on-chain. */
+async function serve(request: {
+  user: Address;
+  dataHash: Hex;
+  purpose: string;
+}): Promise<{ served: boolean; why: string }> {
   const key = {
+    address,
     owner: request.user,
     grantee: DAPP,
     dataHash: request.dataHash,
     purpose: purposeHash(request.purpose),
   };
-  const ok = await isGranted(publicClient, { address: d.accessGrants.address, ...key });
-  if (!ok) {
-    const g = await getGrant(publicClient, { address: d.accessGrants.address, ...key });
-    return { served: false, why: `no active grant (status ${g.status})` };
-  }
-  // The details, with the chain's time (a local chain may run ahead of this machine's clock).
-  const g = await getGrant(publicClient, { address: d.accessGrants.address, ...key });
+  const granted = await isGranted(publicClient, key);
+  const g = await getGrant(publicClient, key); // status, lock and expiry, for the log
+  if (!granted) return { served: false, why: `no active grant (status ${g.status})` };
+  // Times are bigint seconds of the chain (a local chain may run ahead of this machine's clock).
   const now = (await publicClient.getBlock()).timestamp;
   return {
     served: isActive(g, now),
@@ -88,7 +85,7 @@ async function main(): Promise<void> {
   console.log(`user ${user.address} granted ${grantId}`);
 
   const expect = async (label: string, p: string, served: boolean) => {
-    const answer = await serve(deployment, { user: user.address, dataHash, purpose: p });
+    const answer = await serve({ user: user.address, dataHash, purpose: p });
     console.log(`${answer.served ? "SERVE " : "REFUSE"} ${label}: ${answer.why}`);
     if (answer.served !== served) throw new Error(`expected ${served ? "SERVE" : "REFUSE"}`);
   };
