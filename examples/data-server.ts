@@ -12,7 +12,8 @@
  * The script plays every part: the owner stores a blob and grants the grantee access, the grantee
  * fetches it, then a replay, a request signed by someone else, a non-grantee, an expired request, a
  * malformed one and, after the owner revokes, the grantee again are all refused. Exits 1 when any
- * answer differs from that.
+ * answer differs from that. With `--serve` it stops after the grant and serves other clients until
+ * SIGINT or SIGTERM (the blob's data hash and the purpose are printed).
  *
  *   RPC_URL            JSON-RPC endpoint                        default http://127.0.0.1:8545
  *   INDEXER_URL        the indexer (ACCESS_SOURCE=indexer)      default http://127.0.0.1:42069
@@ -76,6 +77,8 @@ const stranger = key(
   "0xdf57089febbacf7ba0bc227dafbffa9fc08a93fdc68e1e42411a14efcf23656e",
 );
 const AUDIENCE = "https://vault.example";
+/** `--serve`: grant and store as below, then only serve (no client), until stopped. */
+const SERVE_ONLY = process.argv.includes("--serve");
 const PURPOSE = purposeHash("kyc-review");
 
 const deployment = deploymentFromRecord(JSON.parse(readFileSync(RECORD, "utf8")));
@@ -223,6 +226,14 @@ async function main(): Promise<void> {
   await client.waitForTransactionReceipt({ hash: await grant(wallet, grantKey) });
   await indexed(dataHash, true);
   console.log(`owner ${owner.address} granted ${grantee.address} access to ${dataHash}`);
+
+  if (SERVE_ONLY) {
+    // Other clients now: GET /blobs/<dataHash> with an x-grantkit-access header.
+    console.log(`serving until SIGINT/SIGTERM (purpose ${PURPOSE})`);
+    for (const signal of ["SIGINT", "SIGTERM"] as const)
+      process.once(signal, () => server.close(() => process.exit(0)));
+    return;
+  }
 
   const outcomes: [string, Answer, number, string | undefined][] = [];
   const check = (label: string, answer: Answer, status: number, error?: string) => {

@@ -13,8 +13,15 @@ import path from "node:path";
 import { expect } from "chai";
 import { keccak256, toBeHex, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
+import type { Hex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 
 import { ROOT } from "../../scripts/lib/deployment.js";
+import {
+  buildAccessRequest,
+  serializeAccessRequest,
+  signAccessRequest,
+} from "../../sdk/src/index.js";
 import type { AccessGrants } from "../../types/ethers-contracts/index.js";
 import { startIndexerStack, type IndexerStack } from "./indexer-harness.js";
 
@@ -24,6 +31,9 @@ const DAPP = "0xdD2FD4581271e230360230F9337D5c0430Bf44C0"; // #18: dApp, grantee
 const RELAYER = "0x8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199"; // #19: relayer, stranger
 const STATUS = ["None", "Active", "Revoked", "Released", "Replaced", "Expired"] as const;
 const DAY = 86_400n;
+/** Their keys (Hardhat's public development keys). */
+const GRANTEE_KEY: Hex = "0xde9be858da4a475276426320d5e9262ecfc3ba460bfac56360bfa6c4c28b4ee0";
+const STRANGER_KEY: Hex = "0xdf57089febbacf7ba0bc227dafbffa9fc08a93fdc68e1e42411a14efcf23656e";
 
 interface Run {
   code: number;
@@ -73,14 +83,23 @@ describe("examples/ against the local stack (node, deploy, indexer on PGlite)", 
   };
 
   before(async function () {
-    // The examples import the built package (node_modules/@grantkit/sdk -> sdk, exports -> dist/).
-    await new Promise<void>((resolve, reject) => {
-      const build = spawn("npm", ["run", "build", "-w", "sdk"], { cwd: ROOT, stdio: "ignore" });
-      build.on("close", (code) =>
-        code === 0 ? resolve() : reject(new Error(`npm run build -w sdk exited ${code}`)),
+    // The examples import the built package (node_modules/@grantkit/sdk -> sdk, exports -> dist/):
+    // built while the stack comes up.
+    const t = performance.now();
+    const build = new Promise<number>((resolve, reject) => {
+      const child = spawn("npm", ["run", "build", "-w", "sdk"], { cwd: ROOT, stdio: "ignore" });
+      child.on("close", (code) =>
+        code === 0
+          ? resolve(Math.round((performance.now() - t) / 100) / 10)
+          : reject(new Error(`npm run build -w sdk exited ${code}`)),
       );
     });
-    stack = await startIndexerStack("pglite");
+    const [built, up] = await Promise.allSettled([build, startIndexerStack("pglite")]);
+    if (up.status === "rejected") throw up.reason;
+    stack = up.value; // stopped by after(), also when the build failed
+    if (built.status === "rejected") throw built.reason;
+    if (process.env.SHOW_EXAMPLES)
+      console.log(`      sdk build ${built.value} s, stack ${JSON.stringify(stack.timings)} s`);
     work = mkdtempSync(path.join(tmpdir(), "grantkit-examples-"));
     const record = path.join(work, "localhost.json");
     writeFileSync(record, JSON.stringify(stack.record));
@@ -202,6 +221,80 @@ describe("examples/ against the local stack (node, deploy, indexer on PGlite)", 
       expect((await grantState(id)).status).to.equal("Revoked");
     });
   }
+
+  it("data-server --serve: answers this test's own access requests, the grantee's with the blob, a non-grantee's with a 403 JSON error", async function () {
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+    delete childEnv.NODE_OPTIONS;
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, "examples", "data-server.ts"), "--serve"],
+      {
+        cwd: ROOT,
+        env: childEnv,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on("close", (code) => resolve(code)),
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no "serving" line in 60 s:\n${out}`)),
+          60_000,
+        );
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (out.includes("serving until")) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.on("close", (code) => reject(new Error(`data-server exited ${code}:\n${out}`)));
+      });
+      const base = /data server on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
+      const dataHash = /access to (0x[0-9a-f]{64})/.exec(out)![1]! as Hex;
+      const purpose = /purpose (0x[0-9a-f]{64})/.exec(out)![1]! as Hex;
+      const ask = async (key: Hex) => {
+        const signer = privateKeyToAccount(key);
+        const request = buildAccessRequest({
+          chainId: stack.chainId,
+          accessGrants: stack.record.contracts.AccessGrants!.address as Hex,
+          grantee: signer.address,
+          owner: USER,
+          dataHash,
+          purpose,
+          audience: "https://vault.example",
+        });
+        const signed = await signAccessRequest({ request, signer });
+        const res = await fetch(`${base}/blobs/${dataHash}`, {
+          headers: { "x-grantkit-access": JSON.stringify(serializeAccessRequest(signed)) },
+        });
+        return {
+          status: res.status,
+          type: res.headers.get("content-type"),
+          body: (await res.json()) as Record<string, string>,
+        };
+      };
+      const served = await ask(GRANTEE_KEY);
+      expect(served.status, JSON.stringify(served.body)).to.equal(200);
+      expect(served.body.grantId).to.equal(
+        await grants.computeGrantId(USER, DAPP, dataHash, purpose),
+      );
+      expect(Buffer.from(served.body.blob!, "base64").length).to.be.greaterThan(28); // iv + tag + text
+      expect(await grants.isGranted(USER, DAPP, dataHash, purpose)).to.equal(true);
+      const refused = await ask(STRANGER_KEY);
+      expect(refused.status).to.equal(403);
+      expect(refused.type).to.match(/^application\/json/);
+      expect(refused.body.error).to.equal("NotGranted");
+      expect(await grants.isGranted(USER, RELAYER, dataHash, purpose)).to.equal(false);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await exited).to.equal(0);
+  });
 
   it("auditor-retention: the CSV rows are the grantee's locks in force on-chain", async function () {
     await stack.waitCaughtUp();
