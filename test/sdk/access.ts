@@ -274,6 +274,13 @@ describe("sdk: access requests", function () {
       expect(await verify(10)).to.deep.equal({ source: "indexer", indexedBlock: 90 });
       Object.assign(state, { indexed: 100, head: 100, granted: false });
       expect(await verify(2)).to.equal("NotGranted");
+      // An indexer whose own RPC is stuck sees an old head and reports no lag: this server's node
+      // is ahead by 3 blocks, and that is what the bound is judged by.
+      const own = Number(await publicClient.getBlockNumber());
+      expect(own, "blocks on the test chain").to.be.greaterThanOrEqual(3);
+      Object.assign(state, { indexed: own - 3, head: own - 3, granted: true });
+      expect(await verify(2)).to.equal("IndexerStale");
+      expect(await verify(3)).to.deep.equal({ source: "indexer", indexedBlock: own - 3 });
     });
   });
 });

@@ -383,6 +383,21 @@ describe("sdk: indexer client (@grantkit/sdk/indexer)", function () {
     readyStatus = 200;
   });
 
+  it("reports an indexer that does not answer as IndexerRequestError with status 0, the URL and a hint", async function () {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const away = createIndexerClient({ baseUrl: `http://127.0.0.1:${port}` });
+    const error = await away.getReady().catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(IndexerRequestError);
+    expect((error as IndexerRequestError).status).to.equal(0);
+    expect((error as IndexerRequestError).shortMessage).to.equal(
+      `no answer from the indexer at http://127.0.0.1:${port}/v1/ready: ECONNREFUSED`,
+    );
+    expect((error as IndexerRequestError).hint).to.match(/indexer runs/);
+  });
+
   it("reads the explorer routes: the daily series, an audit range's size, search", async function () {
     const series = await indexer.getStatsSeries({ days: 2 });
     expect(series.points.map((p) => [p.day, p.at])).to.deep.equal([

@@ -1,5 +1,5 @@
 import { isAddressEqual, type Address, type Client, type Hex } from "viem";
-import { getBlock, getChainId } from "viem/actions";
+import { getBlock, getBlockNumber, getChainId } from "viem/actions";
 
 import { readCall } from "../actions/internal/read.js";
 import { resolveAddress, type ContractTarget } from "../actions/internal/target.js";
@@ -34,7 +34,8 @@ export type VerifyAccessRequestParameters = ContractTarget & {
   now?: bigint | undefined;
   /**
    * Where the grant is checked: `"chain"` (default; `grantIsActive` at the latest block), or the indexer,
-   * refused when it is more than `maxLagBlocks` behind the chain head it sees.
+   * refused when it is more than `maxLagBlocks` behind the chain head (the later of what the
+   * indexer and this client's own node see).
    */
   source?: "chain" | { indexer: AccessIndexer; maxLagBlocks: number } | undefined;
   /** Replay guard: return true when this nonce was seen (remember it until `expiresAt`). */
@@ -135,17 +136,20 @@ export async function verifyAccessRequest(
       return refuse("NotGranted", `grant ${grantId} is not active at block ${block.number}`);
     return { ...granted, checkedAt: { source: "chain", blockNumber: block.number } };
   }
-  const ready = await source.indexer.getReady();
+  // The head is the later of what this server's own node and the indexer's see: an indexer whose
+  // RPC is stuck sees an old head, and must not pass the freshness bound because of it.
+  const [ready, ownHead] = await Promise.all([source.indexer.getReady(), getBlockNumber(client)]);
   const chain = ready.chains.find((c) => c.chainId === chainId);
+  const indexerHead = chain?.head === null || chain?.head === undefined ? null : BigInt(chain.head);
+  const head = indexerHead !== null && indexerHead > ownHead ? indexerHead : ownHead;
   if (
     !chain ||
     chain.indexed === null ||
-    chain.head === null ||
-    chain.head - chain.indexed > source.maxLagBlocks
+    head - BigInt(chain.indexed) > BigInt(source.maxLagBlocks)
   ) {
     return refuse(
       "IndexerStale",
-      `the indexer is more than ${source.maxLagBlocks} blocks behind on chain ${chainId} (indexed ${chain?.indexed ?? "nothing"}, head ${chain?.head ?? "unknown"})`,
+      `the indexer is more than ${source.maxLagBlocks} blocks behind on chain ${chainId} (indexed ${chain?.indexed ?? "nothing"}, head ${head}: this server's node ${ownHead}, the indexer's ${indexerHead ?? "unknown"})`,
     );
   }
   const found = await source.indexer.getGrant({ chainId, grantId, contract: accessGrants });

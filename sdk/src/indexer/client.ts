@@ -112,7 +112,10 @@ const ROUTES = {
 };
 type Routed = keyof typeof ROUTES;
 
-/** An answer of the indexer other than the one expected, with the API's own message. */
+/**
+ * An answer of the indexer other than the one expected, with the API's own message; `status` 0 when
+ * no answer came at all (connection refused, DNS, reset).
+ */
 export class IndexerRequestError extends GrantKitError {
   readonly status: number;
   readonly url: string;
@@ -120,17 +123,24 @@ export class IndexerRequestError extends GrantKitError {
   readonly retryAfter: number | undefined;
 
   constructor(url: string, status: number, message: string, retryAfter?: number) {
-    super(`indexer answered ${status} for ${url}: ${message}`, {
-      hint:
-        status === 400
-          ? "fix the parameter the message names"
-          : status === 429
-            ? "slow down (the API rate-limits per client) and retry after Retry-After"
-            : status >= 500
-              ? "the indexer or its RPC is unavailable; retry shortly"
-              : "check the base URL and the route",
-      name: "IndexerRequestError",
-    });
+    super(
+      status === 0
+        ? `no answer from the indexer at ${url}: ${message}`
+        : `indexer answered ${status} for ${url}: ${message}`,
+      {
+        hint:
+          status === 0
+            ? "check that the indexer runs and that the base URL (host and port) is right"
+            : status === 400
+              ? "fix the parameter the message names"
+              : status === 429
+                ? "slow down (the API rate-limits per client) and retry after Retry-After"
+                : status >= 500
+                  ? "the indexer or its RPC is unavailable; retry shortly"
+                  : "check the base URL and the route",
+        name: "IndexerRequestError",
+      },
+    );
     this.status = status;
     this.url = url;
     this.retryAfter = retryAfter;
@@ -189,6 +199,12 @@ export function createIndexerClient(options: IndexerClientOptions) {
     const response = await doFetch(target, {
       headers: { accept: "application/json", ...options.headers },
       ...(signal ? { signal } : {}),
+    }).catch((error: unknown) => {
+      if (signal?.aborted) throw error;
+      // No answer at all (refused, DNS, reset): status 0, with the cause's own words.
+      const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+      const why = String(cause?.code ?? cause?.message ?? (error as Error).message ?? error);
+      throw new IndexerRequestError(target, 0, why);
     });
     if (accept.includes(response.status)) return response;
     const body = (await response.json().catch(() => ({}))) as { error?: unknown };
