@@ -28,26 +28,11 @@ import {
   type DeploymentRecord,
 } from "../../scripts/lib/deployment.js";
 import { GrantKitError, ZERO_HASH, deriveDataHash, purposeHash } from "../../scripts/lib/grants.js";
+import { issuerStatuses, registrarRole } from "../../sdk/src/index.js";
 import { runCli } from "../cli.js";
 
 export type Connection = NetworkConnection;
 export type Signer = Awaited<ReturnType<Connection["ethers"]["getSigners"]>>[number];
-
-export const GRANT_STATUS = ["None", "Active", "Revoked", "Released", "Replaced", "Expired"];
-export const ISSUER_STATUS = ["None", "Active", "Suspended", "Removed", "Rotated"];
-export const ISSUER_ACTION = [
-  "Added",
-  "Suspended",
-  "Restored",
-  "Removed",
-  "TypesSet",
-  "ValiditySet",
-  "JurisdictionSet",
-  "KeyRotatedFrom",
-  "KeyRotatedTo",
-];
-export const REGISTRAR_ROLE = keccak256(toUtf8Bytes("REGISTRAR_ROLE"));
-export const DEFAULT_ADMIN_ROLE = ZERO_HASH;
 
 /** Runs a command body with the project's error convention: GrantKitError → one line, exit 1. */
 export function command<A>(
@@ -396,9 +381,9 @@ export function parseTypes(value: string, registered: RegisteredType[]): Registe
 /** Refuses an account without REGISTRAR_ROLE, saying who grants it. */
 export async function requireRegistrar(chain: Chain, signer: Signer): Promise<void> {
   const { registry } = await contracts(chain);
-  if (await registry.hasRole(REGISTRAR_ROLE, signer.address)) return;
+  if (await registry.hasRole(registrarRole, signer.address)) return;
   const admin = await registry.defaultAdmin();
-  const registrars = await roleHolders(chain, REGISTRAR_ROLE);
+  const registrars = await roleHolders(chain, registrarRole);
   throw new GrantKitError(
     `account ${signer.address} does not have REGISTRAR_ROLE on IssuerRegistry ${await registry.getAddress()}`,
     `the default admin ${admin} grants it with grantRole(REGISTRAR_ROLE, account); or pass --from with a registrar (${registrars.join(", ") || "none yet"})`,
@@ -533,17 +518,17 @@ export function explainRevert(error: unknown, interfaces: Interface[]): GrantKit
         );
       case "IssuerRegistryKeyInUse":
         return new GrantKitError(
-          `issuer key ${a[0]} already has a record (${ISSUER_STATUS[Number(a[1])]})`,
+          `issuer key ${a[0]} already has a record (${issuerStatuses[Number(a[1])]})`,
           "a key is accredited once; use a new key",
         );
       case "IssuerRegistryWrongStatus":
         return new GrantKitError(
-          `issuer ${a[0]} is ${ISSUER_STATUS[Number(a[1])]}, this needs ${ISSUER_STATUS[Number(a[2])]}`,
+          `issuer ${a[0]} is ${issuerStatuses[Number(a[1])]}, this needs ${issuerStatuses[Number(a[2])]}`,
           "look at it with: npx hardhat grantkit issuer-show --issuer " + a[0],
         );
       case "IssuerRegistryNotLive":
         return new GrantKitError(
-          `issuer ${a[0]} is ${ISSUER_STATUS[Number(a[1])]}`,
+          `issuer ${a[0]} is ${issuerStatuses[Number(a[1])]}`,
           "this needs an issuer that exists and is not removed or rotated",
         );
       case "IssuerRegistryUnknownType":
@@ -558,13 +543,13 @@ export function explainRevert(error: unknown, interfaces: Interface[]): GrantKit
         );
       case "AccessControlUnauthorizedAccount":
         return new GrantKitError(
-          `account ${a[0]} lacks role ${a[1] === REGISTRAR_ROLE ? "REGISTRAR_ROLE" : a[1]}`,
+          `account ${a[0]} lacks role ${a[1] === registrarRole ? "REGISTRAR_ROLE" : a[1]}`,
           "pass --from with an account that has it",
         );
       default: {
         const fields = parsed.fragment.inputs.map((input, i) => {
           const v = a[i];
-          return `${input.name}=${STATUS_ARGS.has(input.name) ? ISSUER_STATUS[Number(v)] : String(v)}`;
+          return `${input.name}=${STATUS_ARGS.has(input.name) ? issuerStatuses[Number(v)] : String(v)}`;
         });
         return new GrantKitError(
           `reverted with ${parsed.name}(${fields.join(", ")})`,
