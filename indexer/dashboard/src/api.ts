@@ -1,41 +1,28 @@
 /**
- * Every REST call the dashboard makes. Grants (list, one, retention) go through the SDK's typed
- * client (`@grantkit/sdk/indexer`); the routes it does not cover yet are here, typed from the route
- * code in indexer/src/api/routes/*.ts, in the SDK's conventions (numbers the API sends as decimal
- * strings become bigint; a 4xx/5xx throws `IndexerRequestError`). When the client generated from the
- * OpenAPI document lands in the SDK, this file is the one to swap.
+ * Every REST call the dashboard makes. The routes of the API's OpenAPI document go through the SDK's
+ * typed client (`@grantkit/sdk/indexer`), with its types; the routes outside the document (the
+ * series, the audit count and the search) are here, typed from the route code in
+ * indexer/src/api/routes/*.ts, in the SDK's conventions (numbers the API sends as decimal strings
+ * become bigint; a 4xx/5xx throws `IndexerRequestError`).
  */
 import {
   createIndexerClient,
   IndexerRequestError,
+  type components,
   type IndexedGrant,
+  type IndexedGrantAt,
   type IndexedGrantEvent,
+  type IndexedIssuer,
+  type IndexedIssuerEvent,
+  type IndexedIssuerWithHistory,
+  type IndexerParameters,
+  type IndexerReadiness,
   type Page,
 } from "@grantkit/sdk/indexer";
 
 type Hex = `0x${string}`;
 
 export const sdk = createIndexerClient({ baseUrl: window.location.origin });
-
-const GRANT_BIGINTS = [
-  "lockedUntil",
-  "expiresAt",
-  "createdBlock",
-  "createdAt",
-  "updatedBlock",
-  "updatedAt",
-  "blockNumber",
-  "blockTime",
-];
-const ISSUER_BIGINTS = [
-  "validFrom",
-  "validUntil",
-  "typeBits",
-  "updatedBlock",
-  "updatedAt",
-  "blockNumber",
-  "blockTime",
-];
 
 function bigints<T>(row: unknown, fields: readonly string[]): T {
   const out: Record<string, unknown> = { ...(row as Record<string, unknown>) };
@@ -46,23 +33,29 @@ function bigints<T>(row: unknown, fields: readonly string[]): T {
 
 type Query = Record<string, string | number | bigint | undefined | null>;
 
+/** `query` without what the API reads as absent (undefined, null and ""), as the SDK's parameters. */
+function present<P>(query: Query): P {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== "") out[k] = v;
+  return out as P;
+}
+
 /** The query string of `query` (undefined, null and "" left out). */
 export function queryString(query: Query): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query))
-    if (v !== undefined && v !== null && v !== "") params.set(k, String(v));
+  for (const [k, v] of Object.entries(present<Query>(query))) params.set(k, String(v));
   return params.size > 0 ? `?${params}` : "";
 }
 
 async function get<T = Record<string, unknown>>(
   path: string,
   query: Query = {},
-  accept: number[] = [200],
 ): Promise<{ status: number; body: T }> {
   const url = `${window.location.origin}${path}${queryString(query)}`;
   const response = await fetch(url, { headers: { accept: "application/json" } });
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!accept.includes(response.status))
+  if (response.status !== 200)
     throw new IndexerRequestError(
       url,
       response.status,
@@ -73,186 +66,72 @@ async function get<T = Record<string, unknown>>(
 
 // ------------------------------------------------------------------ readiness (routes/ready.ts)
 
-export interface ChainReadiness {
-  name: string;
-  chainId: number;
-  indexed: number | null;
-  head: number | null;
-  lagBlocks: number | null;
-  lagSeconds: number | null;
-  caughtUp: boolean;
-}
-export interface Readiness {
-  ready: boolean;
-  reason?: string;
-  chains: ChainReadiness[];
-}
+export type ChainReadiness = components["schemas"]["ChainReadiness"];
+export type Readiness = IndexerReadiness;
 
-/** `GET /v1/ready` with the lag per chain (the SDK's `getReady` leaves the lag out); 503 is an answer. */
-export async function getReadiness(): Promise<Readiness> {
-  const { body } = await get<Readiness>("/v1/ready", {}, [200, 503]);
-  return body;
+/** `GET /v1/ready` with the lag per chain; 503 is an answer. */
+export function getReadiness(): Promise<Readiness> {
+  return sdk.getReady();
 }
 
 // ------------------------------------------------------------------ grants (routes/grants.ts, grantees.ts)
 
-export interface AsOf {
-  block: bigint | null;
-  timestamp: bigint;
-}
-
 /** `GET /v1/grants/{chainId}/{grantId}/at?block=|timestamp=`: the grant as it stood then. */
-export async function getGrantAt(p: {
+export function getGrantAt(p: {
   chainId: number;
   grantId: Hex;
   contract?: string | undefined;
   block?: bigint | undefined;
   timestamp?: bigint | undefined;
-}): Promise<{ asOf: AsOf; grant: (IndexedGrantEvent & GrantFlags) | null; existed: boolean }> {
-  const { body } = await get<{
-    asOf: { block: string | null; timestamp: string };
-    grant: unknown;
-    existed: boolean;
-  }>(`/v1/grants/${p.chainId}/${p.grantId}/at`, {
-    contract: p.contract,
-    block: p.block,
-    timestamp: p.timestamp,
-  });
-  return {
-    asOf: {
-      block: body.asOf.block === null ? null : BigInt(body.asOf.block),
-      timestamp: BigInt(body.asOf.timestamp),
-    },
-    grant: body.grant ? bigints<IndexedGrantEvent & GrantFlags>(body.grant, GRANT_BIGINTS) : null,
-    existed: body.existed,
-  };
-}
-
-/** What `present()` adds to a grant or an event (src/api/view.ts). */
-export interface GrantFlags {
-  storedStatus: string;
-  isGranted: boolean;
-  locked: boolean;
+}) {
+  return sdk.getGrantAt(present<IndexerParameters<"getGrantAt">>(p));
 }
 
 /** `GET /v1/grantees/{grantee}/grants/at`: a grantee's grants as they stood at a block or time. */
-export async function getGranteeGrantsAt(p: {
+export function getGranteeGrantsAt(p: {
   grantee: string;
   chainId: number;
   block?: bigint | undefined;
   timestamp?: bigint | undefined;
   cursor?: string | undefined;
   limit?: number | undefined;
-}): Promise<Page<IndexedGrantEvent & GrantFlags> & { asOf: AsOf }> {
-  const { grantee, ...query } = p;
-  const { body } = await get<{
-    asOf: { block: string | null; timestamp: string };
-    items: unknown[];
-    nextCursor: string | null;
-  }>(`/v1/grantees/${grantee}/grants/at`, query);
-  return {
-    asOf: {
-      block: body.asOf.block === null ? null : BigInt(body.asOf.block),
-      timestamp: BigInt(body.asOf.timestamp),
-    },
-    items: body.items.map((g) => bigints(g, GRANT_BIGINTS)),
-    nextCursor: body.nextCursor,
-  };
+}) {
+  return sdk.getGranteeGrantsAt(present<IndexerParameters<"getGranteeGrantsAt">>(p));
 }
 
 // ------------------------------------------------------------------ issuers (routes/issuers.ts)
 
-export interface IssuerRecord {
-  id: string;
-  chainId: number;
-  registry: string;
-  issuer: string;
-  status: "active" | "suspended" | "removed" | "rotated";
-  /** bytes2 as hex, e.g. 0x4445 ("DE"). */
-  jurisdiction: string;
-  validFrom: bigint;
-  validUntil: bigint;
-  typeBits: bigint;
-  metadataHash: Hex | null;
-  rotatedFrom: string | null;
-  rotatedTo: string | null;
-  updatedBlock: bigint;
-  updatedAt: bigint;
-  credentialTypes: Hex[];
-}
-
-export interface IssuerEvent {
-  id: string;
-  chainId: number;
-  registry: string;
-  issuer: string;
-  action: string;
-  status: string;
-  jurisdiction: string;
-  validFrom: bigint;
-  validUntil: bigint;
-  typeBits: bigint;
-  metadataHash: Hex | null;
-  relatedKey: string | null;
-  blockNumber: bigint;
-  blockTime: bigint;
-  txHash: Hex;
-  logIndex: number;
-}
+export type IssuerRecord = IndexedIssuer;
+export type IssuerEvent = IndexedIssuerEvent;
 
 /** `GET /v1/issuers`: one page of issuer keys. */
-export async function listIssuers(p: {
+export function listIssuers(p: {
   chainId?: number | undefined;
   status?: string | undefined;
   cursor?: string | undefined;
   limit?: number | undefined;
 }): Promise<Page<IssuerRecord>> {
-  const { body } = await get<{ items: unknown[]; nextCursor: string | null }>("/v1/issuers", p);
-  return { items: body.items.map((r) => bigints(r, ISSUER_BIGINTS)), nextCursor: body.nextCursor };
+  return sdk.listIssuers(present<IndexerParameters<"listIssuers">>(p));
 }
 
 /** `GET /v1/issuers/{chainId}/{issuer}`: the key in each registry, with its types and history; null if unknown. */
 export async function getIssuer(p: {
   chainId: number;
   issuer: string;
-}): Promise<(IssuerRecord & { history: IssuerEvent[] })[] | null> {
-  const { status, body } = await get<{
-    items: (Record<string, unknown> & { history: unknown[] })[];
-  }>(`/v1/issuers/${p.chainId}/${p.issuer}`, {}, [200, 404]);
-  if (status === 404) return null;
-  return body.items.map((r) => ({
-    ...bigints<IssuerRecord>(r, ISSUER_BIGINTS),
-    history: r.history.map((e) => bigints<IssuerEvent>(e, ISSUER_BIGINTS)),
-  }));
+}): Promise<IndexedIssuerWithHistory[] | null> {
+  const found = await sdk.getIssuer(present<IndexerParameters<"getIssuer">>(p));
+  return found === null ? null : found.items;
 }
 
 /** `GET /v1/issuers/{chainId}/{issuer}/trusted?type&at`: was the key trusted for the type then? */
-export async function getIssuerTrusted(p: {
+export function getIssuerTrusted(p: {
   chainId: number;
   issuer: string;
   type: string;
   at?: bigint | undefined;
   registry?: string | undefined;
-}): Promise<{
-  issuer: string;
-  credentialType: Hex;
-  at: bigint;
-  trusted: boolean;
-  record: IssuerEvent | null;
-}> {
-  const { chainId, issuer, ...query } = p;
-  const { body } = await get<{
-    issuer: string;
-    credentialType: Hex;
-    at: string;
-    trusted: boolean;
-    record: unknown;
-  }>(`/v1/issuers/${chainId}/${issuer}/trusted`, query);
-  return {
-    ...body,
-    at: BigInt(body.at),
-    record: body.record ? bigints<IssuerEvent>(body.record, ISSUER_BIGINTS) : null,
-  };
+}) {
+  return sdk.wasTrusted(present<IndexerParameters<"wasTrusted">>(p));
 }
 
 // ------------------------------------------------------------------ aggregates (routes/stats.ts, explore.ts)
@@ -375,5 +254,5 @@ export async function search(q: string): Promise<{ query: string; matches: Searc
   };
 }
 
-export type { IndexedGrant, IndexedGrantEvent, Page };
+export type { IndexedGrant, IndexedGrantAt, IndexedGrantEvent, Page };
 export { IndexerRequestError };

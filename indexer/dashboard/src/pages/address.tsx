@@ -14,7 +14,7 @@ import {
   sdk,
   search as searchApi,
   type IndexedGrant,
-  type IndexedGrantEvent,
+  type IndexedGrantAt,
 } from "../api.js";
 import {
   DataTable,
@@ -60,7 +60,7 @@ const retentionColumns: ColumnDef<Retained, unknown>[] = [
   { id: "chainId", header: "chain", cell: (c) => c.row.original.chainId },
 ];
 
-const asOfColumns: ColumnDef<IndexedGrantEvent & { status: string }, unknown>[] = [
+const asOfColumns: ColumnDef<IndexedGrantAt, unknown>[] = [
   {
     id: "grantId",
     header: "grant",
