@@ -9,21 +9,23 @@
  */
 import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
 
+// The SDK's modules one by one rather than its index: every CLI command loads this file.
+import { dataHashDomain, zeroHash } from "../../sdk/src/constants.js";
+import { InvalidParameterError } from "../../sdk/src/errors/base.js";
+import { domains, requestTypes, type RequestKind } from "../../sdk/src/protocol.js";
 import {
   computeGrantId as sdkComputeGrantId,
-  dataHashDomain,
-  deriveDataHash as sdkDeriveDataHash,
-  domains,
-  generateSalt,
-  InvalidParameterError,
-  noncesToBitmaps,
-  purposeHash as sdkPurposeHash,
-  requestTypes,
-  zeroHash,
   type GrantKey,
-  type RequestKind,
-} from "../../sdk/src/index.js";
+} from "../../sdk/src/utils/computeGrantId.js";
+import {
+  deriveDataHash as sdkDeriveDataHash,
+  generateSalt,
+} from "../../sdk/src/utils/dataReference.js";
+import { noncesToBitmaps } from "../../sdk/src/utils/nonces.js";
+import { purposeHash as sdkPurposeHash } from "../../sdk/src/utils/purposeHash.js";
+import { GrantKitError } from "./errors.js";
 
+export { GrantKitError };
 export type { RequestKind };
 
 /** Domain tag mixed into every data hash (the SDK's `dataHashDomain`). */
@@ -31,17 +33,6 @@ export const DATA_HASH_DOMAIN: string = dataHashDomain;
 
 /** 32 zero bytes: the unspecified purpose (the SDK's `zeroHash`). */
 export const ZERO_HASH: string = zeroHash;
-
-/** Error thrown by the helpers and the CLI for bad input; `hint` says what to do. */
-export class GrantKitError extends Error {
-  override readonly name = "GrantKitError";
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(`${message} (${hint})`);
-  }
-}
 
 /**
  * Runs an SDK helper; its refusal of bad input becomes a `GrantKitError` with the same message. The

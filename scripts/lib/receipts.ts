@@ -13,7 +13,7 @@ import {
   keyRotationTypes,
   receiptTypes,
   type CredentialReceipt as SdkCredentialReceipt,
-} from "../../sdk/src/index.js";
+} from "../../sdk/src/protocol.js";
 import { typedDataFields } from "./grants.js";
 
 /** The EIP-712 type of `CredentialReceipt` (the contract's `RECEIPT_TYPEHASH`; the SDK's `receiptTypes`). */

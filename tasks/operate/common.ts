@@ -6,7 +6,6 @@
 import path from "node:path";
 
 import {
-  Interface,
   getAddress,
   isAddress,
   isHexString,
@@ -28,7 +27,8 @@ import {
   type DeploymentRecord,
 } from "../../scripts/lib/deployment.js";
 import { GrantKitError, ZERO_HASH, deriveDataHash, purposeHash } from "../../scripts/lib/grants.js";
-import { issuerStatuses, registrarRole } from "../../sdk/src/index.js";
+import { issuerStatuses, registrarRole } from "../../sdk/src/constants.js";
+import { decodeContractError } from "../../sdk/src/errors/contract.js";
 import { runCli } from "../cli.js";
 
 export type Connection = NetworkConnection;
@@ -433,7 +433,7 @@ export function shortMessage(error: unknown): string {
 
 // ---------------------------------------------------------------- transactions and reverts
 
-/** Finds revert data (0x + selector ...) anywhere in an ethers/Hardhat error. */
+/** Finds revert data (0x + selector ...) anywhere in an ethers/Hardhat error (for the unknown ones). */
 export function revertData(error: unknown, depth = 0): string | undefined {
   if (error === null || typeof error !== "object" || depth > 6) return undefined;
   const e = error as Record<string, unknown>;
@@ -452,20 +452,18 @@ export function revertData(error: unknown, depth = 0): string | undefined {
 
 const STATUS_ARGS = new Set(["status", "expected"]);
 
-/** A readable line for a custom error of our contracts, or undefined for other errors. */
-export function explainRevert(error: unknown, interfaces: Interface[]): GrantKitError | undefined {
-  const data = revertData(error);
-  if (!data) return undefined;
-  for (const iface of interfaces) {
-    let parsed;
-    try {
-      parsed = iface.parseError(data);
-    } catch {
-      continue;
-    }
-    if (!parsed) continue;
-    const a = parsed.args;
-    switch (parsed.name) {
+/**
+ * A readable line for a custom error of our contracts (decoded by the SDK's `decodeContractError`),
+ * or undefined for errors without revert data.
+ */
+export function explainRevert(error: unknown): GrantKitError | undefined {
+  const decoded = decodeContractError(error);
+  if (decoded) {
+    // The arguments in the error's declaration order (a[0] is the first).
+    const args = decoded.args as Record<string, unknown>;
+    // Typed loosely, as ethers' Result was: each case knows its error's arguments.
+    const a: any[] = Object.values(args);
+    switch (decoded.errorName) {
       case "AccessGrantsLocked":
         return new GrantKitError(
           `grant ${a[0]} is locked until ${iso(a[1])}`,
@@ -547,17 +545,18 @@ export function explainRevert(error: unknown, interfaces: Interface[]): GrantKit
           "pass --from with an account that has it",
         );
       default: {
-        const fields = parsed.fragment.inputs.map((input, i) => {
-          const v = a[i];
-          return `${input.name}=${STATUS_ARGS.has(input.name) ? issuerStatuses[Number(v)] : String(v)}`;
-        });
+        const fields = Object.entries(args).map(
+          ([name, v]) => `${name}=${STATUS_ARGS.has(name) ? issuerStatuses[Number(v)] : String(v)}`,
+        );
         return new GrantKitError(
-          `reverted with ${parsed.name}(${fields.join(", ")})`,
+          `reverted with ${decoded.errorName}(${fields.join(", ")})`,
           "see the contract's NatSpec for this error",
         );
       }
     }
   }
+  const data = revertData(error);
+  if (!data) return undefined;
   return new GrantKitError(`reverted with data ${data.slice(0, 74)}`, "an unknown error");
 }
 
@@ -574,18 +573,17 @@ export async function transact(
 ): Promise<{ hash: string; blockNumber: number; result: unknown }> {
   const connected = contract.connect(signer) as BaseContract;
   const fn = connected.getFunction(method);
-  const interfaces = [contract.interface];
   let result: unknown;
   try {
     result = await fn.staticCall(...args);
   } catch (error) {
-    throw explainRevert(error, interfaces) ?? error;
+    throw explainRevert(error) ?? error;
   }
   let tx: ContractTransactionResponse;
   try {
     tx = (await fn.send(...args)) as ContractTransactionResponse;
   } catch (error) {
-    throw explainRevert(error, interfaces) ?? error;
+    throw explainRevert(error) ?? error;
   }
   const receipt = await tx.wait();
   if (!receipt || receipt.status !== 1) {

@@ -3,7 +3,7 @@
  * `check` (read-only). A data item is `--data-hash`, or `--data-id` with its secret `--salt`.
  */
 import { GrantKitError, computeGrantId } from "../../scripts/lib/grants.js";
-import { grantStatuses } from "../../sdk/src/index.js";
+import { grantStatuses } from "../../sdk/src/constants.js";
 import {
   chainNow,
   command,

@@ -2,8 +2,8 @@
  * Issuer governance, as a registrar: `grantkit issuer-add`, `issuer-suspend`, `issuer-restore`,
  * `issuer-remove`, `issuer-set-types`, and `issuer-show` (read-only).
  */
-import { GrantKitError } from "../../scripts/lib/grants.js";
-import { issuerActions, issuerStatuses } from "../../sdk/src/index.js";
+import { GrantKitError } from "../../scripts/lib/errors.js";
+import { issuerActions, issuerStatuses } from "../../sdk/src/constants.js";
 import {
   chainNow,
   command,

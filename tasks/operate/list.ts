@@ -1,6 +1,6 @@
 /** `grantkit list`: the deployment record and the registry's governance state. */
 import { recordPath } from "../../scripts/lib/deployment.js";
-import { issuerStatuses, registrarRole } from "../../sdk/src/index.js";
+import { issuerStatuses, registrarRole } from "../../sdk/src/constants.js";
 import {
   command,
   contracts,
