@@ -3,7 +3,7 @@
  * `@grantkit/sdk` (its source, sdk/src), the one implementation of the data-hash derivation,
  * purpose hashes, grant ids, nonce bitmaps and the EIP-712 request types and domain. What stays here
  * is what the SDK does not offer in that form: string-typed signatures for ethers callers,
- * `signRequest` with an ethers `Signer`, and the CLI's `GrantKitError` (message plus hint).
+ * `signRequest` with an ethers `Signer`, and SDK refusals as the CLI's `GrantKitError` (./errors.ts).
  *
  * Nothing here talks to a chain; every function is pure apart from `newSalt`.
  */
