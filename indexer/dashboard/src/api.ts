@@ -84,7 +84,11 @@ export function getGrantAt(p: {
   block?: bigint | undefined;
   timestamp?: bigint | undefined;
 }) {
-  return sdk.getGrantAt(present<IndexerParameters<"getGrantAt">>(p));
+  // Only these: a caller may pass more (the page passes its props).
+  const { chainId, grantId, contract, block, timestamp } = p;
+  return sdk.getGrantAt(
+    present<IndexerParameters<"getGrantAt">>({ chainId, grantId, contract, block, timestamp }),
+  );
 }
 
 /** `GET /v1/grantees/{grantee}/grants/at`: a grantee's grants as they stood at a block or time. */
@@ -119,7 +123,7 @@ export async function getIssuer(p: {
   chainId: number;
   issuer: string;
 }): Promise<IndexedIssuerWithHistory[] | null> {
-  const found = await sdk.getIssuer(present<IndexerParameters<"getIssuer">>(p));
+  const found = await sdk.getIssuer({ chainId: p.chainId, issuer: p.issuer as Hex });
   return found === null ? null : found.items;
 }
 
