@@ -11,8 +11,7 @@ import { fileURLToPath } from "node:url";
 import { createConfig } from "ponder";
 
 import { readRecordFile } from "../scripts/lib/record-schema";
-import { AccessGrantsAbi } from "./abis/AccessGrantsAbi";
-import { IssuerRegistryAbi } from "./abis/IssuerRegistryAbi";
+import { accessGrantsAbi, issuerRegistryAbi } from "../sdk/src/abi";
 import { rpcFor } from "./rpc";
 
 type Address = `0x${string}`;
@@ -93,7 +92,7 @@ export default createConfig({
   ordering: "multichain",
   chains,
   contracts: {
-    AccessGrants: { abi: AccessGrantsAbi, chain: contractOn("AccessGrants") },
-    IssuerRegistry: { abi: IssuerRegistryAbi, chain: contractOn("IssuerRegistry") },
+    AccessGrants: { abi: accessGrantsAbi, chain: contractOn("AccessGrants") },
+    IssuerRegistry: { abi: issuerRegistryAbi, chain: contractOn("IssuerRegistry") },
   },
 });

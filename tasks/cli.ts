@@ -1,5 +1,5 @@
 /** Shared CLI plumbing for the tasks: one-line errors with a fix hint, exit code 1. */
-import { GrantKitError } from "../scripts/lib/grants.js";
+import { GrantKitError } from "../scripts/lib/errors.js";
 
 export async function runCli(body: () => Promise<void>): Promise<void> {
   try {

@@ -23,7 +23,7 @@ import { ChainOutput, revertDecoder, type RevertDecoder } from "../scripts/lib/c
 import { deployGrantKit } from "../scripts/lib/deploy.js";
 import { ROOT, recordPath, type DeploymentRecord } from "../scripts/lib/deployment.js";
 import { seedDemo } from "../scripts/lib/demo.js";
-import { GrantKitError } from "../scripts/lib/grants.js";
+import { GrantKitError } from "../scripts/lib/errors.js";
 import {
   groupAlive,
   portFree,

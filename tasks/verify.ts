@@ -5,7 +5,7 @@
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { GrantKitError } from "../scripts/lib/grants.js";
+import { GrantKitError } from "../scripts/lib/errors.js";
 import { parseExplorers, verifyDeployment } from "../scripts/lib/verify.js";
 import { runCli } from "./cli.js";
 

@@ -6,9 +6,9 @@ import { expect } from "chai";
 
 import { buildFreshness, stampBuild, START_CONTRACTS } from "../scripts/lib/build-freshness.js";
 // @ts-expect-error: a plain ESM script without types
-import { abiFile, abiModule } from "../scripts/export-abis.mjs";
+import { sdkAbiFile, sdkAbiModule } from "../scripts/export-abis.mjs";
 
-/** A project folder as a build leaves it: sources, artifacts with build info, indexer ABIs. */
+/** A project folder as a build leaves it: sources, artifacts with build info, the SDK's ABIs. */
 function builtProject(): string {
   const root = mkdtempSync(path.join(tmpdir(), "grantkit-fresh-"));
   const write = (file: string, text: string) => {
@@ -30,7 +30,10 @@ function builtProject(): string {
       JSON.stringify({ contractName: name, abi: [], buildInfoId: `solc-${name}` }),
     );
     write(`artifacts/build-info/solc-${name}.json`, JSON.stringify({ input: { sources: {} } }));
-    write(path.relative(root, abiFile(name, root) as string), abiModule(name, root) as string);
+    write(
+      path.relative(root, sdkAbiFile(name, root) as string),
+      sdkAbiModule(name, root) as string,
+    );
     const built = new Date(Date.now() - 60_000);
     utimesSync(path.join(root, "artifacts", artifact), built, built);
   }
@@ -119,10 +122,10 @@ describe("build freshness (npm start's build-if-needed)", function () {
       .that.equals("node_modules/solc/package.json changed since the last build");
   });
 
-  it("is not fresh when an indexer ABI differs from the build", function () {
-    appendFileSync(abiFile("IssuerRegistry", root) as string, "// edited by hand\n");
+  it("is not fresh when an ABI the indexer reads differs from the build", function () {
+    appendFileSync(sdkAbiFile("IssuerRegistry", root) as string, "// edited by hand\n");
     expect(buildFreshness(root))
       .to.have.property("reason")
-      .that.equals("indexer/abis/IssuerRegistryAbi.ts differs from the build");
+      .that.equals("sdk/src/abi/issuerRegistryAbi.ts differs from the build");
   });
 });

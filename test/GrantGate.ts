@@ -3,23 +3,16 @@ import { network } from "hardhat";
 import { hexlify, keccak256, toUtf8Bytes, type Signer } from "ethers";
 
 import { purposeHash } from "../scripts/lib/grants.js";
+import { receiptChecks } from "../sdk/src/constants.js";
 import { registryDomain, signReceipt, type CredentialReceipt } from "../scripts/lib/receipts.js";
 import { deployForTest, testConfig } from "./helpers/deploy.js";
+import { enumOf } from "./helpers/enums.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
 
-enum Check {
-  Valid,
-  BadSignature,
-  NotYetIssued,
-  Expired,
-  UnknownType,
-  IssuerNotTrustedAtIssuance,
-  IssuerRevoked,
-  LifetimeExceeded,
-}
+const Check = enumOf(receiptChecks);
 
 const id = (label: string) => keccak256(toUtf8Bytes(label));
 

@@ -9,43 +9,18 @@ import {
   signReceipt,
   type CredentialReceipt,
 } from "../scripts/lib/receipts.js";
+import { issuerActions, issuerStatuses, receiptChecks } from "../sdk/src/constants.js";
 import type { IssuerRegistry } from "../types/ethers-contracts/index.js";
 import { deployForTest, testConfig } from "./helpers/deploy.js";
+import { enumOf } from "./helpers/enums.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
 const { loadFixture, time } = networkHelpers;
 
-enum IssuerStatus {
-  None,
-  Active,
-  Suspended,
-  Removed,
-  Rotated,
-}
-
-enum Action {
-  Added,
-  Suspended,
-  Restored,
-  Removed,
-  TypesSet,
-  ValiditySet,
-  JurisdictionSet,
-  KeyRotatedFrom,
-  KeyRotatedTo,
-}
-
-enum Check {
-  Valid,
-  BadSignature,
-  NotYetIssued,
-  Expired,
-  UnknownType,
-  IssuerNotTrustedAtIssuance,
-  IssuerRevoked,
-  LifetimeExceeded,
-}
+const IssuerStatus = enumOf(issuerStatuses);
+const Action = enumOf(issuerActions);
+const Check = enumOf(receiptChecks);
 
 const id = (label: string) => keccak256(toUtf8Bytes(label));
 const code = (iso: string) => hexlify(toUtf8Bytes(iso));

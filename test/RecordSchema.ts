@@ -7,7 +7,7 @@ import { network } from "hardhat";
 
 import { deployGrantKit } from "../scripts/lib/deploy.js";
 import { writeDeployment, type DeploymentRecord } from "../scripts/lib/deployment.js";
-import { GrantKitError } from "../scripts/lib/grants.js";
+import { GrantKitError } from "../scripts/lib/errors.js";
 import {
   DeploymentRecordError,
   readRecordFile,

@@ -5,6 +5,8 @@
 import { ponder, type Context, type Event } from "ponder:registry";
 import { batchItemFailure, grant, grantEvent, nonceInvalidation } from "ponder:schema";
 
+import { grantStatuses } from "../../sdk/src/constants.js";
+
 type Hex = `0x${string}`;
 
 interface GrantState {
@@ -21,8 +23,8 @@ interface GrantState {
 
 type AnyGrantEvent = Event<"AccessGrants:GrantCreated">;
 
-/** `IAccessGrants.GrantStatus.Active` as the ABI encodes it. */
-const GRANT_STATUS_ACTIVE = 1;
+/** `IAccessGrants.GrantStatus.Active` as the ABI encodes it (its index in the SDK's table). */
+const GRANT_STATUS_ACTIVE = grantStatuses.indexOf("Active");
 
 function keyOf(chainId: number, contract: Hex, grantId: Hex): string {
   return `${chainId}-${contract.toLowerCase()}-${grantId}`;

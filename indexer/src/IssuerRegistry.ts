@@ -5,20 +5,9 @@
 import { ponder, type Context, type Event } from "ponder:registry";
 import { credentialType, issuer, issuerEvent } from "ponder:schema";
 
-type Hex = `0x${string}`;
+import { ISSUER_ACTIONS, ISSUER_STATUSES } from "./names.js";
 
-const STATUS = ["none", "active", "suspended", "removed", "rotated"] as const;
-const ACTION = [
-  "added",
-  "suspended",
-  "restored",
-  "removed",
-  "types_set",
-  "validity_set",
-  "jurisdiction_set",
-  "key_rotated_from",
-  "key_rotated_to",
-] as const;
+type Hex = `0x${string}`;
 
 /** 0x4348 -> "CH"; 0x0000 -> "". */
 export function jurisdictionText(code: Hex): string {
@@ -87,7 +76,7 @@ ponder.on("IssuerRegistry:IssuerUpdated", async ({ event, context }) => {
   const id = keyOf(context.chain.id, event.log.address, key);
   const existing = await context.db.find(issuer, { id });
   const row = {
-    status: STATUS[record.status] ?? "unknown",
+    status: ISSUER_STATUSES[record.status] ?? "unknown",
     jurisdiction: jurisdictionText(record.jurisdiction),
     validFrom: BigInt(record.validFrom),
     validUntil: BigInt(record.validUntil),
@@ -114,7 +103,7 @@ ponder.on("IssuerRegistry:IssuerUpdated", async ({ event, context }) => {
       updatedBlock: event.block.number,
       updatedAt: event.block.timestamp,
     });
-  await history(context, event, key, ACTION[action] ?? "unknown", row);
+  await history(context, event, key, ISSUER_ACTIONS[action] ?? "unknown", row);
 });
 
 ponder.on("IssuerRegistry:IssuerMetadataUpdated", async ({ event, context }) => {

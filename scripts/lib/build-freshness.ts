@@ -2,13 +2,13 @@
  * Whether the build that `npm start` needs is there and fresh, decided from file times and contents
  * alone (a few milliseconds): the artifacts of the deployed contracts with their build info, not
  * instrumented by `npm run coverage`, newer than every source and setting they come from, and the
- * indexer's ABIs equal to what the build would write. `npm start` runs `npm run build` when not.
+ * ABIs the indexer reads (the SDK's, sdk/src/abi/) equal to what the build would write. `npm start` runs `npm run build` when not.
  */
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 
 // @ts-expect-error: a plain ESM script without types (test/Abis.ts imports it the same way)
-import { abiFile, abiModule, abiNames } from "../export-abis.mjs";
+import { indexedAbiNames, sdkAbiFile, sdkAbiModule } from "../export-abis.mjs";
 
 /** The contracts `npm start` deploys, by artifact path under artifacts/. */
 export const START_CONTRACTS = {
@@ -90,9 +90,9 @@ export function buildFreshness(root: string): Freshness {
       return { fresh: false, reason: `${path.relative(root, input)} changed since the last build` };
     }
   }
-  for (const name of abiNames as string[]) {
-    const file = abiFile(name, root) as string;
-    if (!existsSync(file) || readFileSync(file, "utf8") !== abiModule(name, root)) {
+  for (const name of indexedAbiNames as string[]) {
+    const file = sdkAbiFile(name, root) as string;
+    if (!existsSync(file) || readFileSync(file, "utf8") !== sdkAbiModule(name, root)) {
       return { fresh: false, reason: `${path.relative(root, file)} differs from the build` };
     }
   }

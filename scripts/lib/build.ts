@@ -10,7 +10,7 @@ import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import type { ContractName } from "./deployment.js";
-import { GrantKitError } from "./grants.js";
+import { GrantKitError } from "./errors.js";
 
 /** The build profile every deploy and verification uses (isolated: one contract's sources per input). */
 export const PRODUCTION_PROFILE = "production";

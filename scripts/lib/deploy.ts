@@ -38,7 +38,7 @@ import {
   type ContractRecord,
   type DeploymentRecord,
 } from "./deployment.js";
-import { GrantKitError } from "./grants.js";
+import { GrantKitError } from "./errors.js";
 
 type Connection = NetworkConnection<"generic">;
 

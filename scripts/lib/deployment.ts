@@ -22,7 +22,7 @@ import {
 } from "ethers";
 
 import type { NetworkDeployConfig } from "../../deploy.config.js";
-import { GrantKitError } from "./grants.js";
+import { GrantKitError } from "./errors.js";
 import { recordProblems } from "./record-schema.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));

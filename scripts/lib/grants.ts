@@ -1,185 +1,120 @@
 /**
- * Client-side helpers for AccessGrants: data-hash derivation, purpose hashes, grant ids and the
- * EIP-712 requests an owner signs so that a relayer can submit them.
+ * AccessGrants helpers for the project's ethers code (tasks, scripts, tests): thin adapters over
+ * `@grantkit/sdk` (its source, sdk/src), the one implementation of the data-hash derivation,
+ * purpose hashes, grant ids, nonce bitmaps and the EIP-712 request types and domain. What stays here
+ * is what the SDK does not offer in that form: string-typed signatures for ethers callers,
+ * `signRequest` with an ethers `Signer`, and SDK refusals as the CLI's `GrantKitError` (./errors.ts).
  *
  * Nothing here talks to a chain; every function is pure apart from `newSalt`.
  */
+import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
+
+// The SDK's modules one by one rather than its index: every CLI command loads this file.
+import { dataHashDomain, zeroHash } from "../../sdk/src/constants.js";
+import { InvalidParameterError } from "../../sdk/src/errors/base.js";
+import { domains, requestTypes, type RequestKind } from "../../sdk/src/protocol.js";
 import {
-  AbiCoder,
-  getAddress,
-  getBytes,
-  hexlify,
-  isHexString,
-  keccak256,
-  randomBytes,
-  toUtf8Bytes,
-  type Signer,
-  type TypedDataDomain,
-} from "ethers";
+  computeGrantId as sdkComputeGrantId,
+  type GrantKey,
+} from "../../sdk/src/utils/computeGrantId.js";
+import {
+  deriveDataHash as sdkDeriveDataHash,
+  generateSalt,
+} from "../../sdk/src/utils/dataReference.js";
+import { noncesToBitmaps } from "../../sdk/src/utils/nonces.js";
+import { purposeHash as sdkPurposeHash } from "../../sdk/src/utils/purposeHash.js";
+import { GrantKitError } from "./errors.js";
 
-const abi = AbiCoder.defaultAbiCoder();
+export { GrantKitError };
+export type { RequestKind };
 
-/** Domain tag mixed into every data hash, so our hashes never collide with another protocol's. */
-export const DATA_HASH_DOMAIN = keccak256(toUtf8Bytes("grantkit.dataHash.v1"));
+/** Domain tag mixed into every data hash (the SDK's `dataHashDomain`). */
+export const DATA_HASH_DOMAIN: string = dataHashDomain;
 
-/** Error thrown by the helpers for bad input; `hint` says what to do. */
-export class GrantKitError extends Error {
-  override readonly name = "GrantKitError";
-  constructor(
-    message: string,
-    readonly hint: string,
-  ) {
-    super(`${message} (${hint})`);
+/** 32 zero bytes: the unspecified purpose (the SDK's `zeroHash`). */
+export const ZERO_HASH: string = zeroHash;
+
+/**
+ * Runs an SDK helper; its refusal of bad input becomes a `GrantKitError` with the same message. The
+ * SDK's hints name its `generateSalt()`; here the function is `newSalt()`.
+ */
+function withCliErrors<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (!(error instanceof InvalidParameterError)) throw error;
+    const hint = error.hint
+      .replace("generateSalt()", "newSalt()")
+      .replace("keep it with the data item", "store it with the data item");
+    throw new GrantKitError(error.shortMessage, hint);
   }
 }
 
-/** Returns a fresh 32-byte secret salt as 0x-hex. Keep it with the data item, off-chain. */
+/** Returns a fresh 32-byte secret salt as 0x-hex (the SDK's `generateSalt`). Keep it off-chain. */
 export function newSalt(): string {
-  return hexlify(randomBytes(32));
+  return generateSalt();
 }
 
 /**
- * Derives the opaque `dataHash` that stands for an off-chain data item on-chain.
- *
- * `dataHash = keccak256(abi.encode(DATA_HASH_DOMAIN, salt, dataId))`. The salt is what makes it
- * private: data ids (UUIDs, document numbers, credential ids) come from small or structured spaces,
- * so an unsalted hash can be reversed by enumerating candidates, and the same id would give the same
- * hash in every grant, linking them. A 32-byte secret salt, known only to the owner and to the
- * grantees the owner shares the data with, makes the hash unguessable. Use a different salt per
- * grantee when two grants of the same data item must not be linkable on-chain.
+ * The opaque `dataHash` that stands for an off-chain data item on-chain (the SDK's
+ * `deriveDataHash`): `keccak256(abi.encode(DATA_HASH_DOMAIN, salt, dataId))`. The secret 32-byte
+ * salt makes it unguessable; use a different salt per grantee when two grants of the same item must
+ * not be linkable on-chain.
  *
  * @example
  * const salt = newSalt();
  * const dataHash = deriveDataHash({ dataId: "credential-7f3c", salt });
  */
 export function deriveDataHash(params: { dataId: string; salt: string }): string {
-  const { dataId, salt } = params;
-  if (dataId.length === 0) {
-    throw new GrantKitError("dataId is empty", "pass the off-chain id of the data item");
-  }
-  if (!isHexString(salt, 32)) {
-    throw new GrantKitError(
-      `salt must be 32 bytes of 0x-hex, got ${JSON.stringify(salt)}`,
-      "create one with newSalt() and store it with the data item",
-    );
-  }
-  if (getBytes(salt).every((b) => b === 0)) {
-    throw new GrantKitError("salt is all zeros", "create a random one with newSalt()");
-  }
-  return keccak256(abi.encode(["bytes32", "bytes32", "string"], [DATA_HASH_DOMAIN, salt, dataId]));
+  return withCliErrors(() =>
+    sdkDeriveDataHash({ dataId: params.dataId, salt: params.salt as `0x${string}` }),
+  );
 }
 
-/**
- * The on-chain `purpose` for a purpose label: `keccak256(utf8(label))`, or zero for "unspecified".
- *
- * @example
- * purposeHash("onboarding"); // 0x...
- * purposeHash(""); // 0x000...0 (unspecified)
- */
+/** The on-chain `purpose` of a label: `keccak256(utf8(label))`, zero for "" (the SDK's `purposeHash`). */
 export function purposeHash(label: string): string {
-  return label === "" ? ZERO_HASH : keccak256(toUtf8Bytes(label));
+  return sdkPurposeHash(label);
 }
 
-export const ZERO_HASH = "0x" + "00".repeat(32);
-
-/**
- * The grant id, as `AccessGrants.computeGrantId` computes it.
- *
- * @example
- * computeGrantId({ owner, grantee, dataHash, purpose: purposeHash("onboarding") });
- */
+/** The grant id, as `AccessGrants.computeGrantId` computes it (the SDK's `computeGrantId`). */
 export function computeGrantId(key: {
   owner: string;
   grantee: string;
   dataHash: string;
   purpose: string;
 }): string {
-  return keccak256(
-    abi.encode(
-      ["address", "address", "bytes32", "bytes32"],
-      [getAddress(key.owner), getAddress(key.grantee), key.dataHash, key.purpose],
-    ),
-  );
+  return sdkComputeGrantId(key as GrantKey);
 }
 
 /**
- * EIP-712 types of every request an owner can sign. Every request names the grant's `generation`
- * (`getGrant(id).generation` when signing: how many lives the grant id has had, 0 if never granted);
- * the contract accepts it only while the grant is still in that life, so a signature never acts on a
- * later grant of the same id. `Replace` names the new grant id's generation too (`newGeneration`).
+ * EIP-712 types of every request an owner can sign (the SDK's `requestTypes`). Every request names
+ * the grant's `generation` (`getGrant(id).generation` when signing); `Replace` also the new id's
+ * (`newGeneration`).
  */
-export const REQUEST_TYPES = {
-  Grant: [
-    { name: "owner", type: "address" },
-    { name: "grantee", type: "address" },
-    { name: "dataHash", type: "bytes32" },
-    { name: "purpose", type: "bytes32" },
-    { name: "lockedUntil", type: "uint64" },
-    { name: "expiresAt", type: "uint64" },
-    { name: "generation", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  Revoke: [
-    { name: "owner", type: "address" },
-    { name: "grantee", type: "address" },
-    { name: "dataHash", type: "bytes32" },
-    { name: "purpose", type: "bytes32" },
-    { name: "generation", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  ExtendLock: [
-    { name: "owner", type: "address" },
-    { name: "grantee", type: "address" },
-    { name: "dataHash", type: "bytes32" },
-    { name: "purpose", type: "bytes32" },
-    { name: "lockedUntil", type: "uint64" },
-    { name: "generation", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  ExtendExpiry: [
-    { name: "owner", type: "address" },
-    { name: "grantee", type: "address" },
-    { name: "dataHash", type: "bytes32" },
-    { name: "purpose", type: "bytes32" },
-    { name: "expiresAt", type: "uint64" },
-    { name: "generation", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-  Replace: [
-    { name: "owner", type: "address" },
-    { name: "grantee", type: "address" },
-    { name: "dataHash", type: "bytes32" },
-    { name: "purpose", type: "bytes32" },
-    { name: "newDataHash", type: "bytes32" },
-    { name: "lockedUntil", type: "uint64" },
-    { name: "expiresAt", type: "uint64" },
-    { name: "generation", type: "uint64" },
-    { name: "newGeneration", type: "uint64" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
-} as const;
-
-export type RequestKind = keyof typeof REQUEST_TYPES;
+export const REQUEST_TYPES = requestTypes;
 
 /** The EIP-712 domain of an AccessGrants deployment. */
 export function grantsDomain(chainId: bigint | number, verifyingContract: string): TypedDataDomain {
-  return { name: "AccessGrants", version: "1", chainId, verifyingContract };
+  return { ...domains.AccessGrants, chainId, verifyingContract };
+}
+
+/** The SDK's read-only field lists, as the mutable ones ethers takes. */
+export function typedDataFields(
+  fields: readonly { name: string; type: string }[],
+): TypedDataField[] {
+  return fields.map((f) => ({ ...f }));
 }
 
 /**
- * Signs one owner request off-chain (no transaction). Returns the signature for `Authorization`.
+ * Signs one owner request off-chain with an ethers signer (no transaction). Returns the signature
+ * for `Authorization`.
  *
  * @example
  * const { generation } = await grants.getGrant(computeGrantId({ owner: owner.address, grantee,
  *   dataHash, purpose }));
  * const sig = await signRequest(owner, domain, "Grant", { owner: owner.address, grantee, dataHash,
  *   purpose, lockedUntil: 0n, expiresAt: 0n, generation, nonce: 7n, deadline });
- * await grants.grantBySignature(owner.address, params, { generation, nonce: 7n, deadline, signature: sig });
+ * await grants.grantBySignature(owner.address, params, { nonce: 7n, deadline, signature: sig });
  */
 export async function signRequest(
   signer: Signer,
@@ -187,12 +122,11 @@ export async function signRequest(
   kind: RequestKind,
   message: Record<string, unknown>,
 ): Promise<string> {
-  const types = { [kind]: REQUEST_TYPES[kind].map((f) => ({ ...f })) };
-  return signer.signTypedData(domain, types, message);
+  return signer.signTypedData(domain, { [kind]: typedDataFields(requestTypes[kind]) }, message);
 }
 
-/** Splits a nonce into the `(wordPos, mask)` pair that `invalidateNonces` takes. */
+/** Splits a nonce into the `(wordPos, mask)` pair that `invalidateNonces` takes (the SDK's `noncesToBitmaps`). */
 export function nonceToBitmap(nonce: bigint): { wordPos: bigint; mask: bigint } {
   if (nonce < 0n) throw new GrantKitError(`nonce ${nonce} is negative`, "nonces are uint256");
-  return { wordPos: nonce >> 8n, mask: 1n << (nonce & 0xffn) };
+  return withCliErrors(() => noncesToBitmaps([nonce])[0]!);
 }

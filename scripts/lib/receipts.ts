@@ -1,41 +1,41 @@
 /**
- * Credential receipts: what an accredited issuer signs off-chain (EIP-712) and a dApp checks
- * on-chain with `IssuerRegistry.checkReceipt` or a `GrantGate`. The receipt names the credential
- * only by its salted data hash; nothing here talks to a chain.
+ * Credential receipts and key rotation proofs for the project's ethers code (tasks, scripts, tests):
+ * the EIP-712 types and domain come from `@grantkit/sdk` (its protocol table, the one copy); what
+ * stays here is signing with an ethers `Signer` and the string-typed receipt ethers callers use.
+ * A receipt is what an accredited issuer signs off-chain and a dApp checks on-chain with
+ * `IssuerRegistry.checkReceipt` or a `GrantGate`; it names the credential only by its salted data
+ * hash. Nothing here talks to a chain.
  */
 import type { Signer, TypedDataDomain, TypedDataField } from "ethers";
 
-/** The EIP-712 type of `CredentialReceipt` (the contract's `RECEIPT_TYPEHASH`). */
+import {
+  domains,
+  keyRotationTypes,
+  receiptTypes,
+  type CredentialReceipt as SdkCredentialReceipt,
+} from "../../sdk/src/protocol.js";
+import { typedDataFields } from "./grants.js";
+
+/** The EIP-712 type of `CredentialReceipt` (the contract's `RECEIPT_TYPEHASH`; the SDK's `receiptTypes`). */
 export const RECEIPT_TYPES: Record<"CredentialReceipt", TypedDataField[]> = {
-  CredentialReceipt: [
-    { name: "issuer", type: "address" },
-    { name: "owner", type: "address" },
-    { name: "audience", type: "address" },
-    { name: "dataHash", type: "bytes32" },
-    { name: "credentialType", type: "bytes32" },
-    { name: "issuedAt", type: "uint64" },
-    { name: "validUntil", type: "uint64" },
-  ],
+  CredentialReceipt: typedDataFields(receiptTypes.CredentialReceipt),
 };
 
-/** One receipt, as the contract's `CredentialReceipt` struct. */
-export interface CredentialReceipt {
-  issuer: string;
-  owner: string;
-  /** The grantee the receipt is for (a gate of another grantee refuses it), or the zero address for any. */
-  audience: string;
-  dataHash: string;
-  credentialType: string;
-  issuedAt: bigint;
-  validUntil: bigint;
-}
+/**
+ * One receipt, as the contract's `CredentialReceipt` struct: the SDK's type with plain strings for
+ * addresses and hashes. `audience` is the grantee the receipt is for (a gate of another grantee
+ * refuses it), or the zero address for any.
+ */
+export type CredentialReceipt = {
+  [K in keyof SdkCredentialReceipt]: SdkCredentialReceipt[K] extends bigint ? bigint : string;
+};
 
 /** The EIP-712 domain of an IssuerRegistry deployment. */
 export function registryDomain(
   chainId: bigint | number,
   verifyingContract: string,
 ): TypedDataDomain {
-  return { name: "IssuerRegistry", version: "1", chainId, verifyingContract };
+  return { ...domains.IssuerRegistry, chainId, verifyingContract };
 }
 
 /** Signs a receipt with the issuer's key (no transaction); the signature goes to `checkReceipt`. */
@@ -47,13 +47,9 @@ export function signReceipt(
   return signer.signTypedData(domain, RECEIPT_TYPES, receipt);
 }
 
-/** The EIP-712 type of `KeyRotation`: the new key's proof of possession for `rotateKey`. */
+/** The EIP-712 type of `KeyRotation`: the new key's proof of possession for `rotateKey` (the SDK's `keyRotationTypes`). */
 export const KEY_ROTATION_TYPES: Record<"KeyRotation", TypedDataField[]> = {
-  KeyRotation: [
-    { name: "oldKey", type: "address" },
-    { name: "newKey", type: "address" },
-    { name: "deadline", type: "uint256" },
-  ],
+  KeyRotation: typedDataFields(keyRotationTypes.KeyRotation),
 };
 
 /**

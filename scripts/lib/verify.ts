@@ -19,7 +19,7 @@ import {
   type DeploymentRecord,
   type Explorer,
 } from "./deployment.js";
-import { GrantKitError } from "./grants.js";
+import { GrantKitError } from "./errors.js";
 
 export const EXPLORERS: readonly Explorer[] = ["etherscan", "blockscout", "sourcify"];
 

@@ -6,7 +6,6 @@
 import path from "node:path";
 
 import {
-  Interface,
   getAddress,
   isAddress,
   isHexString,
@@ -28,26 +27,12 @@ import {
   type DeploymentRecord,
 } from "../../scripts/lib/deployment.js";
 import { GrantKitError, ZERO_HASH, deriveDataHash, purposeHash } from "../../scripts/lib/grants.js";
+import { issuerStatuses, registrarRole } from "../../sdk/src/constants.js";
+import { decodeContractError } from "../../sdk/src/errors/contract.js";
 import { runCli } from "../cli.js";
 
 export type Connection = NetworkConnection;
 export type Signer = Awaited<ReturnType<Connection["ethers"]["getSigners"]>>[number];
-
-export const GRANT_STATUS = ["None", "Active", "Revoked", "Released", "Replaced", "Expired"];
-export const ISSUER_STATUS = ["None", "Active", "Suspended", "Removed", "Rotated"];
-export const ISSUER_ACTION = [
-  "Added",
-  "Suspended",
-  "Restored",
-  "Removed",
-  "TypesSet",
-  "ValiditySet",
-  "JurisdictionSet",
-  "KeyRotatedFrom",
-  "KeyRotatedTo",
-];
-export const REGISTRAR_ROLE = keccak256(toUtf8Bytes("REGISTRAR_ROLE"));
-export const DEFAULT_ADMIN_ROLE = ZERO_HASH;
 
 /** Runs a command body with the project's error convention: GrantKitError → one line, exit 1. */
 export function command<A>(
@@ -396,9 +381,9 @@ export function parseTypes(value: string, registered: RegisteredType[]): Registe
 /** Refuses an account without REGISTRAR_ROLE, saying who grants it. */
 export async function requireRegistrar(chain: Chain, signer: Signer): Promise<void> {
   const { registry } = await contracts(chain);
-  if (await registry.hasRole(REGISTRAR_ROLE, signer.address)) return;
+  if (await registry.hasRole(registrarRole, signer.address)) return;
   const admin = await registry.defaultAdmin();
-  const registrars = await roleHolders(chain, REGISTRAR_ROLE);
+  const registrars = await roleHolders(chain, registrarRole);
   throw new GrantKitError(
     `account ${signer.address} does not have REGISTRAR_ROLE on IssuerRegistry ${await registry.getAddress()}`,
     `the default admin ${admin} grants it with grantRole(REGISTRAR_ROLE, account); or pass --from with a registrar (${registrars.join(", ") || "none yet"})`,
@@ -448,7 +433,7 @@ export function shortMessage(error: unknown): string {
 
 // ---------------------------------------------------------------- transactions and reverts
 
-/** Finds revert data (0x + selector ...) anywhere in an ethers/Hardhat error. */
+/** Finds revert data (0x + selector ...) anywhere in an ethers/Hardhat error (for the unknown ones). */
 export function revertData(error: unknown, depth = 0): string | undefined {
   if (error === null || typeof error !== "object" || depth > 6) return undefined;
   const e = error as Record<string, unknown>;
@@ -467,20 +452,18 @@ export function revertData(error: unknown, depth = 0): string | undefined {
 
 const STATUS_ARGS = new Set(["status", "expected"]);
 
-/** A readable line for a custom error of our contracts, or undefined for other errors. */
-export function explainRevert(error: unknown, interfaces: Interface[]): GrantKitError | undefined {
-  const data = revertData(error);
-  if (!data) return undefined;
-  for (const iface of interfaces) {
-    let parsed;
-    try {
-      parsed = iface.parseError(data);
-    } catch {
-      continue;
-    }
-    if (!parsed) continue;
-    const a = parsed.args;
-    switch (parsed.name) {
+/**
+ * A readable line for a custom error of our contracts (decoded by the SDK's `decodeContractError`),
+ * or undefined for errors without revert data.
+ */
+export function explainRevert(error: unknown): GrantKitError | undefined {
+  const decoded = decodeContractError(error);
+  if (decoded) {
+    // The arguments in the error's declaration order (a[0] is the first).
+    const args = decoded.args as Record<string, unknown>;
+    // Typed loosely, as ethers' Result was: each case knows its error's arguments.
+    const a: any[] = Object.values(args);
+    switch (decoded.errorName) {
       case "AccessGrantsLocked":
         return new GrantKitError(
           `grant ${a[0]} is locked until ${iso(a[1])}`,
@@ -533,17 +516,17 @@ export function explainRevert(error: unknown, interfaces: Interface[]): GrantKit
         );
       case "IssuerRegistryKeyInUse":
         return new GrantKitError(
-          `issuer key ${a[0]} already has a record (${ISSUER_STATUS[Number(a[1])]})`,
+          `issuer key ${a[0]} already has a record (${issuerStatuses[Number(a[1])]})`,
           "a key is accredited once; use a new key",
         );
       case "IssuerRegistryWrongStatus":
         return new GrantKitError(
-          `issuer ${a[0]} is ${ISSUER_STATUS[Number(a[1])]}, this needs ${ISSUER_STATUS[Number(a[2])]}`,
+          `issuer ${a[0]} is ${issuerStatuses[Number(a[1])]}, this needs ${issuerStatuses[Number(a[2])]}`,
           "look at it with: npx hardhat grantkit issuer-show --issuer " + a[0],
         );
       case "IssuerRegistryNotLive":
         return new GrantKitError(
-          `issuer ${a[0]} is ${ISSUER_STATUS[Number(a[1])]}`,
+          `issuer ${a[0]} is ${issuerStatuses[Number(a[1])]}`,
           "this needs an issuer that exists and is not removed or rotated",
         );
       case "IssuerRegistryUnknownType":
@@ -558,21 +541,22 @@ export function explainRevert(error: unknown, interfaces: Interface[]): GrantKit
         );
       case "AccessControlUnauthorizedAccount":
         return new GrantKitError(
-          `account ${a[0]} lacks role ${a[1] === REGISTRAR_ROLE ? "REGISTRAR_ROLE" : a[1]}`,
+          `account ${a[0]} lacks role ${a[1] === registrarRole ? "REGISTRAR_ROLE" : a[1]}`,
           "pass --from with an account that has it",
         );
       default: {
-        const fields = parsed.fragment.inputs.map((input, i) => {
-          const v = a[i];
-          return `${input.name}=${STATUS_ARGS.has(input.name) ? ISSUER_STATUS[Number(v)] : String(v)}`;
-        });
+        const fields = Object.entries(args).map(
+          ([name, v]) => `${name}=${STATUS_ARGS.has(name) ? issuerStatuses[Number(v)] : String(v)}`,
+        );
         return new GrantKitError(
-          `reverted with ${parsed.name}(${fields.join(", ")})`,
+          `reverted with ${decoded.errorName}(${fields.join(", ")})`,
           "see the contract's NatSpec for this error",
         );
       }
     }
   }
+  const data = revertData(error);
+  if (!data) return undefined;
   return new GrantKitError(`reverted with data ${data.slice(0, 74)}`, "an unknown error");
 }
 
@@ -589,18 +573,17 @@ export async function transact(
 ): Promise<{ hash: string; blockNumber: number; result: unknown }> {
   const connected = contract.connect(signer) as BaseContract;
   const fn = connected.getFunction(method);
-  const interfaces = [contract.interface];
   let result: unknown;
   try {
     result = await fn.staticCall(...args);
   } catch (error) {
-    throw explainRevert(error, interfaces) ?? error;
+    throw explainRevert(error) ?? error;
   }
   let tx: ContractTransactionResponse;
   try {
     tx = (await fn.send(...args)) as ContractTransactionResponse;
   } catch (error) {
-    throw explainRevert(error, interfaces) ?? error;
+    throw explainRevert(error) ?? error;
   }
   const receipt = await tx.wait();
   if (!receipt || receipt.status !== 1) {

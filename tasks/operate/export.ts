@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import { GrantKitError } from "../../scripts/lib/grants.js";
+import { GrantKitError } from "../../scripts/lib/errors.js";
 import { command, offlineRecord, relPath } from "./common.js";
 
 const ABIS = ["AccessGrants", "IssuerRegistry", "GrantGate"] as const;

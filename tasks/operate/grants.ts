@@ -3,8 +3,8 @@
  * `check` (read-only). A data item is `--data-hash`, or `--data-id` with its secret `--salt`.
  */
 import { GrantKitError, computeGrantId } from "../../scripts/lib/grants.js";
+import { grantStatuses } from "../../sdk/src/constants.js";
 import {
-  GRANT_STATUS,
   chainNow,
   command,
   contracts,
@@ -83,7 +83,7 @@ export async function grantState(
   const s = await grants.getGrant(id);
   return {
     id,
-    status: GRANT_STATUS[Number(s.status)]!,
+    status: grantStatuses[Number(s.status)]!,
     lockedUntil: s.lockedUntil,
     expiresAt: s.expiresAt,
     generation: s.generation,

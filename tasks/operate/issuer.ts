@@ -2,10 +2,9 @@
  * Issuer governance, as a registrar: `grantkit issuer-add`, `issuer-suspend`, `issuer-restore`,
  * `issuer-remove`, `issuer-set-types`, and `issuer-show` (read-only).
  */
-import { GrantKitError } from "../../scripts/lib/grants.js";
+import { GrantKitError } from "../../scripts/lib/errors.js";
+import { issuerActions, issuerStatuses } from "../../sdk/src/constants.js";
 import {
-  ISSUER_ACTION,
-  ISSUER_STATUS,
   chainNow,
   command,
   contracts,
@@ -44,7 +43,7 @@ const MAX_UINT40 = 2n ** 40n - 1n;
 
 async function issuerStatus(chain: Chain, issuer: string): Promise<string> {
   const { registry } = await contracts(chain);
-  return ISSUER_STATUS[Number((await registry.getIssuer(issuer)).status)]!;
+  return issuerStatuses[Number((await registry.getIssuer(issuer)).status)]!;
 }
 
 function wrongStatus(issuer: string, status: string, needs: string): GrantKitError {
@@ -153,7 +152,7 @@ export const issuerShow = command(async (args: { issuer: string }, hre) => {
   const { registry } = await contracts(chain);
   const types = await registeredTypes(chain);
   const r = await registry.getIssuer(issuer);
-  const status = ISSUER_STATUS[Number(r.status)]!;
+  const status = issuerStatuses[Number(r.status)]!;
   console.log(
     `issuer ${issuer} on ${chain.network} (IssuerRegistry ${await registry.getAddress()})`,
   );
@@ -193,7 +192,7 @@ export const issuerShow = command(async (args: { issuer: string }, hre) => {
   console.log(`  history (${await registry.historyLength(issuer)} checkpoints):`);
   for (const u of updates) {
     console.log(
-      `    block ${u.blockNumber} ${ISSUER_ACTION[Number(u.args.action)]} -> ${ISSUER_STATUS[Number(u.args.record.status)]} tx ${u.transactionHash}`,
+      `    block ${u.blockNumber} ${issuerActions[Number(u.args.action)]} -> ${issuerStatuses[Number(u.args.record.status)]} tx ${u.transactionHash}`,
     );
   }
 });

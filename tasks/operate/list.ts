@@ -1,8 +1,7 @@
 /** `grantkit list`: the deployment record and the registry's governance state. */
 import { recordPath } from "../../scripts/lib/deployment.js";
+import { issuerStatuses, registrarRole } from "../../sdk/src/constants.js";
 import {
-  ISSUER_STATUS,
-  REGISTRAR_ROLE,
   command,
   contracts,
   iso,
@@ -31,7 +30,7 @@ export default command(async (_args: object, hre) => {
   const [pending, schedule] = await registry.pendingDefaultAdmin();
   console.log(`IssuerRegistry admin ${admin}, admin transfer delay ${delay} s`);
   if (schedule !== 0n) console.log(`  pending admin ${pending}, from ${iso(schedule)}`);
-  const registrars = await roleHolders(chain, REGISTRAR_ROLE);
+  const registrars = await roleHolders(chain, registrarRole);
   console.log(`  registrars: ${registrars.join(", ") || "none"}`);
 
   const types = await registeredTypes(chain);
@@ -48,7 +47,7 @@ export default command(async (_args: object, hre) => {
     const held = (await registry.credentialTypesOf(r.typeBits)).map((id) => labels.get(id) ?? id);
     const code = r.jurisdiction === "0x0000" ? "--" : Buffer.from(r.jurisdiction.slice(2), "hex");
     console.log(
-      `  ${issuer} ${ISSUER_STATUS[Number(r.status)]} ${code} ${held.join(",") || "no types"}`,
+      `  ${issuer} ${issuerStatuses[Number(r.status)]} ${code} ${held.join(",") || "no types"}`,
     );
   }
 });

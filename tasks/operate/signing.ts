@@ -16,6 +16,7 @@ import {
   computeGrantId,
   grantsDomain,
   signRequest,
+  typedDataFields,
 } from "../../scripts/lib/grants.js";
 import {
   chainNow,
@@ -261,7 +262,7 @@ export const relay = command(async (args: { request: string; from: string }, hre
     nonce: auth.nonce,
     deadline: auth.deadline,
   };
-  const types = { Grant: REQUEST_TYPES.Grant.map((f) => ({ ...f })) };
+  const types = { Grant: typedDataFields(REQUEST_TYPES.Grant) };
   if ((await chain.provider.getCode(owner)) === "0x") {
     let signer = "";
     try {

@@ -30,6 +30,7 @@ import {
   type Signer,
 } from "ethers";
 
+import { ISSUER_ACTIONS, ISSUER_STATUSES } from "../../indexer/src/names.js";
 import { jurisdictionCode, typeId } from "../../scripts/lib/deployment.js";
 import { registryDomain, signKeyRotation } from "../../scripts/lib/receipts.js";
 import {
@@ -147,7 +148,6 @@ function expectNoMismatch(mismatches: string[], what: string): void {
 
 // ------------------------------------------------------------------ enums
 
-const ISSUER_STATUS = ["none", "active", "suspended", "removed", "rotated"] as const;
 const DERIVED_STATUSES = ["active", "locked", "expired", "revoked", "released", "replaced"];
 
 /** The API's derived status from the contract's view at a time `now`. */
@@ -1308,7 +1308,7 @@ async function dumpGraphql(stack: IndexerStack): Promise<Map<string, Record<stri
         string,
         { items: Record<string, unknown>[]; pageInfo: { hasNextPage: boolean; endCursor: string } }
       > = await stack.graphql(
-        `query($after: String) { ${field.name}(limit: 1000, after: $after) { items { ${names} } pageInfo { hasNextPage endCursor } } }`,
+        `query($after: String) { ${field.name}(limit: 500, after: $after) { items { ${names} } pageInfo { hasNextPage endCursor } } }`,
         { after },
       );
       const page = data[field.name]!;
@@ -1640,22 +1640,11 @@ function indexerSuite(db: DatabaseKind) {
         } else {
           const ev = registry.interface.parseLog(log);
           if (!ev) continue;
-          const actions = [
-            "added",
-            "suspended",
-            "restored",
-            "removed",
-            "types_set",
-            "validity_set",
-            "jurisdiction_set",
-            "key_rotated_from",
-            "key_rotated_to",
-          ];
           if (ev.name === "IssuerUpdated") {
             add(
               expectedIssuer,
               lower(ev.args.issuer as string),
-              `${actions[Number(ev.args.action)]}${at}`,
+              `${ISSUER_ACTIONS[Number(ev.args.action)]}${at}`,
             );
             issuerRows += 1;
           } else if (ev.name === "IssuerMetadataUpdated") {
@@ -1731,7 +1720,7 @@ function indexerSuite(db: DatabaseKind) {
         batchItemFailures: {
           items: { sender: string; itemIndex: number; reason: string; txHash: string }[];
         };
-      }>("{ batchItemFailures(limit: 1000) { items { sender itemIndex reason txHash } } }");
+      }>("{ batchItemFailures(limit: 500) { items { sender itemIndex reason txHash } } }");
       const gotFailures = failures.batchItemFailures.items
         .map((f) => `${lower(f.sender)}:${f.itemIndex}:${f.reason}@${lower(f.txHash)}`)
         .sort();
@@ -1761,7 +1750,7 @@ function indexerSuite(db: DatabaseKind) {
         const r = await registry.getIssuer(i.key, { blockTag: head });
         const [root] = await registry.issuerLineage(i.key, { blockTag: head });
         const types = await registry.credentialTypesOf(r.typeBits, { blockTag: head });
-        const status = ISSUER_STATUS[Number(r.status)] ?? "?";
+        const status = ISSUER_STATUSES[Number(r.status)] ?? "?";
         (byStatus.get(status) ?? byStatus.set(status, new Set()).get(status)!).add(lower(i.key));
         const jurisdiction =
           BigInt(r.jurisdiction) === 0n

@@ -190,7 +190,14 @@ function AsOfSection(props: {
       blockNumber?.toString(),
       timestamp?.toString(),
     ],
-    queryFn: () => getGrantAt({ ...props, block: blockNumber, timestamp }),
+    queryFn: () =>
+      getGrantAt({
+        chainId: props.chainId,
+        grantId: props.grantId,
+        contract: props.contract,
+        block: blockNumber,
+        timestamp,
+      }),
     enabled: blockNumber !== undefined || timestamp !== undefined,
   });
   const submit = (e: FormEvent) => {

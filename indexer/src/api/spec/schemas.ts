@@ -6,6 +6,7 @@
  */
 import { z } from "@hono/zod-openapi";
 
+import { ISSUER_ACTIONS, ISSUER_STATUSES } from "../../names.js";
 import { GRANT_STATUSES } from "../validation.js";
 
 export const Address = z
@@ -67,24 +68,11 @@ export const GrantChange = z
       "What an event did: `replaced` is the old grant's side of a replacement, `replacement` the new grant's",
   });
 
-export const IssuerStatus = z
-  .enum(["none", "active", "suspended", "removed", "rotated"])
-  .openapi("IssuerStatus");
+export const IssuerStatus = z.enum(ISSUER_STATUSES).openapi("IssuerStatus");
 
+/** What an issuer event did: an `IssuerUpdated` action, or one of the two events with their own row. */
 export const IssuerChange = z
-  .enum([
-    "added",
-    "suspended",
-    "restored",
-    "removed",
-    "types_set",
-    "validity_set",
-    "jurisdiction_set",
-    "key_rotated_from",
-    "key_rotated_to",
-    "metadata_updated",
-    "key_rotated",
-  ])
+  .enum([...ISSUER_ACTIONS, "metadata_updated", "key_rotated"])
   .openapi("IssuerChange");
 
 /** A grant's key and terms, common to its current row and its history rows. */
