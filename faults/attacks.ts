@@ -26,8 +26,8 @@ import { network } from "hardhat";
 import { jurisdictionCode, typeId } from "../scripts/lib/deployment.js";
 import { computeGrantId, purposeHash } from "../scripts/lib/grants.js";
 import { treeRss } from "../scripts/lib/processes.js";
-import { startIndexerStack, type IndexerStack } from "../test/e2e/indexer-harness.js";
-import { collidingPair } from "../test/support/ponder-collision.js";
+import { startIndexerStack, type IndexerStack } from "../scripts/lib/harness/indexer.js";
+import { collidingPair } from "../scripts/lib/harness/ponder-collision.js";
 
 const GRANTS = Number(process.env.ATTACK_GRANTS ?? 100_000);
 const SECONDS = Number(process.env.ATTACK_SECONDS ?? 45);

@@ -35,8 +35,8 @@ import {
   GRANT_STATUS,
   startPostgres,
   stopPostgres,
-} from "../test/e2e/indexer-harness.js";
-import { freePort } from "../test/e2e/node.js";
+} from "../scripts/lib/harness/indexer.js";
+import { freePort } from "../scripts/lib/harness/node.js";
 
 const INDEXER_DIR = path.join(ROOT, "indexer");
 const JOURNALS = path.join(ROOT, "ignition", "deployments");

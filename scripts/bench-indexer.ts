@@ -13,7 +13,7 @@ import path from "node:path";
 import { network } from "hardhat";
 import { keccak256, toBeHex } from "ethers";
 
-import { freePort, startNode } from "../test/e2e/node.js";
+import { freePort, startNode } from "./lib/harness/node.js";
 import { deployGrantKit } from "./lib/deploy.js";
 import { ROOT } from "./lib/deployment.js";
 import { computeGrantId, purposeHash } from "./lib/grants.js";

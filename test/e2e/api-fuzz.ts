@@ -1,6 +1,6 @@
 /**
  * Property-based fuzzing of the indexer's REST API (fast-check) against a real stack: `hardhat node`,
- * the deploy, and Ponder on PGlite (test/e2e/indexer-harness.ts), seeded with a few dozen grants and
+ * the deploy, and Ponder on PGlite (scripts/lib/harness/indexer.ts), seeded with a few dozen grants and
  * issuer keys in every state (locked, expiring, expired, revoked, released, replaced, suspended,
  * removed).
  *
@@ -45,8 +45,8 @@ import {
   type OpenApiDocument,
   type Operation,
 } from "../support/openapi.js";
-import { startIndexerStack, type IndexerStack } from "./indexer-harness.js";
-import { freePort } from "./node.js";
+import { startIndexerStack, type IndexerStack } from "../../scripts/lib/harness/indexer.js";
+import { freePort } from "../../scripts/lib/harness/node.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);

@@ -12,7 +12,7 @@ import { expect } from "chai";
 
 import { ROOT } from "../../scripts/lib/deployment.js";
 import { RECORD_SCHEMA_FILE } from "../../scripts/lib/record-schema.js";
-import { freePort } from "./node.js";
+import { freePort } from "../../scripts/lib/harness/node.js";
 
 const PONDER = path.join(ROOT, "node_modules", ".bin", "ponder");
 

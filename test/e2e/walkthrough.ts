@@ -11,7 +11,7 @@ import path from "node:path";
 import { JsonRpcProvider } from "ethers";
 
 import { ROOT } from "../../scripts/lib/deployment.js";
-import { freePort, type CliResult, type LocalNode } from "./node.js";
+import { freePort, type CliResult, type LocalNode } from "../../scripts/lib/harness/node.js";
 
 export interface Walkthrough {
   /** Shell commands, in order. */

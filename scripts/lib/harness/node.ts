@@ -10,7 +10,7 @@ import path from "node:path";
 
 import { JsonRpcProvider } from "ethers";
 
-import { ROOT } from "../../scripts/lib/deployment.js";
+import { ROOT } from "../deployment.js";
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {

@@ -13,8 +13,8 @@ import { promisify } from "node:util";
 
 import { network } from "hardhat";
 
-import { deployGrantKit } from "../../scripts/lib/deploy.js";
-import { ROOT, type DeploymentRecord } from "../../scripts/lib/deployment.js";
+import { deployGrantKit } from "../deploy.js";
+import { ROOT, type DeploymentRecord } from "../deployment.js";
 import { freePort, startNode, tempRecordsDir, type LocalNode } from "./node.js";
 
 const run = promisify(execFile);
