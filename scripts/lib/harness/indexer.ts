@@ -5,7 +5,7 @@
  * private PostgreSQL cluster (scripts/postgres-local.sh). Helpers to GET JSON, POST GraphQL and wait
  * until the indexer has caught up with the node's head.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -15,6 +15,7 @@ import { network } from "hardhat";
 
 import { deployGrantKit } from "../deploy.js";
 import { ROOT, type DeploymentRecord } from "../deployment.js";
+import { killGroup, stopGroup, waitFor } from "../processes.js";
 import { freePort, startNode, tempRecordsDir, type LocalNode } from "./node.js";
 
 const run = promisify(execFile);
@@ -156,17 +157,16 @@ export async function stopPostgres(dir: string): Promise<void> {
   }
 }
 
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // gone already
-  }
-}
-
-async function fetchAnswer<T>(url: string, init?: RequestInit): Promise<HttpAnswer<T>> {
-  const res = await fetch(url, init);
+/** Fetches `url` and reads the answer (the body parsed as JSON where it is JSON). */
+export async function fetchAnswer<T>(
+  url: string,
+  init?: RequestInit,
+  timeoutMs?: number,
+): Promise<HttpAnswer<T>> {
+  const res = await fetch(
+    url,
+    timeoutMs === undefined ? init : { ...init, signal: AbortSignal.timeout(timeoutMs) },
+  );
   const text = await res.text();
   let body: unknown = null;
   try {
@@ -182,9 +182,177 @@ async function fetchAnswer<T>(url: string, init?: RequestInit): Promise<HttpAnsw
   };
 }
 
-interface ReadyBody {
+/** What /v1/ready answers. */
+export interface ReadyBody {
   ready: boolean;
+  reason?: string;
   chains?: { chainId: number; indexed: number | null; head: number | null }[];
+}
+
+export interface PonderOptions {
+  /** The node's JSON-RPC URL (given four times: Ponder keeps a rate bucket per URL, 20 requests/s at first). */
+  rpcUrl: string;
+  /** The folder of deployment records the indexer reads (GRANTKIT_DEPLOYMENTS_DIR). */
+  recordsDir: string;
+  schema: string;
+  /** Variables on top of the defaults (undefined removes one). */
+  env?: Record<string, string | undefined>;
+  /** How many lines of output to keep (default 2,000). */
+  keepLines?: number;
+}
+
+/** A running `ponder start` (the project's indexer), the leader of a process group of its own. */
+export interface PonderProcess {
+  /** Base URL of its HTTP server, e.g. http://127.0.0.1:41234. */
+  api: string;
+  port: number;
+  /** The process id (the leader of its process group). */
+  pid: number;
+  /** The last lines it printed (up to `keepLines`). */
+  lines: string[];
+  /** True while the process runs. */
+  alive(): boolean;
+  logTail(lines?: number): string;
+  /** The first kept line matching `re`, or null. */
+  logged(re: RegExp): string | null;
+  /** GET of a path on its HTTP server. */
+  get<T = unknown>(pathAndQuery: string, timeoutMs?: number): Promise<HttpAnswer<T>>;
+  /** A GraphQL query; throws unless it answers 200 with data and no errors. */
+  graphql<T = unknown>(
+    query: string,
+    variables?: Record<string, unknown>,
+    timeoutMs?: number,
+  ): Promise<T>;
+  /** Waits until GET `pathAndQuery` answers 200 (throws if the process exits first). */
+  waitAnswers(pathAndQuery: string, timeoutMs: number, everyMs?: number): Promise<void>;
+  /** Waits until /v1/ready says every chain is indexed exactly up to `head()`. */
+  waitCaughtUp(
+    head: () => Promise<number>,
+    timeoutMs?: number,
+  ): Promise<{ head: number; indexed: number; seconds: number }>;
+  /** kill -9 of the whole process group (npx and the Node process running Ponder); waits for the exit. */
+  kill9(): Promise<void>;
+  /** A clean stop (SIGTERM: Ponder unlocks its schema), kill -9 after `graceMs`. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Starts `npx ponder start` in indexer/ on a free loopback port, in a process group of its own, with
+ * the node's URL, the records folder, polling every 100 ms, no rate limit and no colours; no
+ * DATABASE_URL or DATABASE_SCHEMA of the caller's environment unless `options.env` sets them.
+ * Resolves at once (see `waitAnswers` and `waitCaughtUp`).
+ */
+export async function startPonder(options: PonderOptions): Promise<PonderProcess> {
+  const port = await freePort();
+  const api = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PONDER_RPC_URL_31337: Array(4).fill(options.rpcUrl).join(","),
+    PONDER_POLLING_INTERVAL_MS: "100",
+    GRANTKIT_DEPLOYMENTS_DIR: options.recordsDir,
+    // The tests and fault cases send thousands of requests from one client: no rate limit.
+    API_RATE_LIMIT: "0",
+    FORCE_COLOR: "0",
+    NO_COLOR: "1",
+  };
+  delete env.DATABASE_URL;
+  delete env.DATABASE_SCHEMA;
+  for (const [name, value] of Object.entries(options.env ?? {}))
+    if (value === undefined) delete env[name];
+    else env[name] = value;
+  const child = spawn(
+    "npx",
+    ["ponder", "start", "-H", "127.0.0.1", "-p", String(port), "--schema", options.schema],
+    { cwd: INDEXER_DIR, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+  );
+  const keepLines = options.keepLines ?? 2_000;
+  const lines: string[] = [];
+  const keep = (d: Buffer) => {
+    for (const line of d.toString().split("\n")) if (line.trim() !== "") lines.push(line);
+    if (lines.length > keepLines) lines.splice(0, lines.length - keepLines);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const logTail = (n = 40) => lines.slice(-n).join("\n");
+  const get = <T>(pathAndQuery: string, timeoutMs?: number) =>
+    fetchAnswer<T>(`${api}${pathAndQuery}`, undefined, timeoutMs);
+  return {
+    api,
+    port,
+    pid: child.pid!,
+    lines,
+    alive,
+    logTail,
+    logged: (re) => lines.find((l) => re.test(l)) ?? null,
+    get,
+    async graphql<T>(query: string, variables: Record<string, unknown> = {}, timeoutMs?: number) {
+      const answer = await fetchAnswer<{ data?: T; errors?: unknown[] }>(
+        `${api}/graphql`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ query, variables }),
+        },
+        timeoutMs,
+      );
+      if (answer.status !== 200 || !answer.body?.data || answer.body.errors) {
+        throw new Error(`GraphQL answered ${answer.status}: ${answer.text.slice(0, 2_000)}`);
+      }
+      return answer.body.data;
+    },
+    async waitAnswers(pathAndQuery: string, timeoutMs: number, everyMs = 250) {
+      await waitFor(
+        `the indexer to answer ${pathAndQuery} 200`,
+        timeoutMs,
+        async () => {
+          if (!alive()) throw new Error(`the indexer exited during start-up:\n${logTail()}`);
+          try {
+            return (await get(pathAndQuery, 10_000)).status === 200;
+          } catch {
+            return false; // not listening yet
+          }
+        },
+        () => logTail(),
+        everyMs,
+      );
+    },
+    async waitCaughtUp(head: () => Promise<number>, timeoutMs = 60_000) {
+      const start = performance.now();
+      let last = "";
+      return waitFor(
+        "the indexer to catch up with the head",
+        timeoutMs,
+        async () => {
+          if (!alive()) throw new Error(`the indexer exited:\n${logTail()}`);
+          const h = await head();
+          try {
+            const answer = await get<ReadyBody>("/v1/ready", 10_000);
+            last = answer.text;
+            const chains = answer.body?.chains ?? [];
+            if (
+              answer.status === 200 &&
+              chains.length > 0 &&
+              chains.every((c) => c.indexed !== null && c.indexed === c.head && c.head >= h)
+            ) {
+              return { head: h, indexed: chains[0]!.indexed!, seconds: seconds(start) };
+            }
+          } catch (error) {
+            last = String(error);
+          }
+          return null;
+        },
+        () => `last /v1/ready: ${last}\n${logTail()}`,
+      );
+    },
+    async kill9() {
+      killGroup(child);
+      await waitFor("the killed indexer to exit", 10_000, async () => !alive());
+    },
+    async stop(graceMs = 5_000) {
+      await stopGroup(child, graceMs);
+    },
+  };
 }
 
 /**
@@ -252,64 +420,23 @@ export async function startIndexerStack(
     }
 
     t = performance.now();
-    const port = await freePort();
-    const api = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      // Several copies of the URL give Ponder several rate buckets (20 requests/s each at first).
-      PONDER_RPC_URL_31337: Array(4).fill(node.url).join(","),
-      PONDER_NETWORKS: record.network,
-      PONDER_POLLING_INTERVAL_MS: "100",
-      GRANTKIT_DEPLOYMENTS_DIR: recordsDir,
-      PONDER_PGLITE_DIR: path.join(work, "pglite"),
-      // The differential checks send thousands of requests from one client: no rate limit.
-      API_RATE_LIMIT: "0",
-      // Ponder's indexing cache defaults to a fifth of the heap limit (about 800 MiB here).
-      PONDER_CACHE_BYTES: String(128 * 1024 * 1024),
-      FORCE_COLOR: "0",
-      NO_COLOR: "1",
-    };
-    delete env.DATABASE_URL;
-    delete env.DATABASE_SCHEMA;
-    if (databaseUrl) env.DATABASE_URL = databaseUrl;
-    for (const [name, value] of Object.entries(options.env ?? {}))
-      if (value === undefined) delete env[name];
-      else env[name] = value;
-    const child = spawn(
-      "npx",
-      ["ponder", "start", "-H", "127.0.0.1", "-p", String(port), "--schema", schema],
-      { cwd: INDEXER_DIR, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
-    );
-    const lines: string[] = [];
-    const keep = (d: Buffer) => {
-      for (const line of d.toString().split("\n")) if (line.trim() !== "") lines.push(line);
-      if (lines.length > 2_000) lines.splice(0, lines.length - 2_000);
-    };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
-    cleanups.push(async () => {
-      killGroup(child, "SIGTERM");
-      for (let i = 0; i < 50 && child.exitCode === null && child.signalCode === null; i++)
-        await sleep(100);
-      killGroup(child, "SIGKILL");
+    const ponder = await startPonder({
+      rpcUrl: node.url,
+      recordsDir,
+      schema,
+      env: {
+        PONDER_NETWORKS: record.network,
+        PONDER_PGLITE_DIR: path.join(work, "pglite"),
+        // Ponder's indexing cache defaults to a fifth of the heap limit (about 800 MiB here).
+        PONDER_CACHE_BYTES: String(128 * 1024 * 1024),
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        ...options.env,
+      },
     });
-    const alive = () => child.exitCode === null && child.signalCode === null;
-    const logTail = (n = 40) => lines.slice(-n).join("\n");
-
+    cleanups.push(() => ponder.stop());
+    const { api, alive, logTail } = ponder;
     const readyMs = options.readyTimeoutMs ?? 120_000;
-    const deadline = Date.now() + readyMs;
-    for (;;) {
-      try {
-        const res = await fetch(`${api}/v1/ready`);
-        if (res.status === 200) break;
-      } catch {
-        // not listening yet
-      }
-      if (!alive()) throw new Error(`the indexer exited during start-up:\n${logTail()}`);
-      if (Date.now() > deadline)
-        throw new Error(`the indexer was not ready in ${readyMs / 1000} s:\n${logTail()}`);
-      await sleep(250);
-    }
+    await ponder.waitAnswers("/v1/ready", readyMs);
     timings.indexer = seconds(t);
 
     const stack: IndexerStack = {
@@ -323,56 +450,22 @@ export async function startIndexerStack(
       timings,
       async get<T>(pathAndQuery: string) {
         try {
-          return await fetchAnswer<T>(`${api}${pathAndQuery}`);
+          return await ponder.get<T>(pathAndQuery);
         } catch (error) {
           throw new Error(
             `GET ${pathAndQuery} failed (${String(error)}); indexer ${alive() ? "running" : "exited"}:\n${logTail()}`,
           );
         }
       },
-      async graphql<T>(query: string, variables: Record<string, unknown> = {}) {
-        const answer = await fetchAnswer<{ data?: T; errors?: unknown[] }>(`${api}/graphql`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ query, variables }),
-        });
-        if (answer.status !== 200 || !answer.body?.data || answer.body.errors) {
-          throw new Error(`GraphQL answered ${answer.status}: ${answer.text.slice(0, 2_000)}`);
-        }
-        return answer.body.data;
-      },
-      async waitCaughtUp(timeoutMs = 60_000) {
-        const start = performance.now();
-        const until = Date.now() + timeoutMs;
-        let last = "";
-        for (;;) {
-          const head = Number(await node.provider.send("eth_blockNumber", []));
-          try {
-            const answer = await fetchAnswer<ReadyBody>(`${api}/v1/ready`);
-            last = answer.text;
-            const chains = answer.body?.chains ?? [];
-            if (
-              answer.status === 200 &&
-              chains.length > 0 &&
-              chains.every((c) => c.indexed !== null && c.indexed === c.head && c.head >= head)
-            ) {
-              return { head, indexed: chains[0]!.indexed!, seconds: seconds(start) };
-            }
-          } catch (error) {
-            last = String(error);
-          }
-          if (!alive()) throw new Error(`the indexer exited:\n${logTail()}`);
-          if (Date.now() > until) {
-            throw new Error(
-              `the indexer did not catch up with head ${head} in ${timeoutMs} ms; last /v1/ready: ${last}\n${logTail()}`,
-            );
-          }
-          await sleep(100);
-        }
-      },
+      graphql: (query, variables) => ponder.graphql(query, variables),
+      waitCaughtUp: (timeoutMs = 60_000) =>
+        ponder.waitCaughtUp(
+          async () => Number(await node.provider.send("eth_blockNumber", [])),
+          timeoutMs,
+        ),
       logTail,
       alive,
-      pid: child.pid!,
+      pid: ponder.pid,
       stop: cleanup,
     };
     return stack;
