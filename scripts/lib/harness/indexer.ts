@@ -14,7 +14,8 @@ import { promisify } from "node:util";
 import { network } from "hardhat";
 
 import { deployGrantKit } from "../deploy.js";
-import { ROOT, type DeploymentRecord } from "../deployment.js";
+import { deployConfig } from "../../../deploy.config.js";
+import { ROOT, writeDeployment, type DeploymentRecord } from "../deployment.js";
 import { killGroup, stopGroup, waitFor } from "../processes.js";
 import { freePort, startNode, tempRecordsDir, type LocalNode } from "./node.js";
 
@@ -68,7 +69,7 @@ async function sleep(ms: number): Promise<void> {
 }
 
 /** The first 8 hex digits of the genesis hash: part of the Ignition journal id of a deploy to the node. */
-async function genesisTag(node: LocalNode): Promise<string> {
+export async function genesisTag(node: Pick<LocalNode, "provider">): Promise<string> {
   const genesis = (await node.provider.send("eth_getBlockByNumber", ["0x0", false])) as {
     hash: string;
   };
@@ -95,17 +96,37 @@ async function startFreshNode(): Promise<{ node: LocalNode; tag: string }> {
   }
 }
 
-/** Deploys in-process through the deploy toolkit, writing the record into `recordsDir`. */
-async function deploy(node: LocalNode, recordsDir: string): Promise<DeploymentRecord> {
+/**
+ * Deploys GrantKit in-process through the deploy toolkit (`localhost` pointed at `url`) and writes the
+ * record into `recordsDir`: as the toolkit does (`localhost.json`), or, with `recordName`, as
+ * `<recordName>.json` for a network of that name. `saltLabel` gives other addresses on the same chain.
+ */
+export async function deployToNode(
+  url: string,
+  recordsDir: string,
+  options: { recordName?: string; saltLabel?: string } = {},
+): Promise<DeploymentRecord> {
   const previous = process.env.GRANTKIT_DEPLOYMENTS_DIR;
   process.env.GRANTKIT_DEPLOYMENTS_DIR = recordsDir;
   try {
     const connection = await network.create({
       network: "localhost",
-      override: { url: node.url },
+      override: { url },
     });
     try {
-      return await deployGrantKit(connection, { write: true, artifacts: "as-built" });
+      if (options.recordName === undefined && options.saltLabel === undefined)
+        return await deployGrantKit(connection, { write: true, artifacts: "as-built" });
+      const record = await deployGrantKit(connection, {
+        write: false,
+        config: {
+          ...deployConfig.localhost!,
+          saltLabel: options.saltLabel ?? deployConfig.localhost!.saltLabel,
+        },
+        artifacts: "as-built",
+      });
+      const named = { ...record, network: options.recordName ?? record.network };
+      writeDeployment(named);
+      return named;
     } finally {
       await connection.close();
     }
@@ -113,6 +134,12 @@ async function deploy(node: LocalNode, recordsDir: string): Promise<DeploymentRe
     if (previous === undefined) delete process.env.GRANTKIT_DEPLOYMENTS_DIR;
     else process.env.GRANTKIT_DEPLOYMENTS_DIR = previous;
   }
+}
+
+/** Removes the Ignition journals of a chain instance (`tag`: see `genesisTag`) once it is gone. */
+export function removeJournals(chainId: number, tag: string): void {
+  for (const d of journalsOf(chainId, tag))
+    rmSync(path.join(JOURNALS, d), { recursive: true, force: true });
 }
 
 /** The contract's GrantStatus enum. */
@@ -391,12 +418,9 @@ export async function startIndexerStack(
     t = performance.now();
     const recordsDir = tempRecordsDir();
     cleanups.push(() => rmSync(recordsDir, { recursive: true, force: true }));
-    const record = await deploy(node, recordsDir);
+    const record = await deployToNode(node.url, recordsDir);
     // The Ignition journals of this chain instance are of no use once the node is gone.
-    cleanups.push(() => {
-      for (const d of journalsOf(record.chainId, tag))
-        rmSync(path.join(JOURNALS, d), { recursive: true, force: true });
-    });
+    cleanups.push(() => removeJournals(record.chainId, tag));
     timings.deploy = seconds(t);
     if (options.beforeIndexer) {
       t = performance.now();
