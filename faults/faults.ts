@@ -42,6 +42,7 @@ import {
 } from "../scripts/lib/harness/indexer.js";
 import { waitRpcUp } from "../scripts/lib/harness/node.js";
 import { freePort, waitFor } from "../scripts/lib/processes.js";
+import type { FaultRecord } from "../scripts/lib/suite-records.js";
 
 const CHAIN_ID = 31337;
 /** Ponder's finality on 31337: blocks older than head - 30 are final (node_modules/ponder/dist/esm/utils/finality.js). */
@@ -666,19 +667,6 @@ async function differential(
 }
 
 // ------------------------------------------------------------------ what each case found (for scripts/faults-report.ts)
-
-/** One case's outcome; FAULTS_RESULT_FILE (set by scripts/faults-report.ts) receives one JSON line per case. */
-export interface FaultRecord {
-  fault: string;
-  passed: boolean;
-  seconds: number;
-  /** Seconds from the end of the fault (restart, node back, reorg) until the API equalled the chain. */
-  recovery: Record<string, number>;
-  happened: string[];
-  /** One or two sentences for the report's table. */
-  summary?: string;
-  error?: string;
-}
 
 let current: FaultRecord | null = null;
 const cleanups: (() => Promise<void> | void)[] = [];
