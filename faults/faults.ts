@@ -225,6 +225,10 @@ class Indexer {
         PONDER_NETWORKS: undefined,
         PONDER_PGLITE_DIR: options.db.kind === "pglite" ? options.db.dir : undefined,
         DATABASE_URL: options.db.kind === "postgres" ? options.db.url : undefined,
+        // The differential check reads every grant_event row, 1,000 a page with their count: more than
+        // a public client may ask for in one operation (defaults 500 rows and no table scan).
+        GRAPHQL_MAX_ROWS: "1000",
+        GRAPHQL_MAX_SCANS: "1",
       },
     });
     return new Indexer(ponder);
