@@ -23,7 +23,7 @@ import {
 
 import type { NetworkDeployConfig } from "../../deploy.config.js";
 import { GrantKitError } from "./grants.js";
-import { recordProblems } from "./record-schema.js";
+import { recordProblems } from "../../deployments/record-schema.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -11,7 +11,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { ROOT } from "../../scripts/lib/deployment.js";
-import { RECORD_SCHEMA_FILE } from "../../scripts/lib/record-schema.js";
+import { RECORD_SCHEMA_FILE } from "../../deployments/record-schema.js";
 import { freePort, killGroup } from "../../scripts/lib/processes.js";
 
 const PONDER = path.join(ROOT, "node_modules", ".bin", "ponder");
