@@ -26,28 +26,15 @@ import { network } from "hardhat";
 import { jurisdictionCode, typeId } from "../scripts/lib/deployment.js";
 import { computeGrantId, purposeHash } from "../scripts/lib/grants.js";
 import { treeRss } from "../scripts/lib/processes.js";
-import { startIndexerStack, type IndexerStack } from "../test/e2e/indexer-harness.js";
-import { collidingPair } from "../test/support/ponder-collision.js";
+import type { AttackRecord } from "../scripts/lib/suite-records.js";
+import { startIndexerStack, type IndexerStack } from "../scripts/lib/harness/indexer.js";
+import { collidingPair } from "../scripts/lib/harness/ponder-collision.js";
 
 const GRANTS = Number(process.env.ATTACK_GRANTS ?? 100_000);
 const SECONDS = Number(process.env.ATTACK_SECONDS ?? 45);
 const PER_TX = 500;
 const STALL_LIMIT_MS = 250;
 const DAY = 86_400n;
-
-/**
- * One case's outcome for the report: its measurements, and each performance goal with the measured
- * value and ok/MISS. Goals are measured and reported, not asserted (timings depend on the machine);
- * what the suite asserts is behaviour: refusals, unchanged data, answers, released slots.
- */
-export interface AttackRecord {
-  case: string;
-  passed: boolean;
-  rows: string[][];
-  goals: { goal: string; measured: string; ok: boolean }[];
-  notes: string[];
-  error?: string;
-}
 
 let current: AttackRecord | null = null;
 const record = (row: string[]) => current?.rows.push(row);

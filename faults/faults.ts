@@ -17,29 +17,33 @@
  * writes docs/reliability.md.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
 import { expect } from "chai";
 import { Interface, JsonRpcProvider, getAddress, keccak256, toQuantity, toUtf8Bytes } from "ethers";
-import { network } from "hardhat";
 
-import { deployConfig } from "../deploy.config.js";
-import { deployGrantKit } from "../scripts/lib/deploy.js";
-import { ROOT, writeDeployment, type DeploymentRecord } from "../scripts/lib/deployment.js";
+import { ROOT, type DeploymentRecord } from "../scripts/lib/deployment.js";
 import { computeGrantId, purposeHash } from "../scripts/lib/grants.js";
 import { AccessGrants__factory, type AccessGrants } from "../types/ethers-contracts/index.js";
 import {
   API_TO_CONTRACT,
+  deployToNode,
+  genesisTag,
   GRANT_STATUS,
+  removeJournals,
+  startPonder,
   startPostgres,
   stopPostgres,
-} from "../test/e2e/indexer-harness.js";
-import { freePort } from "../test/e2e/node.js";
+  type HttpAnswer,
+  type PonderProcess,
+  type ReadyBody,
+} from "../scripts/lib/harness/indexer.js";
+import { waitRpcUp } from "../scripts/lib/harness/node.js";
+import { freePort, waitFor } from "../scripts/lib/processes.js";
+import type { FaultRecord } from "../scripts/lib/suite-records.js";
 
-const INDEXER_DIR = path.join(ROOT, "indexer");
-const JOURNALS = path.join(ROOT, "ignition", "deployments");
 const CHAIN_ID = 31337;
 /** Ponder's finality on 31337: blocks older than head - 30 are final (node_modules/ponder/dist/esm/utils/finality.js). */
 const FINALITY = 30;
@@ -62,23 +66,6 @@ async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>
       while (next < items.length) await fn(items[next++]!);
     }),
   );
-}
-
-async function waitFor<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | null | undefined | false>,
-  detail: () => string = () => "",
-  everyMs = 100,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms: ${what}\n${detail()}`);
-    await sleep(everyMs);
-  }
 }
 
 // ------------------------------------------------------------------ anvil
@@ -137,19 +124,7 @@ class Anvil {
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
-    await waitFor(
-      `anvil on ${this.url}`,
-      30_000,
-      async () => {
-        if (child.exitCode !== null) throw new Error(`anvil exited:\n${this.lines.join("\n")}`);
-        try {
-          return (await this.rpc<string>("eth_chainId", [])) !== undefined;
-        } catch {
-          return false;
-        }
-      },
-      () => this.lines.slice(-20).join("\n"),
-    );
+    await waitRpcUp(this.url, child, () => this.logTail(), 30_000, "anvil");
   }
 
   running(): boolean {
@@ -206,51 +181,18 @@ class Anvil {
 
 // ------------------------------------------------------------------ deployment
 
-/** The first 8 hex digits of the genesis hash: part of the Ignition journal ids of this chain. */
-async function genesisTag(anvil: Anvil): Promise<string> {
-  return (await anvil.blockHash(0)).slice(2, 10);
-}
-
-function removeJournals(tag: string): void {
-  if (!existsSync(JOURNALS)) return;
-  for (const d of readdirSync(JOURNALS))
-    if (d.startsWith(`grantkit-localhost-${CHAIN_ID}-${tag}`))
-      rmSync(path.join(JOURNALS, d), { recursive: true, force: true });
-}
-
 /**
- * Deploys GrantKit in-process (the deploy toolkit, `localhost` pointed at anvil) with `saltLabel`, and
- * writes the record as `<recordName>.json` (network name `recordName`) into `recordsDir`.
+ * Deploys GrantKit in-process (the harness's `deployToNode`: `localhost` pointed at anvil) with
+ * `saltLabel`, and writes the record as `<recordName>.json` (network name `recordName`) into
+ * `recordsDir`.
  */
-async function deploy(
+function deploy(
   anvil: Anvil,
   recordsDir: string,
   recordName: string,
   saltLabel: string,
 ): Promise<DeploymentRecord> {
-  const previous = process.env.GRANTKIT_DEPLOYMENTS_DIR;
-  process.env.GRANTKIT_DEPLOYMENTS_DIR = recordsDir;
-  try {
-    const connection = await network.create({
-      network: "localhost",
-      override: { url: anvil.url },
-    });
-    try {
-      const record = await deployGrantKit(connection, {
-        write: false,
-        config: { ...deployConfig.localhost!, saltLabel },
-        artifacts: "as-built",
-      });
-      const named = { ...record, network: recordName };
-      writeDeployment(named);
-      return named;
-    } finally {
-      await connection.close();
-    }
-  } finally {
-    if (previous === undefined) delete process.env.GRANTKIT_DEPLOYMENTS_DIR;
-    else process.env.GRANTKIT_DEPLOYMENTS_DIR = previous;
-  }
+  return deployToNode(anvil.url, recordsDir, { recordName, saltLabel });
 }
 
 // ------------------------------------------------------------------ the indexer
@@ -264,140 +206,72 @@ interface IndexerOptions {
   rpcUrl: string;
 }
 
-interface Answer<T> {
-  status: number;
-  body: T;
-  text: string;
-}
-
-interface ReadyBody {
-  ready: boolean;
-  reason?: string;
-  chains?: { chainId: number; indexed: number | null; head: number | null }[];
-}
-
-/** `ponder start` as a detached process group: SIGKILL of the group is a kill -9 of the indexer. */
+/**
+ * `ponder start` (the harness's `startPonder`) as a detached process group: SIGKILL of the group is a
+ * kill -9 of the indexer. This file's defaults: 30 s a request, a clean stop waits 10 s, the head is
+ * anvil's.
+ */
 class Indexer {
-  private child: ChildProcess;
-  readonly lines: string[] = [];
-  readonly api: string;
-
-  private constructor(
-    readonly port: number,
-    readonly options: IndexerOptions,
-  ) {
-    this.api = `http://127.0.0.1:${port}`;
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      // Several copies of the URL: several rate buckets of 20 requests/s each.
-      PONDER_RPC_URL_31337: Array(4).fill(options.rpcUrl).join(","),
-      PONDER_POLLING_INTERVAL_MS: String(POLLING_MS),
-      GRANTKIT_DEPLOYMENTS_DIR: options.recordsDir,
-      API_RATE_LIMIT: "0",
-      FORCE_COLOR: "0",
-      NO_COLOR: "1",
-    };
-    delete env.DATABASE_URL;
-    delete env.DATABASE_SCHEMA;
-    delete env.PONDER_NETWORKS;
-    delete env.PONDER_PGLITE_DIR;
-    if (options.db.kind === "postgres") env.DATABASE_URL = options.db.url;
-    else env.PONDER_PGLITE_DIR = options.db.dir;
-    this.child = spawn(
-      "npx",
-      ["ponder", "start", "-H", "127.0.0.1", "-p", String(port), "--schema", options.schema],
-      { cwd: INDEXER_DIR, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
-    );
-    const keep = (d: Buffer) => {
-      for (const line of d.toString().split("\n")) if (line.trim() !== "") this.lines.push(line);
-      if (this.lines.length > 5_000) this.lines.splice(0, this.lines.length - 5_000);
-    };
-    this.child.stdout?.on("data", keep);
-    this.child.stderr?.on("data", keep);
-  }
+  private constructor(private readonly ponder: PonderProcess) {}
 
   static async start(options: IndexerOptions): Promise<Indexer> {
-    return new Indexer(await freePort(), options);
+    const ponder = await startPonder({
+      rpcUrl: options.rpcUrl,
+      recordsDir: options.recordsDir,
+      schema: options.schema,
+      keepLines: 5_000,
+      env: {
+        PONDER_POLLING_INTERVAL_MS: String(POLLING_MS),
+        PONDER_NETWORKS: undefined,
+        PONDER_PGLITE_DIR: options.db.kind === "pglite" ? options.db.dir : undefined,
+        DATABASE_URL: options.db.kind === "postgres" ? options.db.url : undefined,
+        // The differential check reads every grant_event row, 1,000 a page with their count: more than
+        // a public client may ask for in one operation (defaults 500 rows and no table scan).
+        GRAPHQL_MAX_ROWS: "1000",
+        GRAPHQL_MAX_SCANS: "1",
+      },
+    });
+    return new Indexer(ponder);
+  }
+
+  get lines(): string[] {
+    return this.ponder.lines;
   }
 
   alive(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return this.ponder.alive();
   }
 
   logTail(n = 40): string {
-    return this.lines.slice(-n).join("\n");
+    return this.ponder.logTail(n);
   }
 
   /** The first log line matching `re`, or null. */
   logged(re: RegExp): string | null {
-    return this.lines.find((l) => re.test(l)) ?? null;
-  }
-
-  private signal(signal: NodeJS.Signals): void {
-    if (this.child.pid === undefined || !this.alive()) return;
-    try {
-      process.kill(-this.child.pid, signal);
-    } catch {
-      // gone
-    }
+    return this.ponder.logged(re);
   }
 
   /** kill -9 of the whole process group (npx and the Node process running Ponder). */
-  async kill9(): Promise<void> {
-    this.signal("SIGKILL");
-    await waitFor("the killed indexer to exit", 10_000, async () => !this.alive());
+  kill9(): Promise<void> {
+    return this.ponder.kill9();
   }
 
   /** A clean stop (SIGTERM: Ponder unlocks its schema), kill -9 after 10 s. */
-  async stop(): Promise<void> {
-    this.signal("SIGTERM");
-    for (let i = 0; i < 100 && this.alive(); i++) await sleep(100);
-    this.signal("SIGKILL");
+  stop(): Promise<void> {
+    return this.ponder.stop(10_000);
   }
 
-  async get<T = unknown>(pathAndQuery: string, timeoutMs = 30_000): Promise<Answer<T>> {
-    const res = await fetch(`${this.api}${pathAndQuery}`, {
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const text = await res.text();
-    let body: unknown = null;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = null;
-    }
-    return { status: res.status, body: body as T, text };
+  get<T = unknown>(pathAndQuery: string, timeoutMs = 30_000): Promise<HttpAnswer<T>> {
+    return this.ponder.get<T>(pathAndQuery, timeoutMs);
   }
 
-  async graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const res = await fetch(`${this.api}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const body = (await res.json()) as { data?: T; errors?: unknown[] };
-    if (!body.data || body.errors)
-      throw new Error(`GraphQL ${res.status}: ${JSON.stringify(body).slice(0, 1000)}`);
-    return body.data;
+  graphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    return this.ponder.graphql<T>(query, variables, 30_000);
   }
 
   /** Resolves once the HTTP server answers (/health), whatever the readiness. */
-  async waitHttp(timeoutMs = 120_000): Promise<void> {
-    await waitFor(
-      "the indexer's HTTP server",
-      timeoutMs,
-      async () => {
-        if (!this.alive()) throw new Error(`the indexer exited:\n${this.logTail()}`);
-        try {
-          return (await this.get("/health", 2_000)).status === 200;
-        } catch {
-          return false;
-        }
-      },
-      () => this.logTail(),
-      100,
-    );
+  waitHttp(timeoutMs = 120_000): Promise<void> {
+    return this.ponder.waitAnswers("/health", timeoutMs, 100);
   }
 
   /** Waits until /v1/ready is 200 with every chain indexed exactly up to the node's head. */
@@ -405,32 +279,8 @@ class Indexer {
     anvil: Anvil,
     timeoutMs = 120_000,
   ): Promise<{ head: number; seconds: number }> {
-    const t = performance.now();
-    let last = "";
-    const head = await waitFor(
-      "the indexer to catch up with the head",
-      timeoutMs,
-      async () => {
-        if (!this.alive()) throw new Error(`the indexer exited:\n${this.logTail()}`);
-        const h = await anvil.head();
-        try {
-          const a = await this.get<ReadyBody>("/v1/ready", 10_000);
-          last = a.text;
-          const chains = a.body?.chains ?? [];
-          if (
-            a.status === 200 &&
-            chains.length > 0 &&
-            chains.every((c) => c.indexed === c.head && c.head !== null && c.head >= h)
-          )
-            return h;
-        } catch (error) {
-          last = String(error);
-        }
-        return null;
-      },
-      () => `last /v1/ready: ${last}\n${this.logTail()}`,
-    );
-    return { head, seconds: secondsSince(t) };
+    const { head, seconds } = await this.ponder.waitCaughtUp(() => anvil.head(), timeoutMs);
+    return { head, seconds };
   }
 }
 
@@ -822,19 +672,6 @@ async function differential(
 
 // ------------------------------------------------------------------ what each case found (for scripts/faults-report.ts)
 
-/** One case's outcome; FAULTS_RESULT_FILE (set by scripts/faults-report.ts) receives one JSON line per case. */
-export interface FaultRecord {
-  fault: string;
-  passed: boolean;
-  seconds: number;
-  /** Seconds from the end of the fault (restart, node back, reorg) until the API equalled the chain. */
-  recovery: Record<string, number>;
-  happened: string[];
-  /** One or two sentences for the report's table. */
-  summary?: string;
-  error?: string;
-}
-
 let current: FaultRecord | null = null;
 const cleanups: (() => Promise<void> | void)[] = [];
 
@@ -869,7 +706,7 @@ async function world(): Promise<World> {
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
   const anvil = await Anvil.start(path.join(work, "anvil-state.json"));
   const tag = await genesisTag(anvil);
-  cleanups.push(() => removeJournals(tag));
+  cleanups.push(() => removeJournals(CHAIN_ID, tag));
   cleanups.push(() => anvil.stop());
   const recordsDir = path.join(work, "records");
   mkdirSync(recordsDir);

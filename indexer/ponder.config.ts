@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 
 import { createConfig } from "ponder";
 
-import { readRecordFile } from "../scripts/lib/record-schema";
+import { readRecordFile } from "../deployments/record-schema";
 import { accessGrantsAbi, issuerRegistryAbi } from "../sdk/src/abi";
 import { rpcFor } from "./rpc";
 

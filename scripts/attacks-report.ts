@@ -12,7 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import path from "node:path";
 
-import type { AttackRecord } from "../faults/attacks.js";
+import type { AttackRecord } from "./lib/suite-records.js";
 import { markdownTable, writeSection } from "./lib/doc-sections.js";
 import { ROOT } from "./lib/deployment.js";
 

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:api` (a benchmark, not a test): the REST API and GraphQL under load. Starts a stack
- * (test/e2e/indexer-harness.ts: `hardhat node`, deploy, Ponder on PGlite; BENCH_DB=postgres for a
+ * (scripts/lib/harness/indexer.ts: `hardhat node`, deploy, Ponder on PGlite; BENCH_DB=postgres for a
  * private PostgreSQL cluster), seeds about 10,000 grants (BENCH_GRANTS) in batches and 20 issuer
  * keys, then runs autocannon against a mix of routes (lookups by id, filtered pages, point-in-time,
  * retention, issuers, stats, a GraphQL query) at increasing connection counts (BENCH_CONNECTIONS,
@@ -22,7 +22,7 @@ import { getAddress, keccak256, toBeHex } from "ethers";
 import { network } from "hardhat";
 import * as prettier from "prettier";
 
-import { startIndexerStack, type IndexerStack } from "../test/e2e/indexer-harness.js";
+import { startIndexerStack, type IndexerStack } from "./lib/harness/indexer.js";
 import { jurisdictionCode, ROOT, typeId } from "./lib/deployment.js";
 import { computeGrantId, purposeHash } from "./lib/grants.js";
 

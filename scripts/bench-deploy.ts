@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import path from "node:path";
 
 import { ROOT } from "./lib/deployment.js";
-import { runHardhat, startNode, tempRecordsDir, type LocalNode } from "../test/e2e/node.js";
+import { runHardhat, startNode, tempRecordsDir, type LocalNode } from "./lib/harness/node.js";
 
 const ROUNDS = 3;
 const DEPLOY = ["grantkit", "deploy", "--network", "localhost"];

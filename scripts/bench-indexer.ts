@@ -13,11 +13,11 @@ import path from "node:path";
 import { network } from "hardhat";
 import { keccak256, toBeHex } from "ethers";
 
-import { freePort, startNode } from "../test/e2e/node.js";
+import { startNode } from "./lib/harness/node.js";
 import { deployGrantKit } from "./lib/deploy.js";
 import { ROOT } from "./lib/deployment.js";
 import { computeGrantId, purposeHash } from "./lib/grants.js";
-import { treeRss } from "./lib/processes.js";
+import { freePort, killGroup, treeRss } from "./lib/processes.js";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const PER_TX = 500;
@@ -34,8 +34,7 @@ const children: ChildProcess[] = [];
 let pgDir: string | null = null;
 
 function cleanup() {
-  for (const c of children)
-    if (c.pid !== undefined && c.exitCode === null) process.kill(-c.pid, "SIGKILL");
+  for (const c of children) killGroup(c);
   if (pgDir)
     execFileSync(path.join(ROOT, "scripts/postgres-local.sh"), ["stop", pgDir], {
       stdio: "ignore",

@@ -10,8 +10,8 @@
  *   FAULT_GREP=reorg npm run test:faults      only the cases whose title matches (mocha --grep)
  *   FAULT_OUTAGE_SECONDS=60 …                 a longer RPC outage (default 30)
  *
- * Each case appends one JSON line to the file named by FAULTS_RESULT_FILE (see FaultRecord in the
- * test). Exit code 1 when a case failed in any run; the page is written either way.
+ * Each case appends one JSON line to the file named by FAULTS_RESULT_FILE (see FaultRecord in
+ * scripts/lib/suite-records.ts). Exit code 1 when a case failed in any run; the page is written either way.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -21,7 +21,7 @@ import path from "node:path";
 import * as prettier from "prettier";
 
 import { ROOT } from "./lib/deployment.js";
-import type { FaultRecord } from "../faults/faults.js";
+import type { FaultRecord } from "./lib/suite-records.js";
 
 const RUNS = Math.max(1, Number(process.env.FAULT_RUNS ?? 1));
 const GREP = process.env.FAULT_GREP ?? "";

@@ -23,7 +23,9 @@ import {
   alive,
   descendants,
   freePort,
+  killGroup,
   portFree,
+  signalGroup,
   waitPortsFree,
   type ProcessRow,
 } from "./lib/processes.js";
@@ -117,11 +119,7 @@ async function main(): Promise<void> {
     // Leave nothing behind, whatever state the start is in.
     remember();
     removeJournals();
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // gone
-    }
+    killGroup(child);
     for (const pid of alive([...seen.keys()])) {
       try {
         process.kill(pid, "SIGKILL");
@@ -165,7 +163,7 @@ async function main(): Promise<void> {
   const pids = [...seen.keys()];
   console.log(`SIGINT to npm start's process group (${pids.length} processes)`);
   const stopStarted = performance.now();
-  process.kill(-child.pid!, "SIGINT");
+  signalGroup(child, "SIGINT");
   const stopDeadline = Date.now() + STOP_WITHIN_S * 1000;
   await Promise.race([exited, sleep(STOP_WITHIN_S * 1000)]);
   if (state.exit === null) await fail(`npm start still running ${STOP_WITHIN_S} s after SIGINT`);

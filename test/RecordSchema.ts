@@ -13,7 +13,7 @@ import {
   readRecordFile,
   recordProblems,
   type RecordProblem,
-} from "../scripts/lib/record-schema.js";
+} from "../deployments/record-schema.js";
 import { testConfig } from "./helpers/deploy.js";
 
 /** A deep copy of `record` with `edit` applied. */

@@ -19,7 +19,7 @@ import {
 } from "../indexer/src/api/sql/execute.js";
 import { decodeQuery, sqlRoutes } from "../indexer/src/api/sql/routes.js";
 import { SQL_LIMITS, SqlRefusal, checkQuery } from "../indexer/src/api/sql/validate.js";
-import { ponderCacheKey } from "./support/ponder-collision.js";
+import { ponderCacheKey } from "../scripts/lib/harness/ponder-collision.js";
 
 const TABLES = ["grant", "grant_event", "issuer"];
 const scope = { schema: "gk", tables: new Set(TABLES) };
@@ -35,7 +35,7 @@ async function refusal(sql: string): Promise<string> {
 }
 
 /**
- * Pairs that share Ponder's 40-bit cache key (found with test/support/ponder-collision.ts): on
+ * Pairs that share Ponder's 40-bit cache key (found with scripts/lib/harness/ponder-collision.ts): on
  * Ponder's own route, sending the first made the second pass.
  */
 const COLLISIONS: { allowed: string; forbidden: string }[] = [

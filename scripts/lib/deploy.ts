@@ -241,7 +241,7 @@ export async function deployGrantKit(
     log("nothing new to deploy");
   } else {
     const deploy = () =>
-      connection.ignition.deploy(grantKitModule(config), {
+      connection.ignition.deploy(grantKitModule(registryConstructorArgs(config)), {
         strategy: "create2",
         strategyConfig: { salt },
         deploymentId,
@@ -269,13 +269,16 @@ export async function deployGrantKit(
       const remaining = [];
       for (const p of plan)
         if ((await connection.ethers.provider.getCode(p.address)) === "0x") remaining.push(p.name);
-      await connection.ignition.deploy(partialGrantKitModule(config, remaining), {
-        strategy: "create2",
-        strategyConfig: { salt },
-        deploymentId,
-        displayUi: false,
-        ...ignitionConfig,
-      });
+      await connection.ignition.deploy(
+        partialGrantKitModule(registryConstructorArgs(config), remaining),
+        {
+          strategy: "create2",
+          strategyConfig: { salt },
+          deploymentId,
+          displayUi: false,
+          ...ignitionConfig,
+        },
+      );
     }
     for (const p of plan) {
       if ((await connection.ethers.provider.getCode(p.address)) === "0x") {

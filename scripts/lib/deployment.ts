@@ -22,8 +22,8 @@ import {
 } from "ethers";
 
 import type { NetworkDeployConfig } from "../../deploy.config.js";
+import { recordProblems } from "../../deployments/record-schema.js";
 import { GrantKitError } from "./errors.js";
-import { recordProblems } from "./record-schema.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 

@@ -1,8 +1,11 @@
 /**
  * Child processes that never outlive their parent: each one runs in a process group of its own (so
  * a signal reaches the tool and whatever it starts), its output arrives line by line, and `stopAll`
- * ends every group (SIGTERM, then SIGKILL after a grace period). Also: whether a loopback port is
- * free, and the process table (`ps`) to find what a process started.
+ * ends every group (SIGTERM, then SIGKILL after a grace period). The one place that signals, kills
+ * or stops a process group (`signalGroup`, `killGroup`, `stopGroup`), for the toolkit, the test
+ * harness, the tests, the fault suites and the benchmarks alike. Also: waiting until something is up
+ * (`waitFor`), whether a loopback port is free, and the process table (`ps`) to find what a process
+ * started.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
@@ -80,14 +83,8 @@ export class ProcessGroups {
    */
   async stopAll(graceMs = 4_000): Promise<string[]> {
     const running = this.children.filter((c) => groupAlive(c.pgid));
-    for (const c of running) signalGroup(c.pgid, "SIGTERM");
-    const deadline = Date.now() + graceMs;
-    while (running.some((c) => groupAlive(c.pgid)) && Date.now() < deadline) await sleep(100);
-    const killed = running.filter((c) => groupAlive(c.pgid));
-    for (const c of killed) signalGroup(c.pgid, "SIGKILL");
-    const last = Date.now() + 2_000;
-    while (killed.some((c) => groupAlive(c.pgid)) && Date.now() < last) await sleep(50);
-    return killed.map((c) => c.name);
+    const killed = await Promise.all(running.map((c) => stopGroup(c.pgid, graceMs)));
+    return running.filter((_, i) => killed[i]).map((c) => c.name);
   }
 
   /** SIGKILL to every group at once, synchronously: the last resort on process exit. */
@@ -96,11 +93,62 @@ export class ProcessGroups {
   }
 }
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+/**
+ * Sends `signal` to the process group that `leader` leads (a child spawned with `detached: true`, or
+ * its pid): the tool and everything it started. A group that is gone already is no error.
+ */
+export function signalGroup(leader: ChildProcess | number, signal: NodeJS.Signals): void {
+  const pgid = typeof leader === "number" ? leader : leader.pid;
+  if (pgid === undefined) return;
   try {
     process.kill(-pgid, signal);
   } catch {
     // the group is gone already
+  }
+}
+
+/** kill -9 of the process group that `leader` leads, at once. */
+export function killGroup(leader: ChildProcess | number): void {
+  signalGroup(leader, "SIGKILL");
+}
+
+/**
+ * Stops the process group that `leader` leads: SIGTERM, then SIGKILL if any of it still runs after
+ * `graceMs`. Resolves when nothing of the group is left (or after a last short wait), with whether
+ * it needed SIGKILL.
+ */
+export async function stopGroup(leader: ChildProcess | number, graceMs = 4_000): Promise<boolean> {
+  const pgid = typeof leader === "number" ? leader : leader.pid;
+  if (pgid === undefined) return false;
+  signalGroup(pgid, "SIGTERM");
+  const deadline = Date.now() + graceMs;
+  while (groupAlive(pgid) && Date.now() < deadline) await sleep(100);
+  if (!groupAlive(pgid)) return false;
+  signalGroup(pgid, "SIGKILL");
+  const last = Date.now() + 2_000;
+  while (groupAlive(pgid) && Date.now() < last) await sleep(50);
+  return true;
+}
+
+/**
+ * Polls `probe` every `everyMs` until it returns something truthy (resolved with it); throws after
+ * `timeoutMs`, with `detail()` (e.g. the last lines a process printed) in the message. A probe that
+ * throws ends the wait with its error (e.g. "the process exited").
+ */
+export async function waitFor<T>(
+  what: string,
+  timeoutMs: number,
+  probe: () => Promise<T | null | undefined | false>,
+  detail: () => string = () => "",
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms: ${what}\n${detail()}`);
+    await sleep(everyMs);
   }
 }
 

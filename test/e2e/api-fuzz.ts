@@ -1,6 +1,6 @@
 /**
  * Property-based fuzzing of the indexer's REST API (fast-check) against a real stack: `hardhat node`,
- * the deploy, and Ponder on PGlite (test/e2e/indexer-harness.ts), seeded with a few dozen grants and
+ * the deploy, and Ponder on PGlite (scripts/lib/harness/indexer.ts), seeded with a few dozen grants and
  * issuer keys in every state (locked, expiring, expired, revoked, released, replaced, suspended,
  * removed).
  *
@@ -21,7 +21,6 @@
  * A summary table is printed at the end; FUZZ_REPORT=<file> also writes it as JSON (read by
  * scripts/bench-api.ts for docs/reliability.md). FUZZ_SEED replays a run.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { Agent, createServer, request, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -45,8 +44,11 @@ import {
   type OpenApiDocument,
   type Operation,
 } from "../support/openapi.js";
-import { startIndexerStack, type IndexerStack } from "./indexer-harness.js";
-import { freePort } from "./node.js";
+import {
+  startIndexerStack,
+  startPonder,
+  type IndexerStack,
+} from "../../scripts/lib/harness/indexer.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
@@ -1290,79 +1292,33 @@ async function startLimitedIndexer(
 ): Promise<SmallIndexer> {
   const work = mkdtempSync(path.join(tmpdir(), "grantkit-fuzz-rl-"));
   writeFileSync(path.join(work, `${stack.record.network}.json`), JSON.stringify(stack.record));
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    PONDER_RPC_URL_31337: stack.node.url,
-    PONDER_NETWORKS: stack.record.network,
-    PONDER_POLLING_INTERVAL_MS: "500",
-    GRANTKIT_DEPLOYMENTS_DIR: work,
-    PONDER_PGLITE_DIR: path.join(work, "pglite"),
-    API_RATE_LIMIT: String(rate),
-    API_RATE_BURST: String(burst),
-    FORCE_COLOR: "0",
-    NO_COLOR: "1",
-  };
-  delete env.DATABASE_URL;
-  delete env.DATABASE_SCHEMA;
-  const child: ChildProcess = spawn(
-    "npx",
-    [
-      "ponder",
-      "start",
-      "-H",
-      "127.0.0.1",
-      "-p",
-      String(port),
-      "--schema",
-      `fuzz_rl_${process.pid}`,
-    ],
-    { cwd: path.join(ROOT, "indexer"), env, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
-  const lines: string[] = [];
-  const keep = (d: Buffer) => {
-    lines.push(
-      ...d
-        .toString()
-        .split("\n")
-        .filter((l) => l.trim() !== ""),
-    );
-    if (lines.length > 500) lines.splice(0, lines.length - 500);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const alive = () => child.exitCode === null && child.signalCode === null;
+  const ponder = await startPonder({
+    rpcUrl: stack.node.url,
+    recordsDir: work,
+    schema: `fuzz_rl_${process.pid}`,
+    keepLines: 500,
+    env: {
+      // One copy of the URL (not the harness's four) and slower polling: a light second indexer.
+      PONDER_RPC_URL_31337: stack.node.url,
+      PONDER_NETWORKS: stack.record.network,
+      PONDER_POLLING_INTERVAL_MS: "500",
+      PONDER_PGLITE_DIR: path.join(work, "pglite"),
+      API_RATE_LIMIT: String(rate),
+      API_RATE_BURST: String(burst),
+    },
+  });
   const stop = async () => {
-    if (child.pid !== undefined && alive()) {
-      try {
-        process.kill(-child.pid, "SIGTERM");
-      } catch {
-        // gone
-      }
-      for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
-      try {
-        if (alive()) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        // gone
-      }
-    }
+    await ponder.stop();
     rmSync(work, { recursive: true, force: true });
   };
-  const api = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const ok = await fetch(`${api}/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) break;
-    if (!alive() || Date.now() > deadline) {
-      const tail = lines.slice(-30).join("\n");
-      await stop();
-      throw new Error(`the rate-limited indexer did not start:\n${tail}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    await ponder.waitAnswers("/health", 90_000, 200);
+  } catch (error) {
+    await stop();
+    throw new Error(`the rate-limited indexer did not start: ${String(error)}`);
   }
-  return { api, port, stop, logTail: () => lines.slice(-30).join("\n") };
+  const { api, port } = ponder;
+  return { api, port, stop, logTail: () => ponder.logTail(30) };
 }
 
 // ------------------------------------------------------------------ the suite

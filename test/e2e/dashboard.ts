@@ -2,7 +2,7 @@
  * The auditor dashboard (indexer/dashboard), tested as a person uses it: in a real headless Chromium
  * (Debian's `chromium`, installed here when missing and run as root; driven by playwright-core) against
  * the real stack: `hardhat node`, the deploy toolkit, the demo data of `npm start -- --demo`
- * (scripts/lib/demo.ts) plus one issuer key rotation, and Ponder on PGlite (test/e2e/indexer-harness.ts).
+ * (scripts/lib/demo.ts) plus one issuer key rotation, and Ponder on PGlite (scripts/lib/harness/indexer.ts).
  *
  * 1. The server: the build at `/`, cache headers, deep links, API paths untouched.
  * 2. The routes the dashboard added (src/api/routes/explore.ts): the status series against the
@@ -38,7 +38,7 @@ import {
   GRANT_STATUS,
   startIndexerStack,
   type IndexerStack,
-} from "./indexer-harness.js";
+} from "../../scripts/lib/harness/indexer.js";
 
 const require = createRequire(import.meta.url);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

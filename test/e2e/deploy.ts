@@ -41,7 +41,7 @@ import {
   tempRecordsDir,
   type CliResult,
   type LocalNode,
-} from "./node.js";
+} from "../../scripts/lib/harness/node.js";
 import { startExplorerStandIn, type ExplorerStandIn } from "./explorer-standin.js";
 import {
   addConfigEntry,

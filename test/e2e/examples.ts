@@ -23,7 +23,7 @@ import {
   signAccessRequest,
 } from "../../sdk/src/index.js";
 import type { AccessGrants } from "../../types/ethers-contracts/index.js";
-import { startIndexerStack, type IndexerStack } from "./indexer-harness.js";
+import { startIndexerStack, type IndexerStack } from "../../scripts/lib/harness/indexer.js";
 
 /** Hardhat's dev accounts the examples use by default. */
 const USER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"; // #2: owner / signing user

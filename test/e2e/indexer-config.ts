@@ -11,8 +11,8 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { ROOT } from "../../scripts/lib/deployment.js";
-import { RECORD_SCHEMA_FILE } from "../../scripts/lib/record-schema.js";
-import { freePort } from "./node.js";
+import { RECORD_SCHEMA_FILE } from "../../deployments/record-schema.js";
+import { freePort, killGroup } from "../../scripts/lib/processes.js";
 
 const PONDER = path.join(ROOT, "node_modules", ".bin", "ponder");
 
@@ -37,14 +37,10 @@ async function ponderStart(recordsDir: string): Promise<{ code: number | null; o
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
-  const timer = setTimeout(() => process.kill(-child.pid!, "SIGKILL"), 90_000);
+  const timer = setTimeout(() => killGroup(child), 90_000);
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   clearTimeout(timer);
-  try {
-    process.kill(-child.pid!, "SIGKILL");
-  } catch {
-    // the group is gone
-  }
+  killGroup(child);
   rmSync(work, { recursive: true, force: true });
   return { code, output };
 }

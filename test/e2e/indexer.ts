@@ -1,6 +1,6 @@
 /**
  * End-to-end tests of the Ponder indexer against the contracts, run twice: on embedded PGlite and on
- * PostgreSQL, each with its own `hardhat node`, deploy and indexer (test/e2e/indexer-harness.ts).
+ * PostgreSQL, each with its own `hardhat node`, deploy and indexer (scripts/lib/harness/indexer.ts).
  *
  * 1. A random sequence (seeded PRNG; INDEXER_E2E_SEED overrides) of grant and issuer changes, several
  *    per block, with time jumps, while the indexer follows live. INDEXER_E2E_SKIP=<kind>,… leaves
@@ -52,7 +52,7 @@ import {
   type Answered,
   type OpenApiDocument,
 } from "../support/openapi.js";
-import { collidingPair, ponderCacheKey } from "../support/ponder-collision.js";
+import { collidingPair, ponderCacheKey } from "../../scripts/lib/harness/ponder-collision.js";
 import {
   API_TO_CONTRACT,
   GRANT_STATUS,
@@ -60,7 +60,7 @@ import {
   type DatabaseKind,
   type HttpAnswer,
   type IndexerStack,
-} from "./indexer-harness.js";
+} from "../../scripts/lib/harness/indexer.js";
 
 const SEED = Number(process.env.INDEXER_E2E_SEED ?? 20261125);
 /** Action kinds to leave out (comma-separated, e.g. "updateMetadata"), to isolate a failure. */

@@ -18,7 +18,13 @@ import {
   purposeHash,
   signRequest,
 } from "../../scripts/lib/grants.js";
-import { runHardhat, startNode, tempRecordsDir, type CliResult, type LocalNode } from "./node.js";
+import {
+  runHardhat,
+  startNode,
+  tempRecordsDir,
+  type CliResult,
+  type LocalNode,
+} from "../../scripts/lib/harness/node.js";
 
 // Hardhat's well-known development accounts (public test keys): 0 admin, 1 registrar, 2 issuer.
 const ACCOUNT = [

@@ -12,7 +12,11 @@ import { network } from "hardhat";
 
 import * as schema from "../../indexer/ponder.schema.js";
 import { purposeHash } from "../../scripts/lib/grants.js";
-import { startIndexerStack, type DatabaseKind, type IndexerStack } from "./indexer-harness.js";
+import {
+  startIndexerStack,
+  type DatabaseKind,
+  type IndexerStack,
+} from "../../scripts/lib/harness/indexer.js";
 
 const lower = (s: string) => s.toLowerCase();
 

@@ -3,15 +3,18 @@
  * in a copy of the repository (a fresh clone's files, node_modules linked) with a keystore of their
  * own, answering the keystore's prompts on standard input; and anvil standing in for a public chain.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { JsonRpcProvider } from "ethers";
-
 import { ROOT } from "../../scripts/lib/deployment.js";
-import { freePort, type CliResult, type LocalNode } from "./node.js";
+import {
+  freePort,
+  startRpcNode,
+  type CliResult,
+  type LocalNode,
+} from "../../scripts/lib/harness/node.js";
 
 export interface Walkthrough {
   /** Shell commands, in order. */
@@ -124,50 +127,9 @@ export function runInteractive(
 /** anvil on a free loopback port with the given chain id (a stand-in for a public chain). */
 export async function startAnvil(chainId: number): Promise<LocalNode> {
   const port = await freePort();
-  const child: ChildProcess = spawn(
-    "npx",
+  return startRpcNode(
+    "anvil",
     ["anvil", "--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId)],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], detached: true },
+    port,
   );
-  let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-  child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      if (res.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      kill(child);
-      throw new Error(`anvil did not start on ${url}:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true });
-  return {
-    url,
-    provider,
-    async stop() {
-      provider.destroy();
-      kill(child);
-      await new Promise((r) => setTimeout(r, 100));
-    },
-  };
-}
-
-function kill(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // gone
-  }
 }

@@ -2,7 +2,8 @@
  * The deployment record's JSON Schema (`deployments/record.schema.json`, draft 2020-12), checked with
  * Ajv. The deploy toolkit validates a record before it writes one; the indexer's config
  * (`indexer/ponder.config.ts`) validates every record it reads. Standalone (Ajv and node:fs only), so
- * that the indexer can import it without the Hardhat side of the repository.
+ * that the indexer can import it without the Hardhat side of the repository; beside the schema, below
+ * both the toolkit (scripts/lib) and the indexer, so that neither folder imports the other's way back.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -11,9 +12,7 @@ import { fileURLToPath } from "node:url";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 
 /** The schema file, always the repository's own (records may live elsewhere). */
-export const RECORD_SCHEMA_FILE = fileURLToPath(
-  new URL("../../deployments/record.schema.json", import.meta.url),
-);
+export const RECORD_SCHEMA_FILE = fileURLToPath(new URL("./record.schema.json", import.meta.url));
 
 /** One thing wrong with a record: the field (dotted path, "" for the whole record) and why. */
 export interface RecordProblem {

@@ -4,30 +4,16 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-import { JsonRpcProvider } from "ethers";
+import { JsonRpcProvider, type JsonRpcApiProviderOptions } from "ethers";
 
-import { ROOT } from "../../scripts/lib/deployment.js";
+import { ROOT } from "../deployment.js";
+import { freePort, killGroup, waitFor } from "../processes.js";
 
 /** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === "object" && address
-          ? resolve(address.port)
-          : reject(new Error("no port")),
-      );
-    });
-  });
-}
+export { freePort } from "../processes.js";
 
 export interface LocalNode {
   url: string;
@@ -40,6 +26,19 @@ export async function startNode(network?: string): Promise<LocalNode> {
   const port = await freePort();
   const args = ["hardhat", "node", "--hostname", "127.0.0.1", "--port", String(port)];
   if (network) args.push("--network", network);
+  return startRpcNode("hardhat node", args, port, { polling: true, pollingInterval: 50 });
+}
+
+/**
+ * Starts `npx <args>`, a JSON-RPC node that listens on `port`, in a process group of its own, and
+ * resolves once it answers `eth_chainId`; `stop()` kills the group.
+ */
+export async function startRpcNode(
+  name: string,
+  args: string[],
+  port: number,
+  providerOptions: JsonRpcApiProviderOptions = {},
+): Promise<LocalNode> {
   const child = spawn("npx", args, {
     cwd: ROOT,
     stdio: ["ignore", "pipe", "pipe"],
@@ -49,47 +48,59 @@ export async function startNode(network?: string): Promise<LocalNode> {
   child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    try {
-      const res = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      });
-      if (res.ok) break;
-    } catch {
-      // not up yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      killTree(child);
-      throw new Error(`hardhat node did not start on ${url}:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
+  try {
+    await waitRpcUp(url, child, () => output, 60_000, name);
+  } catch (error) {
+    killGroup(child);
+    throw error;
   }
   const provider = new JsonRpcProvider(url, undefined, {
     staticNetwork: true,
-    polling: true,
-    pollingInterval: 50,
+    ...providerOptions,
   });
   return {
     url,
     provider,
     async stop() {
       provider.destroy();
-      killTree(child);
+      killGroup(child);
       await new Promise((r) => setTimeout(r, 100));
     },
   };
 }
 
-function killTree(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null) return;
-  try {
-    process.kill(-child.pid, "SIGKILL");
-  } catch {
-    // already gone
-  }
+/**
+ * Resolves once the JSON-RPC node at `url` answers `eth_chainId`; throws with `output()` (what the
+ * process printed) when `child` exits first or after `timeoutMs`.
+ */
+export async function waitRpcUp(
+  url: string,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs = 60_000,
+  name = "the node",
+): Promise<void> {
+  await waitFor(
+    `${name} on ${url}`,
+    timeoutMs,
+    async () => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(`${name} exited before it answered on ${url}:\n${output()}`);
+      try {
+        const res = await fetch(url, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+          signal: AbortSignal.timeout(5_000),
+        });
+        return res.ok;
+      } catch {
+        return false; // not up yet
+      }
+    },
+    output,
+    200,
+  );
 }
 
 export interface CliResult {
@@ -146,5 +157,5 @@ export function runHardhat(
 
 /** Kills a process started by `runHardhat` and its children at once (kill -9). */
 export function kill9(child: ChildProcess): void {
-  killTree(child);
+  killGroup(child);
 }
