@@ -114,7 +114,13 @@ async function runStart(options: RunOptions = {}): Promise<StartRun> {
   // Generous: on a loaded machine (CI, parallel runs) one start takes a minute or more.
   const deadline = Date.now() + (options.timeoutMs ?? 240_000);
   while (exit === undefined) {
-    for (const row of descendants(child.pid!)) seen.set(row.pid, row.args);
+    // Every command line a process showed (a process may retitle itself, e.g. Ponder's workers).
+    for (const row of descendants(child.pid!)) {
+      const before = seen.get(row.pid);
+      if (before === undefined) seen.set(row.pid, row.args);
+      else if (!before.split(" | ").includes(row.args))
+        seen.set(row.pid, `${before} | ${row.args}`);
+    }
     const signal = signalled ? undefined : options.signalWhen?.(output, seen);
     if (signal) {
       child.kill(signal);
@@ -208,12 +214,18 @@ describe("npm start: failures", function () {
     // The project without artifacts (as a fresh clone) and with a contract that does not compile.
     const copy = mkdtempSync(path.join(tmpdir(), "grantkit-copy-"));
     try {
+      // What a clone holds that the start path reads (not the git-ignored local records).
       for (const entry of [
         "contracts",
         "tasks",
         "scripts",
         "ignition",
+        "sdk/src",
+        "sdk/package.json",
+        "deployments/record-schema.ts",
+        "deployments/record.schema.json",
         "deploy.config.ts",
+        "networks.config.ts",
         "hardhat.config.ts",
         "package.json",
         "tsconfig.json",
