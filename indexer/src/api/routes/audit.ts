@@ -12,6 +12,25 @@ import { streamAuditChanges } from "../spec/grants.js";
 import { STREAM_BATCH, keyset, streamed } from "../streaming.js";
 import type { GrantEventRow } from "../view.js";
 
+/** A block or a time range of the audit query, and its chain: the rows of `t` in it. */
+export function inRange(
+  t: typeof grantEvent | typeof issuerEvent,
+  q: { fromBlock?: bigint; toBlock?: bigint; fromTime?: bigint; toTime?: bigint; chainId?: number },
+) {
+  const byBlock = q.fromBlock !== undefined || q.toBlock !== undefined;
+  return and(
+    q.chainId !== undefined ? eq(t.chainId, q.chainId) : undefined,
+    byBlock ? gte(t.blockNumber, q.fromBlock ?? 0n) : gte(t.blockTime, q.fromTime ?? 0n),
+    byBlock
+      ? q.toBlock !== undefined
+        ? lte(t.blockNumber, q.toBlock)
+        : undefined
+      : q.toTime !== undefined
+        ? lte(t.blockTime, q.toTime)
+        : undefined,
+  );
+}
+
 export const CSV_COLUMNS = [
   "table",
   "chainId",
@@ -92,7 +111,6 @@ export function auditRoutes(ctx: ApiContext): OpenAPIHono {
   mount(app, streamAuditChanges, async (c) => {
     const q = c.req.valid("query");
     const format = q.format ?? "ndjson";
-    const byBlock = q.fromBlock !== undefined || q.toBlock !== undefined;
     c.header("content-disposition", `attachment; filename="changes.${format}"`);
     const line = (row: AuditRow) =>
       format === "csv"
@@ -101,15 +119,7 @@ export function auditRoutes(ctx: ApiContext): OpenAPIHono {
     const contentType = format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson";
     const range = (t: typeof grantEvent | typeof issuerEvent, after: Key | null) =>
       and(
-        q.chainId !== undefined ? eq(t.chainId, q.chainId) : undefined,
-        byBlock ? gte(t.blockNumber, q.fromBlock ?? 0n) : gte(t.blockTime, q.fromTime ?? 0n),
-        byBlock
-          ? q.toBlock !== undefined
-            ? lte(t.blockNumber, q.toBlock)
-            : undefined
-          : q.toTime !== undefined
-            ? lte(t.blockTime, q.toTime)
-            : undefined,
+        inRange(t, q),
         after
           ? sql`(${t.blockNumber}, ${t.logIndex}, ${t.id}) > (${after.block}, ${after.log}, ${after.id})`
           : undefined,

@@ -6,7 +6,7 @@
  */
 import { credentialType, grant, grantEvent, issuer, issuerEvent } from "ponder:schema";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, asc, count, eq, gte, lte, sql } from "ponder";
+import { and, asc, count, eq, sql } from "ponder";
 import { keccak256, stringToHex } from "viem";
 
 import type { ApiContext } from "../context.js";
@@ -15,6 +15,7 @@ import { json, mount, UNITS_PER_SCANNED_ROW } from "../http.js";
 import { countAuditChanges, getStatsSeries, search } from "../spec/explore.js";
 import { STREAM_BATCH, keyset } from "../streaming.js";
 import type { GrantEventRow } from "../view.js";
+import { inRange } from "./audit.js";
 
 const DAY = 86_400n;
 const STATUSES = ["active", "locked", "expired", "revoked", "released", "replaced"] as const;
@@ -192,22 +193,12 @@ export function exploreRoutes(ctx: ApiContext): OpenAPIHono {
 
   mount(app, countAuditChanges, async (c) => {
     const q = c.req.valid("query");
-    const byBlock = q.fromBlock !== undefined || q.toBlock !== undefined;
     // The same range as /v1/audit/changes (src/api/routes/audit.ts), without the keyset.
-    const range = (t: typeof grantEvent | typeof issuerEvent) =>
-      and(
-        q.chainId !== undefined ? eq(t.chainId, q.chainId) : undefined,
-        byBlock ? gte(t.blockNumber, q.fromBlock ?? 0n) : gte(t.blockTime, q.fromTime ?? 0n),
-        byBlock
-          ? q.toBlock !== undefined
-            ? lte(t.blockNumber, q.toBlock)
-            : undefined
-          : q.toTime !== undefined
-            ? lte(t.blockTime, q.toTime)
-            : undefined,
-      );
-    const [grants] = await db.select({ n: count() }).from(grantEvent).where(range(grantEvent));
-    const [issuers] = await db.select({ n: count() }).from(issuerEvent).where(range(issuerEvent));
+    const [grants] = await db.select({ n: count() }).from(grantEvent).where(inRange(grantEvent, q));
+    const [issuers] = await db
+      .select({ n: count() })
+      .from(issuerEvent)
+      .where(inRange(issuerEvent, q));
     const grantChanges = Number(grants?.n ?? 0);
     const issuerChanges = Number(issuers?.n ?? 0);
     // A count reads the rows it counts (through the block or time index).
