@@ -1698,6 +1698,15 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description Not found (or the chain is not indexed, or the block not yet) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description This client's work budget is spent (or it has its streams open): retry after Retry-After */
       429: {
         headers: {

@@ -70,7 +70,7 @@ export const getStatsSeries = createRoute({
         .strict(),
       "One point per day, oldest first",
     ),
-    ...errors(400),
+    ...errors(400, 404),
   },
 });
 
