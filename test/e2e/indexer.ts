@@ -1709,6 +1709,13 @@ function indexerSuite(db: DatabaseKind) {
         )
           mismatches.push(`GET ${path}: row ${k} out of chain order`);
       }
+      // Its size before a download: the same range through /v1/audit/count.
+      const countPath = `/v1/audit/count?fromBlock=${deployBlock}&toBlock=${head}&chainId=${C()}`;
+      const counted = await stack.get<{ grantChanges: number; issuerChanges: number }>(countPath);
+      if (counted.body?.grantChanges !== grantRows || counted.body?.issuerChanges !== issuerRows)
+        mismatches.push(
+          `GET ${countPath}: ${JSON.stringify(counted.body)}; logs give ${grantRows} and ${issuerRows}`,
+        );
       const csv = await stack.get(`${path}&format=csv`);
       const csvLines = csv.text.trim().split("\n");
       if (csvLines.length !== rows.length + 1)
@@ -1875,6 +1882,28 @@ function indexerSuite(db: DatabaseKind) {
           .sort()
           .join(" ");
         if (got !== want) mismatches.push(`GET ${path}: api=${got} model=${want}`);
+      }
+      // The daily series (the dashboard's overview): its last point counts every derived status at
+      // the head's time, as the model does.
+      {
+        const path = `/v1/stats/series?days=2&chainId=${C()}`;
+        const answer = await stack.get<{ points: Record<string, number | string>[] }>(path);
+        const last = answer.body?.points.at(-1);
+        const got = last
+          ? DERIVED_STATUSES.filter((st) => Number(last[st]) > 0)
+              .map((st) => `${st}=${last[st]}`)
+              .sort()
+              .join(" ")
+          : "no points";
+        const want = tally(model.map((m) => m.status));
+        if (got !== want) mismatches.push(`GET ${path}: last point ${got}, model ${want}`);
+      }
+      // Search: a grant id is found as that grant.
+      for (const m of model.slice(0, 3)) {
+        const path = `/v1/search?q=${m.id}`;
+        const answer = await stack.get<{ matches: { type: string; grantId?: string }[] }>(path);
+        if (!answer.body?.matches.some((x) => x.type === "grant" && x.grantId === m.id))
+          mismatches.push(`GET ${path}: no grant match (${JSON.stringify(answer.body)})`);
       }
       const byId = new Map(model.map((m) => [m.id, m]));
       const statusMatches = (item: ApiGrant) => {

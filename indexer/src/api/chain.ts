@@ -93,14 +93,21 @@ export class ChainClock {
     return p;
   }
 
-  /** The head, at most HEAD_TTL_MS old; the last known one while the RPC does not answer. */
+  /**
+   * The head, at most HEAD_TTL_MS old and never behind the indexed block (an answer is judged at a
+   * time no earlier than the data it reads); the last known one while the RPC does not answer.
+   */
   async head(chain: number): Promise<Head> {
     const cached = this.heads.get(chain);
     this.client(chain);
-    if (cached && Date.now() - cached.at < HEAD_TTL_MS) return cached;
+    const indexed = this.watcher.heads.get(chain);
+    const behind = cached !== undefined && indexed !== undefined && indexed.block > cached.number;
+    if (cached && !behind && Date.now() - cached.at < HEAD_TTL_MS) return cached;
     try {
       return await this.refresh(chain);
     } catch {
+      if (cached && behind)
+        return { number: indexed!.block, time: indexed!.timestamp, at: cached.at };
       if (cached) return cached;
       throw new HttpError(503, `chain ${chain}'s RPC does not answer; try again shortly`);
     }
