@@ -39,16 +39,6 @@ export function mount<R extends RouteConfig>(
   });
 }
 
-/**
- * Parses `input` with `schema` or throws a 400 that says what was wrong: for the routes that have no
- * definition in spec/ yet (the dashboard's explore routes).
- */
-export function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input);
-  if (!result.success) throw new HttpError(400, describeError(result.error));
-  return result.data;
-}
-
 /** JSON.stringify with bigints as decimal strings. */
 export function stringify(body: unknown): string {
   return JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
