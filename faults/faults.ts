@@ -253,7 +253,7 @@ class Indexer {
     return this.ponder.logged(re);
   }
 
-  /** kill -9 of the whole process group (npx and the Node process running Ponder). */
+  /** kill -9 of the whole process group (the Node process running Ponder). */
   kill9(): Promise<void> {
     return this.ponder.kill9();
   }

@@ -24,6 +24,7 @@ import { deployGrantKit } from "../scripts/lib/deploy.js";
 import { ROOT, recordPath, type DeploymentRecord } from "../scripts/lib/deployment.js";
 import { seedDemo } from "../scripts/lib/demo.js";
 import { GrantKitError } from "../scripts/lib/errors.js";
+import { indexerCacheBytes, indexerNodeArgs } from "../scripts/lib/indexer-memory.js";
 import {
   groupAlive,
   portFree,
@@ -366,15 +367,24 @@ async function startIndexer(
   const child = groups.spawn(
     "indexer",
     process.execPath,
-    [BIN("ponder"), "start", "-H", "127.0.0.1", "-p", String(port), "--schema", "grantkit"],
+    [
+      ...indexerNodeArgs(),
+      BIN("ponder"),
+      "start",
+      "-H",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "--schema",
+      "grantkit",
+    ],
     {
       cwd: INDEXER_DIR,
       env: {
         PONDER_RPC_URL_31337: rpcUrl,
         PONDER_NETWORKS: "localhost",
         PONDER_POLLING_INTERVAL_MS: "250",
-        // Ponder's indexing cache defaults to a fifth of the heap limit (about 800 MiB here).
-        PONDER_CACHE_BYTES: process.env.PONDER_CACHE_BYTES ?? String(128 * 1024 * 1024),
+        PONDER_CACHE_BYTES: indexerCacheBytes(),
         ...(pglite ? { PONDER_PGLITE_DIR: pglite } : {}),
       },
       onLine: (line) => show("indexer", line),

@@ -16,6 +16,7 @@ import { network } from "hardhat";
 import { deployGrantKit } from "../deploy.js";
 import { deployConfig } from "../../../deploy.config.js";
 import { ROOT, writeDeployment, type DeploymentRecord } from "../deployment.js";
+import { indexerCacheBytes, indexerNodeArgs } from "../indexer-memory.js";
 import { killGroup, stopGroup, waitFor } from "../processes.js";
 import { freePort, startNode, tempRecordsDir, type LocalNode } from "./node.js";
 import { grantStatuses } from "../../../sdk/src/constants.js";
@@ -25,6 +26,7 @@ const run = promisify(execFile);
 export type DatabaseKind = "pglite" | "postgres";
 
 const INDEXER_DIR = path.join(ROOT, "indexer");
+const PONDER_BIN = path.join(ROOT, "node_modules", ".bin", "ponder");
 const JOURNALS = path.join(ROOT, "ignition", "deployments");
 const POSTGRES_SCRIPT = path.join(ROOT, "scripts", "postgres-local.sh");
 
@@ -251,17 +253,19 @@ export interface PonderProcess {
     head: () => Promise<number>,
     timeoutMs?: number,
   ): Promise<{ head: number; indexed: number; seconds: number }>;
-  /** kill -9 of the whole process group (npx and the Node process running Ponder); waits for the exit. */
+  /** kill -9 of the whole process group (the Node process running Ponder); waits for the exit. */
   kill9(): Promise<void>;
   /** A clean stop (SIGTERM: Ponder unlocks its schema), kill -9 after `graceMs`. */
   stop(graceMs?: number): Promise<void>;
 }
 
 /**
- * Starts `npx ponder start` in indexer/ on a free loopback port, in a process group of its own, with
+ * Starts `ponder start` in indexer/ on a free loopback port, in a process group of its own, with
  * the node's URL, the records folder, polling every 100 ms, no rate limit and no colours; no
  * DATABASE_URL or DATABASE_SCHEMA of the caller's environment unless `options.env` sets them.
- * Resolves at once (see `waitAnswers` and `waitCaughtUp`).
+ * Resolves at once (see `waitAnswers` and `waitCaughtUp`). Ponder's own binary runs under this Node,
+ * as `npm start` runs it, without an npm wrapper: the process group is the indexer alone, and its
+ * memory is the indexer's.
  */
 export async function startPonder(options: PonderOptions): Promise<PonderProcess> {
   const port = await freePort();
@@ -282,8 +286,18 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
     if (value === undefined) delete env[name];
     else env[name] = value;
   const child = spawn(
-    "npx",
-    ["ponder", "start", "-H", "127.0.0.1", "-p", String(port), "--schema", options.schema],
+    process.execPath,
+    [
+      ...indexerNodeArgs(env),
+      PONDER_BIN,
+      "start",
+      "-H",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "--schema",
+      options.schema,
+    ],
     { cwd: INDEXER_DIR, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   const keepLines = options.keepLines ?? 2_000;
@@ -445,8 +459,7 @@ export async function startIndexerStack(
       env: {
         PONDER_NETWORKS: record.network,
         PONDER_PGLITE_DIR: path.join(work, "pglite"),
-        // Ponder's indexing cache defaults to a fifth of the heap limit (about 800 MiB here).
-        PONDER_CACHE_BYTES: String(128 * 1024 * 1024),
+        PONDER_CACHE_BYTES: indexerCacheBytes(),
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
         ...options.env,
       },

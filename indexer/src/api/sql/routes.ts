@@ -18,7 +18,7 @@ import type { Budget } from "../budget.js";
 import type { CheckpointWatcher } from "../checkpoint.js";
 import { requestInfo } from "../gate.js";
 import { SqlUnavailable, type SqlExecutor, type SqlLimits, type SqlRun } from "./execute.js";
-import { SqlRefusal, checkQuery, type SqlScope } from "./validate.js";
+import { SqlRefusal, checkQuery, preloadParser, type SqlScope } from "./validate.js";
 
 export interface SqlRoutesOptions {
   executor: SqlExecutor;
@@ -123,6 +123,7 @@ function unitsOf(run: SqlRun, dialect: "pglite" | "postgres"): number {
 export function sqlRoutes(o: SqlRoutesOptions): Hono {
   const app = new Hono();
   let live = 0;
+  preloadParser();
 
   /** Decodes, checks and runs the query of `c`; throws a refusal or a database error. */
   const runQuery = async (c: Context) => {

@@ -1,0 +1,26 @@
+/**
+ * The indexer's memory settings, the same for `npm start`, the test harness and the benchmarks: a
+ * V8 heap limit and Ponder's indexing cache, so that the process stays under 1 GiB with 100,000
+ * grants on embedded PGlite (`npm run test:attacks` measures it; docs/operations.md, "Memory").
+ *
+ * Without a limit V8 sizes its heap from the machine's memory and lets garbage pile up (about
+ * 500 MiB of heap after a backfill of 100,000 grants, 1.15 GiB resident with PGlite's WebAssembly
+ * memory); Ponder's cache defaults to a fifth of that limit.
+ */
+export const INDEXER_HEAP_MB = 512;
+export const INDEXER_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** Node's flags for the indexer's process (INDEXER_MAX_HEAP_MB overrides the heap limit). */
+export function indexerNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const mb = Number(env.INDEXER_MAX_HEAP_MB ?? INDEXER_HEAP_MB);
+  if (!Number.isInteger(mb) || mb < 128)
+    throw new Error(
+      `INDEXER_MAX_HEAP_MB must be a whole number of MiB, at least 128 (got ${env.INDEXER_MAX_HEAP_MB}); unset it for ${INDEXER_HEAP_MB}`,
+    );
+  return [`--max-old-space-size=${mb}`];
+}
+
+/** Ponder's indexing cache in bytes (PONDER_CACHE_BYTES overrides it). */
+export function indexerCacheBytes(env: NodeJS.ProcessEnv = process.env): string {
+  return env.PONDER_CACHE_BYTES || String(INDEXER_CACHE_BYTES);
+}
