@@ -34,13 +34,12 @@ import {
   GRANT_STATUS,
   removeJournals,
   startPonder,
-  startPostgres,
-  stopPostgres,
   type HttpAnswer,
   type PonderProcess,
   type ReadyBody,
 } from "../scripts/lib/harness/indexer.js";
 import { waitRpcUp } from "../scripts/lib/harness/node.js";
+import { startPostgres, stopPostgres } from "../scripts/lib/harness/postgres.js";
 import { freePort, waitFor } from "../scripts/lib/processes.js";
 import type { FaultRecord } from "../scripts/lib/suite-records.js";
 
@@ -769,8 +768,8 @@ class Stream {
 
 function dbOf(kind: "pglite" | "postgres", work: string): Promise<Database> {
   if (kind === "pglite") return Promise.resolve({ kind, dir: path.join(work, "pglite") });
-  // Its own top-level temporary folder: as root, the script hands it to the `postgres` user, who could
-  // not enter a folder inside another private temporary folder.
+  // Its own top-level temporary folder: as root, startPostgres hands it to the `postgres` user, who
+  // could not enter a folder inside another private temporary folder.
   const pgDir = mkdtempSync(path.join(tmpdir(), "grantkit-faults-pg-"));
   cleanups.push(() => rmSync(pgDir, { recursive: true, force: true }));
   cleanups.push(() => stopPostgres(pgDir));

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:api` (a benchmark, not a test): the REST API and GraphQL under load. Starts a stack
  * (scripts/lib/harness/indexer.ts: `hardhat node`, deploy, Ponder on PGlite; BENCH_DB=postgres for a
- * private PostgreSQL cluster), seeds about 10,000 grants (BENCH_GRANTS) in batches and 20 issuer
+ * private PostgreSQL 17 server), seeds about 10,000 grants (BENCH_GRANTS) in batches and 20 issuer
  * keys, then runs autocannon against a mix of routes (lookups by id, filtered pages, point-in-time,
  * retention, issuers, stats, a GraphQL query) at increasing connection counts (BENCH_CONNECTIONS,
  * default 1,4,16,32), BENCH_DURATION seconds each (default 10), rate limit off. Only 127.0.0.1.

@@ -3,10 +3,12 @@
  * BENCH_EVENTS overrides) from a local node and prints events/s, time to ready, peak memory and
  * database size; then p50/p99 latency of the main REST routes and a GraphQL query under a fixed
  * concurrency; then the live lag from a grant's block to the grant being visible in the API.
- * BENCH_DB=postgres runs it against a private PostgreSQL cluster instead of PGlite.
+ * BENCH_DB=postgres runs it against a private PostgreSQL 17 server (scripts/lib/harness/postgres.ts)
+ * instead of PGlite.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -14,6 +16,7 @@ import { network } from "hardhat";
 import { keccak256, toBeHex } from "ethers";
 
 import { startNode } from "./lib/harness/node.js";
+import { startPostgres, stopPostgres } from "./lib/harness/postgres.js";
 import { deployGrantKit } from "./lib/deploy.js";
 import { ROOT } from "./lib/deployment.js";
 import { computeGrantId, purposeHash } from "./lib/grants.js";
@@ -33,14 +36,34 @@ const node = await startNode();
 const children: ChildProcess[] = [];
 let pgDir: string | null = null;
 
-function cleanup() {
+async function cleanup() {
   for (const c of children) killGroup(c);
-  if (pgDir)
-    execFileSync(path.join(ROOT, "scripts/postgres-local.sh"), ["stop", pgDir], {
-      stdio: "ignore",
-    });
+  if (pgDir) {
+    await stopPostgres(pgDir);
+    rmSync(pgDir, { recursive: true, force: true });
+  }
   void node.stop();
   rmSync(work, { recursive: true, force: true });
+}
+
+/** Bytes of the database, over SQL (node `pg`, a dependency of Ponder; no psql needed). */
+async function postgresDatabaseSize(databaseUrl: string): Promise<string> {
+  interface PgClient {
+    connect(): Promise<void>;
+    query(sql: string): Promise<{ rows: { size: string }[] }>;
+    end(): Promise<void>;
+  }
+  const { Client } = createRequire(import.meta.url)("pg") as {
+    Client: new (config: object) => PgClient;
+  };
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query("select pg_database_size(current_database()) as size");
+    return String(rows[0]!.size);
+  } finally {
+    await client.end();
+  }
 }
 
 function pct(values: number[], p: number): number {
@@ -93,16 +116,9 @@ try {
     GRANTKIT_DEPLOYMENTS_DIR: recordsDir,
   };
   if (DB === "postgres") {
-    // Its own top-level folder: as root the cluster runs as `postgres`, which cannot enter `work`.
+    // Its own top-level folder: as root the server runs as `postgres`, which cannot enter `work`.
     pgDir = mkdtempSync(path.join(tmpdir(), "grantkit-bench-pg-"));
-    const out = execFileSync(
-      path.join(ROOT, "scripts/postgres-local.sh"),
-      ["start", pgDir, String(await freePort())],
-      {
-        encoding: "utf8",
-      },
-    );
-    env.DATABASE_URL = out.trim().split("\n").pop()!;
+    env.DATABASE_URL = await startPostgres(pgDir);
   }
   const started = performance.now();
   // Ponder's own binary under this Node (22), without an npm wrapper, so memory is the indexer's.
@@ -137,11 +153,7 @@ try {
   const readySeconds = (performance.now() - started) / 1000;
   const dbSize =
     DB === "postgres"
-      ? execFileSync(
-          "psql",
-          [env.DATABASE_URL!, "-tAc", "select pg_database_size(current_database())"],
-          { encoding: "utf8" },
-        ).trim()
+      ? await postgresDatabaseSize(env.DATABASE_URL!)
       : execFileSync("du", ["-sb", path.join(work, "pglite")], { encoding: "utf8" }).split(
           "\t",
         )[0]!;
@@ -261,6 +273,6 @@ try {
   console.log(table(latencyRows));
   console.log("\ngoals: p99 < 20 ms for a lookup by id, < 50 ms for a filtered page");
 } finally {
-  cleanup();
+  await cleanup();
 }
 process.exit(0);

