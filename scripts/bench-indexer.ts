@@ -17,6 +17,7 @@ import { keccak256, toBeHex } from "ethers";
 
 import { startNode } from "./lib/harness/node.js";
 import { startPostgres, stopPostgres } from "./lib/harness/postgres.js";
+import { indexerCacheBytes, indexerNodeArgs } from "./lib/indexer-memory.js";
 import { deployGrantKit } from "./lib/deploy.js";
 import { ROOT } from "./lib/deployment.js";
 import { computeGrantId, purposeHash } from "./lib/grants.js";
@@ -113,6 +114,7 @@ try {
     PONDER_POLLING_INTERVAL_MS: "100",
     API_RATE_LIMIT: "0", // the benchmark is one client measuring latency, not the limiter
     PONDER_PGLITE_DIR: path.join(work, "pglite"),
+    PONDER_CACHE_BYTES: indexerCacheBytes(),
     GRANTKIT_DEPLOYMENTS_DIR: recordsDir,
   };
   if (DB === "postgres") {
@@ -121,11 +123,22 @@ try {
     env.DATABASE_URL = await startPostgres(pgDir);
   }
   const started = performance.now();
-  // Ponder's own binary under this Node (22), without an npm wrapper, so memory is the indexer's.
+  // Ponder's own binary under this Node (22), without an npm wrapper, so memory is the indexer's;
+  // the heap limit and cache of `npm start` (scripts/lib/indexer-memory.ts).
   const ponderBin = path.join(ROOT, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");
   const indexer = spawn(
     process.execPath,
-    [ponderBin, "start", "-H", "127.0.0.1", "-p", String(port), "--schema", "bench"],
+    [
+      ...indexerNodeArgs(),
+      ponderBin,
+      "start",
+      "-H",
+      "127.0.0.1",
+      "-p",
+      String(port),
+      "--schema",
+      "bench",
+    ],
     { cwd: path.join(ROOT, "indexer"), env, stdio: ["ignore", "pipe", "pipe"], detached: true },
   );
   children.push(indexer);
