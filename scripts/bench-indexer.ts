@@ -17,7 +17,7 @@ import { keccak256, toBeHex } from "ethers";
 
 import { startNode } from "./lib/harness/node.js";
 import { startPostgres, stopPostgres } from "./lib/harness/postgres.js";
-import { indexerCacheBytes, indexerNodeArgs } from "./lib/indexer-memory.js";
+import { indexerCacheBytes, ponderStartArgs } from "./lib/indexer-process.js";
 import { deployGrantKit } from "./lib/deploy.js";
 import { ROOT } from "./lib/deployment.js";
 import { computeGrantId, purposeHash } from "./lib/grants.js";
@@ -123,24 +123,14 @@ try {
     env.DATABASE_URL = await startPostgres(pgDir);
   }
   const started = performance.now();
-  // Ponder's own binary under this Node (22), without an npm wrapper, so memory is the indexer's;
-  // the heap limit and cache of `npm start` (scripts/lib/indexer-memory.ts).
-  const ponderBin = path.join(ROOT, "node_modules", "ponder", "dist", "esm", "bin", "ponder.js");
-  const indexer = spawn(
-    process.execPath,
-    [
-      ...indexerNodeArgs(),
-      ponderBin,
-      "start",
-      "-H",
-      "127.0.0.1",
-      "-p",
-      String(port),
-      "--schema",
-      "bench",
-    ],
-    { cwd: path.join(ROOT, "indexer"), env, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
+  // Ponder as `npm start` runs it (scripts/lib/indexer-process.ts): its own binary under this Node,
+  // without an npm wrapper, so memory is the indexer's; the same heap limit and cache.
+  const indexer = spawn(process.execPath, ponderStartArgs(port, "bench"), {
+    cwd: path.join(ROOT, "indexer"),
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   children.push(indexer);
   // Ponder logs when the backfill starts and completes: the backfill rate is measured between them.
   let backfillStart = 0;

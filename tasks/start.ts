@@ -24,7 +24,7 @@ import { deployGrantKit } from "../scripts/lib/deploy.js";
 import { ROOT, recordPath, type DeploymentRecord } from "../scripts/lib/deployment.js";
 import { seedDemo } from "../scripts/lib/demo.js";
 import { GrantKitError } from "../scripts/lib/errors.js";
-import { indexerCacheBytes, indexerNodeArgs } from "../scripts/lib/indexer-memory.js";
+import { indexerCacheBytes, ponderStartArgs } from "../scripts/lib/indexer-process.js";
 import {
   groupAlive,
   portFree,
@@ -364,32 +364,17 @@ async function startIndexer(
   heading(n, total, `indexer: Ponder on embedded PGlite, ${base}`);
   const since = performance.now();
   const pglite = clearIndexerDatabase();
-  const child = groups.spawn(
-    "indexer",
-    process.execPath,
-    [
-      ...indexerNodeArgs(),
-      BIN("ponder"),
-      "start",
-      "-H",
-      "127.0.0.1",
-      "-p",
-      String(port),
-      "--schema",
-      "grantkit",
-    ],
-    {
-      cwd: INDEXER_DIR,
-      env: {
-        PONDER_RPC_URL_31337: rpcUrl,
-        PONDER_NETWORKS: "localhost",
-        PONDER_POLLING_INTERVAL_MS: "250",
-        PONDER_CACHE_BYTES: indexerCacheBytes(),
-        ...(pglite ? { PONDER_PGLITE_DIR: pglite } : {}),
-      },
-      onLine: (line) => show("indexer", line),
+  const child = groups.spawn("indexer", process.execPath, ponderStartArgs(port, "grantkit"), {
+    cwd: INDEXER_DIR,
+    env: {
+      PONDER_RPC_URL_31337: rpcUrl,
+      PONDER_NETWORKS: "localhost",
+      PONDER_POLLING_INTERVAL_MS: "250",
+      PONDER_CACHE_BYTES: indexerCacheBytes(),
+      ...(pglite ? { PONDER_PGLITE_DIR: pglite } : {}),
     },
-  );
+    onLine: (line) => show("indexer", line),
+  });
   ourPorts.push(port);
   supervise(
     child,

@@ -15,7 +15,7 @@ import { network } from "hardhat";
 import { deployGrantKit } from "../deploy.js";
 import { deployConfig } from "../../../deploy.config.js";
 import { ROOT, writeDeployment, type DeploymentRecord } from "../deployment.js";
-import { indexerCacheBytes, indexerNodeArgs } from "../indexer-memory.js";
+import { indexerCacheBytes, ponderStartArgs } from "../indexer-process.js";
 import { killGroup, stopGroup, waitFor } from "../processes.js";
 import { freePort, startNode, tempRecordsDir, type LocalNode } from "./node.js";
 import { grantStatuses } from "../../../sdk/src/constants.js";
@@ -24,7 +24,6 @@ import { startPostgres, stopPostgres } from "./postgres.js";
 export type DatabaseKind = "pglite" | "postgres";
 
 const INDEXER_DIR = path.join(ROOT, "indexer");
-const PONDER_BIN = path.join(ROOT, "node_modules", ".bin", "ponder");
 const JOURNALS = path.join(ROOT, "ignition", "deployments");
 
 /** What an HTTP GET answered: status, content type, the parsed JSON body (null if not JSON) and the text. */
@@ -259,21 +258,12 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
   for (const [name, value] of Object.entries(options.env ?? {}))
     if (value === undefined) delete env[name];
     else env[name] = value;
-  const child = spawn(
-    process.execPath,
-    [
-      ...indexerNodeArgs(env),
-      PONDER_BIN,
-      "start",
-      "-H",
-      "127.0.0.1",
-      "-p",
-      String(port),
-      "--schema",
-      options.schema,
-    ],
-    { cwd: INDEXER_DIR, env, stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
+  const child = spawn(process.execPath, ponderStartArgs(port, options.schema, env), {
+    cwd: INDEXER_DIR,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   const keepLines = options.keepLines ?? 2_000;
   const lines: string[] = [];
   const keep = (d: Buffer) => {

@@ -1,12 +1,19 @@
 /**
- * The indexer's memory settings, the same for `npm start`, the test harness and the benchmarks: a
- * V8 heap limit and Ponder's indexing cache, so that the process stays under 1 GiB with 100,000
- * grants on embedded PGlite (`npm run test:attacks` measures it; docs/operations.md, "Memory").
+ * How the indexer's process starts, the same for `npm start`, the test harness and the benchmarks:
+ * Ponder's own binary under this Node (no npm wrapper, so the process is the indexer alone), a V8
+ * heap limit and Ponder's indexing cache, so that the process stays under 1 GiB with 100,000 grants
+ * on embedded PGlite (`npm run test:attacks` measures it; docs/operations.md, "Memory").
  *
  * Without a limit V8 sizes its heap from the machine's memory and lets garbage pile up (about
  * 500 MiB of heap after a backfill of 100,000 grants, 1.15 GiB resident with PGlite's WebAssembly
  * memory); Ponder's cache defaults to a fifth of that limit.
  */
+import path from "node:path";
+
+import { ROOT } from "./deployment.js";
+
+/** Ponder's command-line entry point, run by `process.execPath`. */
+export const PONDER_BIN = path.join(ROOT, "node_modules", ".bin", "ponder");
 export const INDEXER_HEAP_MB = 512;
 export const INDEXER_CACHE_BYTES = 64 * 1024 * 1024;
 
@@ -23,4 +30,23 @@ export function indexerNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] 
 /** Ponder's indexing cache in bytes (PONDER_CACHE_BYTES overrides it). */
 export function indexerCacheBytes(env: NodeJS.ProcessEnv = process.env): string {
   return env.PONDER_CACHE_BYTES || String(INDEXER_CACHE_BYTES);
+}
+
+/** The arguments of `process.execPath` for `ponder start` on 127.0.0.1:`port`, in `schema`. */
+export function ponderStartArgs(
+  port: number,
+  schema: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
+  return [
+    ...indexerNodeArgs(env),
+    PONDER_BIN,
+    "start",
+    "-H",
+    "127.0.0.1",
+    "-p",
+    String(port),
+    "--schema",
+    schema,
+  ];
 }
