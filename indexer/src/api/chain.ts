@@ -14,7 +14,7 @@ import { createPublicClient, http, type PublicClient } from "viem";
 
 import { rpcFor } from "../../rpc.js";
 import type { CheckpointWatcher } from "./checkpoint.js";
-import { HttpError } from "./http.js";
+import { HttpError } from "./errors.js";
 
 /** How long a request waits for the RPC before answering from what it knows. */
 const RPC_TIMEOUT_MS = 1_500;

@@ -1,22 +1,14 @@
 /**
- * Plumbing every REST route shares: a 4xx/503 error type, mounting a handler on its route definition
+ * Plumbing every REST route shares: mounting a handler on its route definition
  * (spec/) whose schemas validate the input with a 400 that says what was wrong, and JSON
  * answers (bigints as decimal strings) that charge the rows they carry to the client's work budget.
  */
 import type { OpenAPIHono, RouteConfig, RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 
+import { HttpError } from "./errors.js";
 import { requestInfo } from "./gate.js";
 import { describeError } from "./validation.js";
-
-export class HttpError extends Error {
-  constructor(
-    readonly status: 400 | 404 | 409 | 429 | 503,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /**
  * Mounts `handler` on `route` (a definition in spec/): the route's schemas validate the path and the query

@@ -9,7 +9,8 @@ import { stream } from "hono/streaming";
 
 import type { Budget } from "./budget.js";
 import { requestInfo } from "./gate.js";
-import { HttpError, UNITS_PER_ROW } from "./http.js";
+import { HttpError } from "./errors.js";
+import { UNITS_PER_ROW } from "./http.js";
 
 /**
  * Rows per batch: a batch holds the thread a few tens of milliseconds at most (500 rows of the audit

@@ -7,7 +7,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, lte } from "ponder";
 
 import type { ApiContext } from "../context.js";
-import { HttpError, json, mount } from "../http.js";
+import { HttpError } from "../errors.js";
+import { json, mount } from "../http.js";
 import { getGrant, getGrantAt, listGrants } from "../spec/grants.js";
 import { DEFAULT_PAGE, encodeCursor } from "../validation.js";
 import { present, statusOnChains, type SQL } from "../view.js";

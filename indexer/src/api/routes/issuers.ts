@@ -4,7 +4,8 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, desc, eq, gt, lte } from "ponder";
 
 import type { ApiContext } from "../context.js";
-import { HttpError, json, mount } from "../http.js";
+import { HttpError } from "../errors.js";
+import { json, mount } from "../http.js";
 import { getIssuer, listIssuers, wasTrusted } from "../spec/issuers.js";
 import { DEFAULT_PAGE, encodeCursor } from "../validation.js";
 

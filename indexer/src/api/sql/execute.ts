@@ -16,6 +16,7 @@
  * - with at most `maxRows` rows in the answer (the query is wrapped in a `LIMIT`): one more is an
  *   error that says how to page, never a silently cut answer.
  */
+import { HttpError } from "../errors.js";
 import { SqlRefusal } from "./validate.js";
 
 /** What a query answers, as PGlite and node-postgres both give it. */
@@ -73,9 +74,12 @@ export interface SqlRun {
   work: number;
 }
 
-/** The database is unreachable or the query ran out of time: 503, retry later. */
-export class SqlUnavailable extends Error {
+/** The database is unreachable or the query ran out of time: a 503, retry later. */
+export class SqlUnavailable extends HttpError {
   override readonly name = "SqlUnavailable";
+  constructor(message: string) {
+    super(503, message);
+  }
 }
 
 /** PostgreSQL's `disable_cost` (to version 17): PGlite plans with `enable_seqscan = off`. */

@@ -17,7 +17,8 @@ import superjson from "superjson";
 import type { Budget } from "../budget.js";
 import type { CheckpointWatcher } from "../checkpoint.js";
 import { requestInfo } from "../gate.js";
-import { SqlUnavailable, type SqlExecutor, type SqlLimits, type SqlRun } from "./execute.js";
+import { HttpError } from "../errors.js";
+import type { SqlExecutor, SqlLimits, SqlRun } from "./execute.js";
 import { SqlRefusal, checkQuery, preloadParser, type SqlScope } from "./validate.js";
 
 export interface SqlRoutesOptions {
@@ -81,8 +82,7 @@ const HINTS: Record<string, string> = {
 
 /** 400 for the client's mistakes, 503 when the database is away or out of time; never a 500. */
 function failure(c: Context, error: unknown, timeoutMs: number) {
-  if (error instanceof SqlRefusal) return c.json({ error: error.message }, 400);
-  if (error instanceof SqlUnavailable) return c.json({ error: error.message }, 503);
+  if (error instanceof HttpError) return c.json({ error: error.message }, error.status);
   const e = error as { code?: unknown; message?: unknown; position?: unknown };
   const message = String(e.message ?? error)
     .split("\n")[0]!

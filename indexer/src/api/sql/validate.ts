@@ -21,9 +21,14 @@
 /// <reference path="./pg-query-emscripten.d.ts" />
 import Module from "pg-query-emscripten";
 
-/** What a client did wrong, in words that say what to change; answered with 400. */
-export class SqlRefusal extends Error {
+import { HttpError } from "../errors.js";
+
+/** What a client did wrong, in words that say what to change: a 400. */
+export class SqlRefusal extends HttpError {
   override readonly name = "SqlRefusal";
+  constructor(message: string) {
+    super(400, message);
+  }
 }
 
 /** Limits on the SQL text (PostgreSQL's parser and planner recurse over the tree). */
