@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 import { GrantKitError } from "../../scripts/lib/errors.js";
-import { command, offlineRecord, relPath } from "./common.js";
+import { command, offlineRecord } from "./context.js";
+import { relPath } from "./format.js";
 
 const ABIS = ["AccessGrants", "IssuerRegistry", "GrantGate"] as const;
 

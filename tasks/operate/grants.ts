@@ -4,20 +4,10 @@
  */
 import { GrantKitError, computeGrantId } from "../../scripts/lib/grants.js";
 import { grantStatuses } from "../../sdk/src/constants.js";
-import {
-  chainNow,
-  command,
-  contracts,
-  iso,
-  openChain,
-  parseAddress,
-  parseDataHash,
-  parsePurpose,
-  parseTime,
-  signerFrom,
-  transact,
-  type Chain,
-} from "./common.js";
+import { chainNow, command, contracts, openChain, signerFrom, type Chain } from "./context.js";
+import { iso } from "./format.js";
+import { parseAddress, parseDataHash, parsePurpose, parseTime } from "./inputs.js";
+import { transact } from "./transact.js";
 
 interface DataArgs {
   dataHash: string;

@@ -4,23 +4,11 @@
  */
 import { GrantKitError } from "../../scripts/lib/errors.js";
 import { issuerActions, issuerStatuses } from "../../sdk/src/constants.js";
-import {
-  chainNow,
-  command,
-  contracts,
-  iso,
-  openChain,
-  parseAddress,
-  parseJurisdiction,
-  parseMetadata,
-  parseTime,
-  parseTypes,
-  registeredTypes,
-  requireRegistrar,
-  signerFrom,
-  transact,
-  type Chain,
-} from "./common.js";
+import { chainNow, command, contracts, openChain, signerFrom, type Chain } from "./context.js";
+import { iso } from "./format.js";
+import { parseAddress, parseJurisdiction, parseMetadata, parseTime, parseTypes } from "./inputs.js";
+import { registeredTypes, requireRegistrar } from "./registry.js";
+import { transact } from "./transact.js";
 
 interface IssuerArgs {
   issuer: string;

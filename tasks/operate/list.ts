@@ -1,15 +1,9 @@
 /** `grantkit list`: the deployment record and the registry's governance state. */
 import { recordPath } from "../../scripts/lib/deployment.js";
 import { issuerStatuses, registrarRole } from "../../sdk/src/constants.js";
-import {
-  command,
-  contracts,
-  iso,
-  openChain,
-  registeredTypes,
-  relPath,
-  roleHolders,
-} from "./common.js";
+import { command, contracts, openChain } from "./context.js";
+import { iso, relPath } from "./format.js";
+import { registeredTypes, roleHolders } from "./registry.js";
 
 export default command(async (_args: object, hre) => {
   const chain = await openChain(hre);

@@ -23,21 +23,21 @@ import {
   command,
   contractAddress,
   contracts,
-  iso,
   offlineRecord,
   openChain,
+  signerFrom,
+} from "./context.js";
+import { iso, relPath, shortMessage } from "./format.js";
+import { checkLockAndExpiry } from "./grants.js";
+import {
   parseAddress,
   parseDataHash,
   parseHash,
   parsePurpose,
   parseTime,
   parseUint,
-  relPath,
-  shortMessage,
-  signerFrom,
-  transact,
-} from "./common.js";
-import { checkLockAndExpiry } from "./grants.js";
+} from "./inputs.js";
+import { transact } from "./transact.js";
 
 interface SignGrantArgs {
   grantee: string;
