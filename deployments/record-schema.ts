@@ -15,6 +15,56 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 export const RECORD_SCHEMA_FILE = fileURLToPath(new URL("./record.schema.json", import.meta.url));
 
 /** One thing wrong with a record: the field (dotted path, "" for the whole record) and why. */
+// ---- The record's types (what record.schema.json describes) ----
+
+/** The contracts a deployment record holds. */
+export type ContractName = "AccessGrants" | "IssuerRegistry" | "KycVault";
+
+export interface ContractRecord {
+  address: string;
+  /** The transaction that created the contract (through CreateX). */
+  txHash: string;
+  /** The block of that transaction: where an indexer starts. */
+  blockNumber: number;
+  /** The account that sent the transaction. */
+  deployer: string;
+  /** keccak256 of the runtime bytecode on chain. */
+  bytecodeHash: string;
+  /** The constructor arguments, ABI-encoded. */
+  constructorArgs: string;
+  /**
+   * Hardhat's build id of the production compile the contract was deployed from (the file name in
+   * artifacts/build-info/): a hash of the compiler and the standard-JSON input that explorers verify.
+   */
+  buildInfoId?: string;
+  /** Where the source code was verified, per explorer (`npm run verify`). */
+  verified?: Partial<Record<Explorer, Verification>>;
+}
+
+/** The explorers `npm run verify` submits sources to. */
+export type Explorer = "etherscan" | "blockscout" | "sourcify";
+
+export interface Verification {
+  /** The contract's page on the explorer. */
+  url: string;
+  /** When the explorer confirmed the verification (ISO 8601, UTC). */
+  verifiedAt: string;
+}
+
+export interface DeploymentRecord {
+  /** Record format version. */
+  format: 1;
+  network: string;
+  chainId: number;
+  createX: string;
+  salt: string;
+  compiler: { version: string; evmVersion: string; optimizerRuns: number; viaIR: boolean };
+  gitCommit: string;
+  /** Blocks after which the indexer may treat a block as final (networks.config.ts presets). */
+  finalityBlocks?: number;
+  contracts: Partial<Record<ContractName, ContractRecord>>;
+}
+
 export interface RecordProblem {
   field: string;
   problem: string;
@@ -123,7 +173,11 @@ export function recordProblems(record: unknown): RecordProblem[] {
 }
 
 /** Throws a DeploymentRecordError naming `file` and the fields when `record` is not valid. */
-export function assertValidRecord(record: unknown, file: string, hint: string): void {
+export function assertValidRecord(
+  record: unknown,
+  file: string,
+  hint: string,
+): asserts record is DeploymentRecord {
   const problems = recordProblems(record);
   if (problems.length > 0) throw new DeploymentRecordError(file, problems, hint);
 }
@@ -133,9 +187,9 @@ export function assertValidRecord(record: unknown, file: string, hint: string): 
  * that is wrong and what to do.
  *
  * @example
- * const record = readRecordFile("deployments/localhost.json") as DeploymentRecord;
+ * const record = readRecordFile("deployments/localhost.json");
  */
-export function readRecordFile(file: string): unknown {
+export function readRecordFile(file: string): DeploymentRecord {
   const relative = path.relative(process.cwd(), file);
   const shownFile = relative === "" || relative.startsWith("../..") ? file : relative;
   const hint = `fix or remove the file; npm run deploy -- --network <name> writes a valid one (format: ${path.relative(process.cwd(), RECORD_SCHEMA_FILE)})`;
@@ -154,5 +208,5 @@ export function readRecordFile(file: string): unknown {
     throw new DeploymentRecordError(shownFile, [{ field: "", problem }], hint);
   }
   assertValidRecord(record, shownFile, hint);
-  return record;
+  return record as DeploymentRecord;
 }

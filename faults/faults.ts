@@ -42,6 +42,7 @@ import { waitRpcUp } from "../scripts/lib/harness/node.js";
 import { startPostgres, stopPostgres } from "../scripts/lib/harness/postgres.js";
 import { freePort, waitFor } from "../scripts/lib/processes.js";
 import type { FaultRecord } from "../scripts/lib/suite-records.js";
+import type { components } from "../sdk/src/indexer/api.js";
 
 const CHAIN_ID = 31337;
 /** Ponder's finality on 31337: blocks older than head - 30 are final (node_modules/ponder/dist/esm/utils/finality.js). */
@@ -447,18 +448,8 @@ const EVENT_KIND: Record<string, string> = {
   GrantExpiryExtended: "expiry_extended",
 };
 
-interface ApiGrant {
-  grantId: string;
-  contract: string;
-  owner: string;
-  grantee: string;
-  dataHash: string;
-  purpose: string;
-  status: string;
-  storedStatus: string;
-  lockedUntil: string;
-  expiresAt: string;
-}
+/** A grant as the REST API answers it (the OpenAPI document's schema, as the SDK generates it). */
+type ApiGrant = components["schemas"]["Grant"];
 
 interface ApiEvent {
   id: string;

@@ -10,22 +10,11 @@ import { fileURLToPath } from "node:url";
 
 import { createConfig } from "ponder";
 
-import { readRecordFile } from "../deployments/record-schema";
+import { readRecordFile, type DeploymentRecord } from "../deployments/record-schema";
 import { accessGrantsAbi, issuerRegistryAbi } from "../sdk/src/abi";
 import { rpcFor } from "./rpc";
 
 type Address = `0x${string}`;
-
-interface ContractRecord {
-  address: Address;
-  blockNumber: number;
-}
-
-interface DeploymentRecord {
-  network: string;
-  chainId: number;
-  contracts: { AccessGrants?: ContractRecord; IssuerRegistry?: ContractRecord };
-}
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const recordsDir = process.env.GRANTKIT_DEPLOYMENTS_DIR ?? path.join(here, "..", "deployments");
@@ -45,7 +34,7 @@ function loadRecords(): DeploymentRecord[] {
     files
       // Each record is checked against the schema: a malformed or partial one stops the indexer with
       // the file name and the field that is wrong.
-      .map((f) => readRecordFile(path.join(recordsDir, f)) as DeploymentRecord)
+      .map((f) => readRecordFile(path.join(recordsDir, f)))
       .filter((r) => !only || only.includes(r.network))
   );
 }
@@ -74,7 +63,9 @@ function contractOn(name: "AccessGrants" | "IssuerRegistry") {
     if (!c) continue;
     const key = `chain${r.chainId}`;
     const entry = (perChain[key] ??= { address: [], startBlock: c.blockNumber });
-    if (!entry.address.includes(c.address)) entry.address.push(c.address);
+    // The schema checked the address: 0x and 40 hex digits.
+    const address = c.address as Address;
+    if (!entry.address.includes(address)) entry.address.push(address);
     entry.startBlock = Math.min(entry.startBlock, c.blockNumber);
   }
   return perChain;

@@ -35,53 +35,20 @@ const createXEvents = new Interface([
   "event ContractCreation(address indexed newContract, bytes32 indexed salt)",
 ]);
 
-/** The contracts a deployment record holds. */
-export type ContractName = "AccessGrants" | "IssuerRegistry" | "KycVault";
-
-export interface ContractRecord {
-  address: string;
-  /** The transaction that created the contract (through CreateX). */
-  txHash: string;
-  /** The block of that transaction: where an indexer starts. */
-  blockNumber: number;
-  /** The account that sent the transaction. */
-  deployer: string;
-  /** keccak256 of the runtime bytecode on chain. */
-  bytecodeHash: string;
-  /** The constructor arguments, ABI-encoded. */
-  constructorArgs: string;
-  /**
-   * Hardhat's build id of the production compile the contract was deployed from (the file name in
-   * artifacts/build-info/): a hash of the compiler and the standard-JSON input that explorers verify.
-   */
-  buildInfoId?: string;
-  /** Where the source code was verified, per explorer (`npm run verify`). */
-  verified?: Partial<Record<Explorer, Verification>>;
-}
-
-/** The explorers `npm run verify` submits sources to. */
-export type Explorer = "etherscan" | "blockscout" | "sourcify";
-
-export interface Verification {
-  /** The contract's page on the explorer. */
-  url: string;
-  /** When the explorer confirmed the verification (ISO 8601, UTC). */
-  verifiedAt: string;
-}
-
-export interface DeploymentRecord {
-  /** Record format version. */
-  format: 1;
-  network: string;
-  chainId: number;
-  createX: string;
-  salt: string;
-  compiler: { version: string; evmVersion: string; optimizerRuns: number; viaIR: boolean };
-  gitCommit: string;
-  /** Blocks after which the indexer may treat a block as final (networks.config.ts presets). */
-  finalityBlocks?: number;
-  contracts: Partial<Record<ContractName, ContractRecord>>;
-}
+// The record's types live beside its JSON schema (deployments/record-schema.ts), which the indexer
+// reads too.
+import type {
+  ContractName,
+  ContractRecord,
+  DeploymentRecord,
+} from "../../deployments/record-schema.js";
+export type {
+  ContractName,
+  ContractRecord,
+  DeploymentRecord,
+  Explorer,
+  Verification,
+} from "../../deployments/record-schema.js";
 
 /** Where records live: `deployments/`, or `GRANTKIT_DEPLOYMENTS_DIR` (used by tests). */
 export function deploymentsDir(): string {

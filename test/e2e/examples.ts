@@ -17,6 +17,7 @@ import type { Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { ROOT } from "../../scripts/lib/deployment.js";
+import { grantStatuses } from "../../sdk/src/constants.js";
 import {
   buildAccessRequest,
   serializeAccessRequest,
@@ -29,7 +30,6 @@ import { startIndexerStack, type IndexerStack } from "../../scripts/lib/harness/
 const USER = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"; // #2: owner / signing user
 const DAPP = "0xdD2FD4581271e230360230F9337D5c0430Bf44C0"; // #18: dApp, grantee
 const RELAYER = "0x8626f6940E2eb28930eFb4CeF49B2d1F2C9C1199"; // #19: relayer, stranger
-const STATUS = ["None", "Active", "Revoked", "Released", "Replaced", "Expired"] as const;
 const DAY = 86_400n;
 /** Their keys (Hardhat's public development keys). */
 const GRANTEE_KEY: Hex = "0xde9be858da4a475276426320d5e9262ecfc3ba460bfac56360bfa6c4c28b4ee0";
@@ -79,7 +79,11 @@ describe("examples/ against the local stack (node, deploy, indexer on PGlite)", 
 
   const grantState = async (id: string) => {
     const g = await grants.getGrant(id);
-    return { status: STATUS[Number(g.status)], lockedUntil: g.lockedUntil, expiresAt: g.expiresAt };
+    return {
+      status: grantStatuses[Number(g.status)],
+      lockedUntil: g.lockedUntil,
+      expiresAt: g.expiresAt,
+    };
   };
 
   before(async function () {

@@ -53,6 +53,7 @@ import {
   type OpenApiDocument,
 } from "../support/openapi.js";
 import { collidingPair, ponderCacheKey } from "../../scripts/lib/harness/ponder-collision.js";
+import type { components } from "../../sdk/src/indexer/api.js";
 import {
   API_TO_CONTRACT,
   GRANT_STATUS,
@@ -1154,19 +1155,8 @@ class Sequence {
 
 // ------------------------------------------------------------------ API shapes
 
-interface ApiGrant {
-  grantId: string;
-  owner: string;
-  grantee: string;
-  dataHash: string;
-  purpose: string;
-  status: string;
-  storedStatus: string;
-  isGranted: boolean;
-  locked: boolean;
-  lockedUntil: string;
-  expiresAt: string;
-}
+/** A grant as the REST API answers it (the OpenAPI document's schema, as the SDK generates it). */
+type ApiGrant = components["schemas"]["Grant"];
 
 interface ApiIssuer {
   issuer: string;
@@ -1844,7 +1834,7 @@ function indexerSuite(db: DatabaseKind) {
         const items = await all<ApiGrant>(path);
         const got = items.map((i) => i.grantId);
         if (new Set(got).size !== got.length) mismatches.push(`GET ${path}: duplicate items`);
-        const a = [...new Set(got)].sort();
+        const a: string[] = [...new Set(got)].sort();
         const b = expected.map((e) => e.id).sort();
         const extra = a.filter((x) => !b.includes(x));
         const missing = b.filter((x) => !a.includes(x));
