@@ -6,6 +6,7 @@ import { ponder, type Context, type Event } from "ponder:registry";
 import { batchItemFailure, grant, grantEvent, nonceInvalidation } from "ponder:schema";
 
 import { grantStatuses } from "../../sdk/src/constants.js";
+import type { StoredGrantStatus } from "./names.js";
 
 type Hex = `0x${string}`;
 
@@ -15,7 +16,7 @@ interface GrantState {
   grantee: Hex;
   dataHash: Hex;
   purpose: Hex;
-  status: "active" | "revoked" | "released" | "replaced";
+  status: StoredGrantStatus;
   lockedUntil: bigint;
   expiresAt: bigint;
   generation: bigint;

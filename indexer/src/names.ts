@@ -2,7 +2,7 @@
  * The contracts' enum names as the indexer stores and serves them: the SDK's tables (by on-chain
  * value, the one copy; sdk/src/constants.ts) in snake_case, e.g. `KeyRotatedFrom` -> `key_rotated_from`.
  */
-import { issuerActions, issuerStatuses } from "../../sdk/src/constants.js";
+import { grantStatuses, issuerActions, issuerStatuses } from "../../sdk/src/constants.js";
 
 type SnakeTail<S extends string> = S extends `${infer C}${infer R}`
   ? `${C extends Lowercase<C> ? C : `_${Lowercase<C>}`}${SnakeTail<R>}`
@@ -22,3 +22,26 @@ export const ISSUER_STATUSES = snakeAll(issuerStatuses);
 
 /** `IIssuerRegistry.IssuerAction` by on-chain value (the `action` of `IssuerUpdated`): `added`, ... */
 export const ISSUER_ACTIONS = snakeAll(issuerActions);
+
+/**
+ * The statuses a grant row stores: `IAccessGrants.GrantStatus`'s names (snake_case) without `none`
+ * (no row) and `expired` (derived at read time, as `locked` is). Checked against the SDK's table by
+ * type: a name the contract does not have fails to compile.
+ */
+export const STORED_GRANT_STATUSES = [
+  "active",
+  "revoked",
+  "released",
+  "replaced",
+] as const satisfies readonly Snake<(typeof grantStatuses)[number]>[];
+export type StoredGrantStatus = (typeof STORED_GRANT_STATUSES)[number];
+
+/** What a reader sees: the stored statuses, `active` split into `locked` and `expired` at a time. */
+export const GRANT_STATUSES = [
+  "active",
+  "locked",
+  "revoked",
+  "expired",
+  "released",
+  "replaced",
+] as const satisfies readonly (StoredGrantStatus | "locked" | "expired")[];

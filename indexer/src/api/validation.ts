@@ -6,6 +6,8 @@
 import { z } from "@hono/zod-openapi";
 import { keccak256, stringToHex } from "viem";
 
+import { GRANT_STATUSES } from "../names.js";
+
 // Numeric parameters are strings of digits on the wire; the OpenAPI document calls them integers.
 
 export const MAX_PAGE = 100;
@@ -74,17 +76,8 @@ export function encodeCursor(id: string): string {
   return Buffer.from(id, "utf8").toString("base64url");
 }
 
-export const GRANT_STATUSES = [
-  "active",
-  "locked",
-  "revoked",
-  "expired",
-  "released",
-  "replaced",
-] as const;
-
 export const grantStatus = z.enum(GRANT_STATUSES, {
-  error: "must be one of active, locked, revoked, expired, released, replaced",
+  error: `must be one of ${GRANT_STATUSES.join(", ")}`,
 });
 
 /** A zod error as one readable sentence: "owner: must be a 0x-prefixed ...; limit: ...". */

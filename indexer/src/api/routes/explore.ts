@@ -9,6 +9,7 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { and, asc, count, eq, sql } from "ponder";
 import { keccak256, stringToHex } from "viem";
 
+import type { GRANT_STATUSES } from "../../names.js";
 import type { ApiContext } from "../context.js";
 import { requestInfo } from "../gate.js";
 import { json, mount, UNITS_PER_SCANNED_ROW } from "../http.js";
@@ -18,7 +19,15 @@ import type { GrantEventRow } from "../view.js";
 import { inRange } from "./audit.js";
 
 const DAY = 86_400n;
-const STATUSES = ["active", "locked", "expired", "revoked", "released", "replaced"] as const;
+/** Every derived status (names.ts), in the order the series answers them. */
+const STATUSES = [
+  "active",
+  "locked",
+  "expired",
+  "revoked",
+  "released",
+  "replaced",
+] as const satisfies readonly (typeof GRANT_STATUSES)[number][];
 type Status = (typeof STATUSES)[number];
 type Counts = Record<Status, number>;
 

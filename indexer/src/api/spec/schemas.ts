@@ -7,7 +7,7 @@
 import { z } from "@hono/zod-openapi";
 
 import { ISSUER_ACTIONS, ISSUER_STATUSES } from "../../names.js";
-import { GRANT_STATUSES } from "../validation.js";
+import { GRANT_STATUSES, STORED_GRANT_STATUSES } from "../../names.js";
 
 export const Address = z
   .string()
@@ -50,7 +50,7 @@ export const GrantStatus = z.enum(GRANT_STATUSES).openapi("GrantStatus", {
 });
 
 export const StoredGrantStatus = z
-  .enum(["active", "revoked", "released", "replaced"])
+  .enum(STORED_GRANT_STATUSES)
   .openapi("StoredGrantStatus", { description: "The status the chain stores" });
 
 export const GrantChange = z
