@@ -23,25 +23,16 @@ export const ISSUER_STATUSES = snakeAll(issuerStatuses);
 /** `IIssuerRegistry.IssuerAction` by on-chain value (the `action` of `IssuerUpdated`): `added`, ... */
 export const ISSUER_ACTIONS = snakeAll(issuerActions);
 
+/** `IAccessGrants.GrantStatus` by on-chain value: `none`, `active`, `revoked`, `released`, `replaced`, `expired`. */
+const GRANT_STATUS_NAMES = snakeAll(grantStatuses);
+const [, ACTIVE, REVOKED, RELEASED, REPLACED, EXPIRED] = GRANT_STATUS_NAMES;
+
 /**
- * The statuses a grant row stores: `IAccessGrants.GrantStatus`'s names (snake_case) without `none`
- * (no row) and `expired` (derived at read time, as `locked` is). Checked against the SDK's table by
- * type: a name the contract does not have fails to compile.
+ * The statuses a grant row stores: the contract's without `none` (no row) and `expired` (derived at
+ * read time, as `locked` is).
  */
-export const STORED_GRANT_STATUSES = [
-  "active",
-  "revoked",
-  "released",
-  "replaced",
-] as const satisfies readonly Snake<(typeof grantStatuses)[number]>[];
+export const STORED_GRANT_STATUSES = [ACTIVE, REVOKED, RELEASED, REPLACED] as const;
 export type StoredGrantStatus = (typeof STORED_GRANT_STATUSES)[number];
 
-/** What a reader sees: the stored statuses, `active` split into `locked` and `expired` at a time. */
-export const GRANT_STATUSES = [
-  "active",
-  "locked",
-  "revoked",
-  "expired",
-  "released",
-  "replaced",
-] as const satisfies readonly (StoredGrantStatus | "locked" | "expired")[];
+/** What a reader sees at a time: the stored statuses, with `locked` and `expired` derived. */
+export const GRANT_STATUSES = [ACTIVE, "locked", REVOKED, EXPIRED, RELEASED, REPLACED] as const;
