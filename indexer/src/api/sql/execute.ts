@@ -314,9 +314,9 @@ const MAX_TUPLES_PER_PAGE = 291;
  * current size in pages (`pg_relation_size`, a file size) times the rows per page of its last
  * ANALYZE, with a 20% margin (our rows are of nearly one width, so this holds as the tables grow;
  * the indexer analyzes them after the backfill and every 10 minutes, see analyze.ts); for a table
- * not analyzed yet, the most tuples its pages can hold. Refreshed
- * at most every `ttlMs`. (Exact counts cost a scan of every table: 280 ms of the indexer's one thread
- * at 100,000 grants, every `ttlMs`, found by the attack suite.)
+ * not analyzed yet, the most tuples its pages can hold. Refreshed at most every `ttlMs`. (Exact
+ * counts cost a scan of every table: 280 ms of the indexer's one thread at 100,000 grants, every
+ * 10 s, found by the attack suite.)
  */
 function sizeCache(
   internal: (sql: string) => Promise<Record<string, unknown>[]>,
