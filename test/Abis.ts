@@ -10,8 +10,7 @@ import {
   sdkCoreAbisModule,
   sdkDeploymentsFile,
   sdkDeploymentsModule,
-  // @ts-expect-error: a plain ESM script without types
-} from "../scripts/export-abis.mjs";
+} from "../scripts/lib/sdk-sources.mjs";
 
 describe("generated ABIs", function () {
   it("sdk/src/abi/*.ts (full and core ABIs) and the SDK's built-in deployments equal the build and deployments/ (npm run build)", function () {

@@ -5,8 +5,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { buildFreshness, stampBuild, START_CONTRACTS } from "../scripts/lib/build-freshness.js";
-// @ts-expect-error: a plain ESM script without types
-import { sdkAbiFile, sdkAbiModule } from "../scripts/export-abis.mjs";
+import { sdkAbiFile, sdkAbiModule } from "../scripts/lib/sdk-sources.mjs";
 
 /** A project folder as a build leaves it: sources, artifacts with build info, the SDK's ABIs. */
 function builtProject(): string {

@@ -7,8 +7,7 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 
-// @ts-expect-error: a plain ESM script without types (test/Abis.ts imports it the same way)
-import { indexedAbiNames, sdkAbiFile, sdkAbiModule } from "../export-abis.mjs";
+import { indexedAbiNames, sdkAbiFile, sdkAbiModule } from "./sdk-sources.mjs";
 
 /** The contracts `npm start` deploys, by artifact path under artifacts/. */
 export const START_CONTRACTS = {
@@ -50,6 +49,7 @@ export function buildInputs(root: string): string[] {
     ...solidityFiles(path.join(root, "contracts")),
     path.join(root, "hardhat.config.ts"),
     path.join(root, "scripts", "export-abis.mjs"),
+    path.join(root, "scripts", "lib", "sdk-sources.mjs"),
     path.join(root, "node_modules", "solc", "package.json"),
     path.join(root, "node_modules", "@openzeppelin", "contracts", "package.json"),
   ].filter((f) => existsSync(f));
