@@ -208,8 +208,14 @@ async function checkPorts(chainPort: number, apiPort: number): Promise<void> {
   }
 }
 
+/** The children that must keep running (supervise). */
+const supervised = new Set<ManagedChild>();
+/** How long a failed step waits for a supervised child's exit to be seen first. */
+const CHILD_EXIT_GRACE_MS = 1_000;
+
 /** A child that must keep running: its exit stops everything, with its last lines. */
 function supervise(child: ManagedChild, hint: string): void {
+  supervised.add(child);
   void child.exited.then((code) => {
     if (stopping) return;
     const how = typeof code === "number" ? `exit code ${code}` : `killed by ${code}`;
@@ -541,6 +547,12 @@ export default async function startStack(
     // Runs until a signal or a child's exit stops everything.
     await new Promise<never>(() => {});
   } catch (error) {
+    // A step that failed because a child it talks to died (the deploy's call to a killed chain) is
+    // that child's failure: give its exit a moment to be seen, so the error names it, not a socket.
+    await Promise.race<unknown>([
+      ...[...supervised].map((c) => c.exited),
+      sleep(CHILD_EXIT_GRACE_MS),
+    ]);
     await shutdown(1, failure(error));
   }
 }
