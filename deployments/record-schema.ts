@@ -14,7 +14,6 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.
 /** The schema file, always the repository's own (records may live elsewhere). */
 export const RECORD_SCHEMA_FILE = fileURLToPath(new URL("./record.schema.json", import.meta.url));
 
-/** One thing wrong with a record: the field (dotted path, "" for the whole record) and why. */
 // ---- The record's types (what record.schema.json describes) ----
 
 /** The contracts a deployment record holds. */
@@ -65,6 +64,7 @@ export interface DeploymentRecord {
   contracts: Partial<Record<ContractName, ContractRecord>>;
 }
 
+/** One thing wrong with a record: the field (dotted path, "" for the whole record) and why. */
 export interface RecordProblem {
   field: string;
   problem: string;
@@ -208,5 +208,5 @@ export function readRecordFile(file: string): DeploymentRecord {
     throw new DeploymentRecordError(shownFile, [{ field: "", problem }], hint);
   }
   assertValidRecord(record, shownFile, hint);
-  return record as DeploymentRecord;
+  return record;
 }
