@@ -3,7 +3,20 @@
  * events carry: addresses, hashes, numbers. The chain id (and the contract address) is part of every
  * key, so one database serves many chains and several deployments per chain.
  */
-import { index, onchainTable } from "ponder";
+import { index, onchainEnum, onchainTable } from "ponder";
+
+import {
+  GRANT_CHANGES,
+  ISSUER_CHANGES,
+  STORED_GRANT_STATUSES,
+  STORED_ISSUER_STATUSES,
+} from "./src/names.js";
+
+/** The names a row may hold, as PostgreSQL enums: the database refuses any other. */
+export const grantStatus = onchainEnum("grant_status", STORED_GRANT_STATUSES);
+export const grantChange = onchainEnum("grant_change", GRANT_CHANGES);
+export const issuerStatus = onchainEnum("issuer_status", STORED_ISSUER_STATUSES);
+export const issuerChange = onchainEnum("issuer_change", ISSUER_CHANGES);
 
 /** A grant as it stands now. `status` is what the chain stores; "expired" and "locked" are derived
  * from `expiresAt` / `lockedUntil` at query time (a grant expires without an event). */
@@ -18,7 +31,7 @@ export const grant = onchainTable(
     grantee: t.hex().notNull(),
     dataHash: t.hex().notNull(),
     purpose: t.hex().notNull(),
-    status: t.text().notNull(), // active | revoked | released | replaced
+    status: grantStatus("status").notNull(),
     lockedUntil: t.bigint().notNull(),
     expiresAt: t.bigint().notNull(),
     createdBlock: t.bigint().notNull(),
@@ -46,12 +59,12 @@ export const grantEvent = onchainTable(
     chainId: t.integer().notNull(),
     contract: t.hex().notNull(),
     grantId: t.hex().notNull(),
-    kind: t.text().notNull(), // created | revoked | released | lock_extended | expiry_extended | replaced | replacement
+    kind: grantChange("kind").notNull(),
     owner: t.hex().notNull(),
     grantee: t.hex().notNull(),
     dataHash: t.hex().notNull(),
     purpose: t.hex().notNull(),
-    status: t.text().notNull(),
+    status: grantStatus("status").notNull(),
     lockedUntil: t.bigint().notNull(),
     expiresAt: t.bigint().notNull(),
     relatedGrantId: t.hex(),
@@ -117,7 +130,7 @@ export const issuer = onchainTable(
     chainId: t.integer().notNull(),
     registry: t.hex().notNull(),
     issuer: t.hex().notNull(),
-    status: t.text().notNull(), // active | suspended | removed | rotated
+    status: issuerStatus("status").notNull(),
     jurisdiction: t.text().notNull(),
     validFrom: t.bigint().notNull(),
     validUntil: t.bigint().notNull(),
@@ -140,8 +153,8 @@ export const issuerEvent = onchainTable(
     chainId: t.integer().notNull(),
     registry: t.hex().notNull(),
     issuer: t.hex().notNull(),
-    action: t.text().notNull(),
-    status: t.text().notNull(),
+    action: issuerChange("action").notNull(),
+    status: issuerStatus("status").notNull(),
     jurisdiction: t.text().notNull(),
     validFrom: t.bigint().notNull(),
     validUntil: t.bigint().notNull(),

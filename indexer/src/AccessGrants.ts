@@ -6,7 +6,7 @@ import { ponder, type Context, type Event } from "ponder:registry";
 import { batchItemFailure, grant, grantEvent, nonceInvalidation } from "ponder:schema";
 
 import { grantStatuses } from "../../sdk/src/constants.js";
-import type { StoredGrantStatus } from "./names.js";
+import type { GrantChange, StoredGrantStatus } from "./names.js";
 
 type Hex = `0x${string}`;
 
@@ -35,7 +35,7 @@ async function record(
   context: Context,
   event: Pick<AnyGrantEvent, "block" | "transaction" | "log">,
   id: string,
-  kind: string,
+  kind: GrantChange,
   state: GrantState,
   relatedGrantId: Hex | null = null,
 ) {

@@ -5,7 +5,13 @@
 import { ponder, type Context, type Event } from "ponder:registry";
 import { credentialType, issuer, issuerEvent } from "ponder:schema";
 
-import { ISSUER_ACTIONS, ISSUER_STATUSES } from "./names.js";
+import {
+  ISSUER_ACTIONS,
+  ISSUER_STATUSES,
+  nameOf,
+  type IssuerChange,
+  type StoredIssuerStatus,
+} from "./names.js";
 
 type Hex = `0x${string}`;
 
@@ -19,15 +25,25 @@ function keyOf(chainId: number, registry: Hex, key: Hex): string {
   return `${chainId}-${registry.toLowerCase()}-${key.toLowerCase()}`;
 }
 
+/** A record's status as a row stores it: never `none` (the contract emits a record only for a key it holds). */
+function storedStatus(value: number): StoredIssuerStatus {
+  const name = nameOf(ISSUER_STATUSES, value, "IssuerStatus");
+  if (name === "none")
+    throw new Error(
+      "IssuerUpdated with status none: the registry emits a record only for a key it holds",
+    );
+  return name;
+}
+
 type Base = Pick<Event<"IssuerRegistry:IssuerUpdated">, "block" | "transaction" | "log" | "id">;
 
 async function history(
   context: Context,
   event: Base,
   key: Hex,
-  action: string,
+  action: IssuerChange,
   row: {
-    status: string;
+    status: StoredIssuerStatus;
     jurisdiction: string;
     validFrom: bigint;
     validUntil: bigint;
@@ -76,7 +92,7 @@ ponder.on("IssuerRegistry:IssuerUpdated", async ({ event, context }) => {
   const id = keyOf(context.chain.id, event.log.address, key);
   const existing = await context.db.find(issuer, { id });
   const row = {
-    status: ISSUER_STATUSES[record.status] ?? "unknown",
+    status: storedStatus(record.status),
     jurisdiction: jurisdictionText(record.jurisdiction),
     validFrom: BigInt(record.validFrom),
     validUntil: BigInt(record.validUntil),
@@ -103,7 +119,7 @@ ponder.on("IssuerRegistry:IssuerUpdated", async ({ event, context }) => {
       updatedBlock: event.block.number,
       updatedAt: event.block.timestamp,
     });
-  await history(context, event, key, ISSUER_ACTIONS[action] ?? "unknown", row);
+  await history(context, event, key, nameOf(ISSUER_ACTIONS, action, "IssuerAction"), row);
 });
 
 ponder.on("IssuerRegistry:IssuerMetadataUpdated", async ({ event, context }) => {

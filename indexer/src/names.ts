@@ -20,6 +20,10 @@ const snakeAll = <T extends readonly string[]>(names: T) => names.map(snake) as 
 /** `IIssuerRegistry.IssuerStatus` by on-chain value: `none`, `active`, `suspended`, `removed`, `rotated`. */
 export const ISSUER_STATUSES = snakeAll(issuerStatuses);
 
+/** The statuses an issuer row stores: the contract's without `none` (a key with a record has one). */
+export const [, ...STORED_ISSUER_STATUSES] = ISSUER_STATUSES;
+export type StoredIssuerStatus = (typeof STORED_ISSUER_STATUSES)[number];
+
 /** `IIssuerRegistry.IssuerAction` by on-chain value (the `action` of `IssuerUpdated`): `added`, ... */
 export const ISSUER_ACTIONS = snakeAll(issuerActions);
 
@@ -36,3 +40,39 @@ export type StoredGrantStatus = (typeof STORED_GRANT_STATUSES)[number];
 
 /** What a reader sees at a time: the stored statuses, with `locked` and `expired` derived. */
 export const GRANT_STATUSES = [ACTIVE, "locked", REVOKED, EXPIRED, RELEASED, REPLACED] as const;
+
+/**
+ * What a grant history row records (`grant_event.kind`): `replaced` is the old grant's side of a
+ * replacement, `replacement` the new grant's.
+ */
+export const GRANT_CHANGES = [
+  "created",
+  "revoked",
+  "released",
+  "lock_extended",
+  "expiry_extended",
+  "replaced",
+  "replacement",
+] as const;
+export type GrantChange = (typeof GRANT_CHANGES)[number];
+
+/** What an issuer history row records: an `IssuerUpdated` action, or one of the two events with a row of their own. */
+export const ISSUER_CHANGES = [...ISSUER_ACTIONS, "metadata_updated", "key_rotated"] as const;
+export type IssuerChange = (typeof ISSUER_CHANGES)[number];
+
+/**
+ * The name of an on-chain enum value, for a row. A value the table does not hold (a contract newer
+ * than this indexer) stops indexing with what to do, instead of storing a name no reader knows.
+ */
+export function nameOf<const T extends readonly string[]>(
+  names: T,
+  value: number,
+  what: string,
+): T[number] {
+  const name = names[value];
+  if (name === undefined)
+    throw new Error(
+      `${what} ${value} has no name in indexer/src/names.ts: the contract is newer than this indexer; update the SDK's tables (sdk/src/constants.ts) and re-index`,
+    );
+  return name;
+}

@@ -6,8 +6,13 @@
  */
 import { z } from "@hono/zod-openapi";
 
-import { ISSUER_ACTIONS, ISSUER_STATUSES } from "../../names.js";
-import { GRANT_STATUSES, STORED_GRANT_STATUSES } from "../../names.js";
+import {
+  GRANT_CHANGES,
+  GRANT_STATUSES,
+  ISSUER_CHANGES,
+  ISSUER_STATUSES,
+  STORED_GRANT_STATUSES,
+} from "../../names.js";
 
 export const Address = z
   .string()
@@ -53,27 +58,15 @@ export const StoredGrantStatus = z
   .enum(STORED_GRANT_STATUSES)
   .openapi("StoredGrantStatus", { description: "The status the chain stores" });
 
-export const GrantChange = z
-  .enum([
-    "created",
-    "revoked",
-    "released",
-    "lock_extended",
-    "expiry_extended",
-    "replaced",
-    "replacement",
-  ])
-  .openapi("GrantChange", {
-    description:
-      "What an event did: `replaced` is the old grant's side of a replacement, `replacement` the new grant's",
-  });
+export const GrantChange = z.enum(GRANT_CHANGES).openapi("GrantChange", {
+  description:
+    "What an event did: `replaced` is the old grant's side of a replacement, `replacement` the new grant's",
+});
 
 export const IssuerStatus = z.enum(ISSUER_STATUSES).openapi("IssuerStatus");
 
 /** What an issuer event did: an `IssuerUpdated` action, or one of the two events with their own row. */
-export const IssuerChange = z
-  .enum([...ISSUER_ACTIONS, "metadata_updated", "key_rotated"])
-  .openapi("IssuerChange");
+export const IssuerChange = z.enum(ISSUER_CHANGES).openapi("IssuerChange");
 
 /** A grant's key and terms, common to its current row and its history rows. */
 const grantKey = {
