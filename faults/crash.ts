@@ -7,22 +7,38 @@
 import { expect } from "chai";
 
 import { Stream } from "../scripts/lib/harness/activity.js";
-import type { IndexerOptions } from "../scripts/lib/harness/ponder-process.js";
+import type { Indexer } from "../scripts/lib/harness/ponder-process.js";
 import { waitFor } from "../scripts/lib/processes.js";
-import { differential } from "./differential.js";
-import { seedBacklog, secondsSince, type FaultKit } from "./kit.js";
+import { differential, type CheckSummary } from "./differential.js";
+import { seedBacklog, secondsSince, type FaultKit, type World } from "./kit.js";
+
+/**
+ * Once the restarted indexer `ix` caught up: the time since `t` (its start) as `what`'s time to
+ * recover, the differential check, and what Ponder logged about the dead process.
+ */
+async function restarted(
+  kit: FaultKit,
+  w: World,
+  ix: Indexer,
+  t: number,
+  what: string,
+): Promise<CheckSummary> {
+  await ix.waitCaughtUp(w.anvil, 180_000);
+  const seconds = secondsSince(t);
+  const check = await differential(ix, w.anvil, [w.deployment]);
+  kit.recovered(what, seconds);
+  kit.note(`restart: ${ix.restartStory()}`);
+  kit.note(
+    `differential: ${check.grants} grants = getGrant, ${check.events} grant_event rows = eth_getLogs`,
+  );
+  return check;
+}
 
 export function crashCases(kit: FaultKit): void {
   for (const kind of ["pglite", "postgres"] as const) {
     it(`crash (${kind}): kill -9 mid-backfill and while live, restart on the same database`, async function () {
-      const w = await kit.world();
-      const db = await kit.dbOf(kind, w.work);
-      const options: IndexerOptions = {
-        db,
-        schema: `faults_crash_${kind}`,
-        recordsDir: w.recordsDir,
-        rpcUrl: w.anvil.url,
-      };
+      const w = await kit.world(kind, `faults_crash_${kind}`);
+      const { options } = w;
       kit.note(await seedBacklog(w.act));
 
       // 1. kill -9 in the middle of the backfill: once its first block range is committed.
@@ -50,15 +66,8 @@ export function crashCases(kit: FaultKit): void {
       );
       let t = performance.now();
       ix = await kit.startIndexer(options);
-      await ix.waitCaughtUp(w.anvil, 180_000);
-      let seconds = secondsSince(t);
-      let check = await differential(ix, w.anvil, [w.deployment]);
-      kit.recovered("restart after kill -9 mid-backfill", seconds);
-      kit.note(`restart: ${ix.restartStory()}`);
+      await restarted(kit, w, ix, t, "restart after kill -9 mid-backfill");
       const firstWait = ix.lockWait();
-      kit.note(
-        `differential: ${check.grants} grants = getGrant, ${check.events} grant_event rows = eth_getLogs`,
-      );
 
       // 2. kill -9 while live, transactions going on meanwhile.
       const stream = new Stream(w.act);
@@ -80,14 +89,7 @@ export function crashCases(kit: FaultKit): void {
       kit.note(
         `${stream.blocks} blocks of transactions sent during the live phase, kill and restart`,
       );
-      await ix.waitCaughtUp(w.anvil, 180_000);
-      seconds = secondsSince(t);
-      check = await differential(ix, w.anvil, [w.deployment]);
-      kit.recovered("restart after kill -9 while live", seconds);
-      kit.note(`restart: ${ix.restartStory()}`);
-      kit.note(
-        `differential: ${check.grants} grants = getGrant, ${check.events} grant_event rows = eth_getLogs`,
-      );
+      const check = await restarted(kit, w, ix, t, "restart after kill -9 while live");
       kit.summarize(
         `kill -9 after ${ranges.length} committed backfill block range(s), then while live with ` +
           `transactions going on (${stream.blocks} blocks). Each restart waited for the dead ` +

@@ -10,21 +10,14 @@ import { computeGrantId } from "../scripts/lib/grants.js";
 import { deployToNode } from "../scripts/lib/harness/indexer.js";
 import type { ApiGrant } from "../scripts/lib/harness/model/api.js";
 import { lower } from "../scripts/lib/harness/model/rng.js";
-import type { IndexerOptions } from "../scripts/lib/harness/ponder-process.js";
 import { waitFor } from "../scripts/lib/processes.js";
 import { differential, type Deployment } from "./differential.js";
 import { secondsSince, type FaultKit } from "./kit.js";
 
 export function deploymentCase(kit: FaultKit): void {
   it("new deployment record: a second AccessGrants on the same chain, restart, both indexed by contract", async function () {
-    const w = await kit.world();
-    const db = await kit.dbOf("pglite", w.work);
-    const options: IndexerOptions = {
-      db,
-      schema: "faults_deploy",
-      recordsDir: w.recordsDir,
-      rpcUrl: w.anvil.url,
-    };
+    const w = await kit.world("pglite", "faults_deploy");
+    const { options } = w;
     for (let i = 0; i < 4; i++) await w.act.grant(50);
     await w.act.revoke(30);
     await w.act.regrant(10);

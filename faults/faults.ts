@@ -2,7 +2,7 @@
  * Fault-injection tests of the Ponder indexer: each case builds its own chain (anvil, started from the
  * native binary so it can be stopped and restarted with `--state`), deploys GrantKit with the deploy
  * toolkit, runs `ponder start` as a child process group, injects a fault, and ends with the
- * differential check "API state equals contract state for every grant" (see `differential`).
+ * differential check "API state equals contract state for every grant" (faults/differential.ts).
  *
  * - crash (PGlite, PostgreSQL): kill -9 mid-backfill and again while live; restart on the same
  *   database and schema (about 85 s each: two restarts that wait for the dead process's schema lock).
@@ -47,7 +47,7 @@ function note(line: string): void {
 
 // ------------------------------------------------------------------ a chain with GrantKit on it
 
-async function world(): Promise<World> {
+async function world(kind: "pglite" | "postgres", schema: string): Promise<World> {
   const work = mkdtempSync(path.join(tmpdir(), "grantkit-faults-"));
   cleanups.push(() => rmSync(work, { recursive: true, force: true }));
   const anvil = await Anvil.start(path.join(work, "anvil-state.json"));
@@ -70,6 +70,7 @@ async function world(): Promise<World> {
     accounts,
     act: new Activity(anvil, contract, accounts, "v1"),
     deployment: { contract, fromBlock: record.contracts.AccessGrants!.blockNumber },
+    options: { db: await dbOf(kind, work), schema, recordsDir, rpcUrl: anvil.url },
   };
 }
 
@@ -85,7 +86,6 @@ function dbOf(kind: "pglite" | "postgres", work: string): Promise<Database> {
 
 const kit: FaultKit = {
   world,
-  dbOf,
   async startIndexer(options) {
     const ix = await Indexer.start(options);
     cleanups.push(() => ix.stop());

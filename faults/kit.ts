@@ -6,7 +6,7 @@
 import type { Activity } from "../scripts/lib/harness/activity.js";
 import type { Anvil } from "../scripts/lib/harness/anvil.js";
 import type { DeploymentRecord } from "../scripts/lib/deployment.js";
-import type { Database, Indexer, IndexerOptions } from "../scripts/lib/harness/ponder-process.js";
+import type { Indexer, IndexerOptions } from "../scripts/lib/harness/ponder-process.js";
 import type { Deployment } from "./differential.js";
 
 /** Ponder's finality on 31337: blocks older than head - 30 are final (node_modules/ponder/dist/esm/utils/finality.js). */
@@ -23,13 +23,16 @@ export interface World {
   accounts: string[];
   act: Activity;
   deployment: Deployment;
+  /** An indexer of this chain on a database of the case's kind, with the case's schema. */
+  options: IndexerOptions;
 }
 
 export interface FaultKit {
-  /** A new chain with GrantKit on it (removed after the case). */
-  world(): Promise<World>;
-  /** A database of that kind: a PGlite folder in `work`, or a private PostgreSQL server. */
-  dbOf(kind: "pglite" | "postgres", work: string): Promise<Database>;
+  /**
+   * A new chain with GrantKit on it and a database of `kind` (a PGlite folder, or a private PostgreSQL
+   * server) for an indexer writing into `schema`; all of it removed after the case.
+   */
+  world(kind: "pglite" | "postgres", schema: string): Promise<World>;
   /** Starts an indexer that afterEach stops (SIGTERM, then kill -9). */
   startIndexer(options: IndexerOptions): Promise<Indexer>;
   /** Runs `fn` after the case, last registered first. */

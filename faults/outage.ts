@@ -8,7 +8,7 @@ import { expect } from "chai";
 import { Stream } from "../scripts/lib/harness/activity.js";
 import type { ReadyBody } from "../scripts/lib/harness/indexer.js";
 import { sleep } from "../scripts/lib/harness/model/rng.js";
-import type { Indexer, IndexerOptions } from "../scripts/lib/harness/ponder-process.js";
+import type { Indexer } from "../scripts/lib/harness/ponder-process.js";
 import { waitFor } from "../scripts/lib/processes.js";
 import { differential, fail } from "./differential.js";
 import { seedBacklog, secondsSince, type FaultKit } from "./kit.js";
@@ -21,13 +21,8 @@ const PROBE_TIMEOUT_MS = 5_000;
 
 export function outageCase(kit: FaultKit): void {
   it("RPC outage: node down 30 s mid-backfill and again while live (state kept), /v1/ready 503 meanwhile", async function () {
-    const w = await kit.world();
-    const options: IndexerOptions = {
-      db: await kit.dbOf("pglite", w.work),
-      schema: "faults_outage",
-      recordsDir: w.recordsDir,
-      rpcUrl: w.anvil.url,
-    };
+    const w = await kit.world("pglite", "faults_outage");
+    const { options } = w;
     kit.note(await seedBacklog(w.act));
     const problems: string[] = [];
 

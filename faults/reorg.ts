@@ -16,13 +16,8 @@ import { secondsSince, type FaultKit } from "./kit.js";
 
 export function reorgCase(kit: FaultKit): void {
   it("reorg: anvil_reorg depth 5 and snapshot/revert depth 20 replace created, revoked and re-created grants", async function () {
-    const w = await kit.world();
-    const ix = await kit.startIndexer({
-      db: await kit.dbOf("pglite", w.work),
-      schema: "faults_reorg",
-      recordsDir: w.recordsDir,
-      rpcUrl: w.anvil.url,
-    });
+    const w = await kit.world("pglite", "faults_reorg");
+    const ix = await kit.startIndexer(w.options);
     await ix.waitCaughtUp(w.anvil, 180_000);
     const [A, B, C, D] = w.act.owners as [string, string, string, string];
     const key = (owner: string, i: number): Key => ({

@@ -138,24 +138,26 @@ export class Activity {
     return { hash, block: Number(receipt.blockNumber) };
   }
 
+  /** Sends `call` and keeps its bookkeeping; nothing when there was nothing to do. */
+  private async apply(
+    kind: "grant" | "revoke" | "regrant",
+    call: (Call & { keys: Key[] }) | null,
+  ): Promise<void> {
+    if (!call) return;
+    await this.send(call);
+    this.applied(kind, call.keys);
+  }
+
   async grant(n: number): Promise<void> {
-    const c = this.grantCall(n);
-    await this.send(c);
-    this.applied("grant", c.keys);
+    await this.apply("grant", this.grantCall(n));
   }
 
   async revoke(n: number): Promise<void> {
-    const c = this.revokeCall(n);
-    if (!c) return;
-    await this.send(c);
-    this.applied("revoke", c.keys);
+    await this.apply("revoke", this.revokeCall(n));
   }
 
   async regrant(n: number): Promise<void> {
-    const c = this.regrantCall(n);
-    if (!c) return;
-    await this.send(c);
-    this.applied("regrant", c.keys);
+    await this.apply("regrant", this.regrantCall(n));
   }
 
   /** `n` empty blocks (evm_mine, never hardhat_mine/anvil_mine bursts). */
