@@ -136,6 +136,8 @@ async function runDatabase(db: DatabaseKind): Promise<{ run: DbRun; load: string
     console.log(`\nbench:api on ${db}: starting the stack…`);
     const stack = await startIndexerStack(db, {
       env: pgliteDir ? { PONDER_PGLITE_DIR: pgliteDir } : {},
+      // A busy machine (a shared CI runner) can take minutes to start Ponder.
+      readyTimeoutMs: 300_000,
     });
     let measured: Awaited<ReturnType<typeof measureApi>>;
     let direct: Awaited<ReturnType<typeof measureDirect>> | null = null;
