@@ -1,24 +1,20 @@
+/**
+ * The SDK's issuer functions against the deployed IssuerRegistry: registrar operations, decoded
+ * errors, and the receipt hash.
+ */
 import { expect } from "chai";
-import fc from "fast-check";
-import { getAddress, zeroAddress, type Hex } from "viem";
+import { getAddress } from "viem";
 import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
 
 import {
   addIssuer,
-  checkGate,
-  checkReceipt,
-  createDataReference,
-  credentialGateArgs,
   getCredentialType,
   getIssuer,
   getIssuerLineage,
-  grant,
   hashReceipt,
   isContractError,
   isTrusted,
   jurisdictionCode,
-  purposeHash,
-  receiptChecks,
   registerCredentialType,
   removeIssuer,
   restoreIssuer,
@@ -28,7 +24,6 @@ import {
   setIssuerTypes,
   setIssuerValidity,
   signKeyRotation,
-  signReceipt,
   simulateRegisterCredentialType,
   suspendIssuer,
   updateIssuerMetadata,
@@ -36,28 +31,8 @@ import {
   type CredentialReceipt,
 } from "../../sdk/src/index.js";
 import { issuerRegistryAbi } from "../../sdk/src/abi.js";
-import {
-  KYC_BASIC,
-  KYC_FULL,
-  chainNow,
-  connection,
-  deployFixture,
-  localAccount,
-  networkHelpers,
-  publicClient,
-  wallet,
-} from "./fixture.js";
-
-async function setup() {
-  const f = await networkHelpers.loadFixture(deployFixture);
-  const registry = f.deployment.issuerRegistry.address;
-  const registrar = wallet(f.admin);
-  const mined = async (hash: Hex) => {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    expect(receipt.status).to.equal("success");
-  };
-  return { ...f, registry, registrar, mined };
-}
+import { KYC_BASIC, chainNow, localAccount, publicClient, wallet } from "./fixture.js";
+import { setup } from "./issuers-setup.js";
 
 describe("sdk: issuers and receipts", function () {
   it("registrar operations change the record; wrong-status operations are decoded errors", async function () {
@@ -238,273 +213,5 @@ describe("sdk: issuers and receipts", function () {
       args: [receipt],
     });
     expect(hashReceipt({ receipt, chainId: 31337, registry })).to.equal(digest);
-  });
-
-  it("checkReceipt answers as the registry's checkReceipt for random receipts, issuers, lifetimes, rotations and histories (60 cases)", async function () {
-    const { registry, registrar, issuer, grantee, other, mined } = await setup();
-    const walletContract = await connection.ethers.deployContract("MockERC1271Wallet", [
-      localAccount.address,
-    ]);
-    const contractIssuer = getAddress(await walletContract.getAddress());
-    await mined(
-      await addIssuer(registrar, {
-        address: registry,
-        issuer: contractIssuer,
-        credentialTypes: [KYC_BASIC, KYC_FULL],
-      }),
-    );
-    const t0 = await chainNow();
-    await networkHelpers.time.increaseTo(t0 + 100n);
-    const issuers = [issuer, contractIssuer];
-    const signers = { [issuer]: wallet(issuer), [contractIssuer]: localAccount } as const;
-    const seen = new Set<string>();
-    await fc.assert(
-      fc.asyncProperty(
-        fc.record({
-          who: fc.integer({ min: 0, max: 1 }),
-          type: fc.constantFrom(KYC_BASIC, KYC_FULL, credentialTypeId("unregistered")),
-          issuedOffset: fc.integer({ min: -150, max: 50 }),
-          lifetime: fc.integer({ min: 0, max: 300 }),
-          forge: fc.boolean(),
-          audience: fc.constantFrom(zeroAddress, grantee, other),
-          // The type's maximum receipt lifetime, when set (default: a year).
-          cap: fc.constantFrom(undefined, 10n, 100n),
-          change: fc.constantFrom(
-            "none",
-            "suspend",
-            "remove",
-            "types",
-            "rotate",
-            "rotateSuspend",
-            "rotateRemove",
-          ),
-        }),
-        async (c) => {
-          const snapshot = await networkHelpers.takeSnapshot();
-          const who = issuers[c.who]!;
-          const now = await chainNow();
-          const issuedAt = BigInt(Math.max(0, Number(now) + c.issuedOffset));
-          const receipt: CredentialReceipt = {
-            issuer: who,
-            owner: grantee,
-            audience: c.audience,
-            dataHash: createDataReference({ dataId: "x", grantee }).dataHash,
-            credentialType: c.type,
-            issuedAt,
-            validUntil: issuedAt + BigInt(c.lifetime),
-          };
-          const signature = await signReceipt({
-            receipt,
-            chainId: 31337,
-            registry,
-            signer: c.forge ? wallet(grantee) : signers[who]!,
-          });
-          if (c.change === "suspend")
-            await suspendIssuer(registrar, { address: registry, issuer: who });
-          if (c.change === "remove")
-            await removeIssuer(registrar, { address: registry, issuer: who });
-          if (c.change === "types")
-            await setIssuerTypes(registrar, {
-              address: registry,
-              issuer: who,
-              credentialTypes: [KYC_FULL],
-            });
-          if (c.cap !== undefined && c.type !== credentialTypeId("unregistered"))
-            await setCredentialTypeLifetime(registrar, {
-              address: registry,
-              credentialType: c.type,
-              maxReceiptLifetime: c.cap,
-            });
-          // The key account 4 rotates to a fresh key; the lineage is then suspended or removed by
-          // its old key's name, which must refuse the old key's receipts too.
-          if (c.change.startsWith("rotate") && who === issuer) {
-            const next = privateKeyToAccount(generatePrivateKey());
-            const deadline = (await chainNow()) + 600n;
-            const proof = await signKeyRotation({
-              chainId: 31337,
-              registry,
-              signer: next,
-              rotation: { oldKey: who, newKey: next.address, deadline },
-            });
-            await rotateIssuerKey(wallet(who), {
-              address: registry,
-              newKey: next.address,
-              deadline,
-              proof,
-            });
-            if (c.change === "rotateSuspend")
-              await suspendIssuer(registrar, { address: registry, issuer: who });
-            if (c.change === "rotateRemove")
-              await removeIssuer(registrar, { address: registry, issuer: who });
-          }
-          const expected =
-            receiptChecks[
-              await publicClient.readContract({
-                address: registry,
-                abi: issuerRegistryAbi,
-                functionName: "checkReceipt",
-                args: [receipt, signature],
-              })
-            ];
-          const actual = await checkReceipt(publicClient, {
-            address: registry,
-            receipt,
-            signature,
-          });
-          seen.add(actual);
-          await snapshot.restore();
-          expect(actual).to.equal(expected);
-        },
-      ),
-      { numRuns: 60, seed: 12 },
-    );
-    // The cases cover refusals as well as acceptance, the lifetime cap and the lineage's suspension.
-    expect(seen.has("Valid")).to.equal(true);
-    expect([...seen]).to.include.members(["LifetimeExceeded", "IssuerRevoked"]);
-    expect(seen.size).to.be.greaterThan(4);
-  });
-
-  it("checkGate predicts KycVault's deposit: refusals are the gate's decoded errors, the accepted call goes through", async function () {
-    const { registry, issuer, grantee, other, deployment, mined } = await setup();
-    const vault = await connection.ethers.deployContract("KycVault", [
-      deployment.accessGrants.address,
-      registry,
-      grantee,
-    ]);
-    const gate = getAddress(await vault.getAddress());
-    const user = wallet(localAccount);
-    const { dataHash } = createDataReference({ dataId: "kyc-doc", grantee });
-    const now = await chainNow();
-    const receipt: CredentialReceipt = {
-      issuer,
-      owner: localAccount.address,
-      audience: grantee,
-      dataHash,
-      credentialType: KYC_BASIC,
-      issuedAt: now,
-      validUntil: now + 3600n,
-    };
-    const signature = await signReceipt({
-      receipt,
-      chainId: 31337,
-      registry,
-      signer: wallet(issuer),
-    });
-    const credential = { credentialType: KYC_BASIC, receipt, signature };
-    const gateError = async () => {
-      try {
-        await checkGate(publicClient, { gate, owner: localAccount.address, dataHash, credential });
-        return undefined;
-      } catch (error) {
-        return error;
-      }
-    };
-    expect(isContractError(await gateError(), "GrantGateNotGranted")).to.equal(true);
-    await mined(
-      await grant(user, {
-        address: deployment.accessGrants.address,
-        grantee,
-        dataHash,
-        purpose: purposeHash("onboarding"),
-      }),
-    );
-    expect(await gateError()).to.equal(undefined);
-    const vaultAbi = [
-      {
-        type: "function",
-        name: "deposit",
-        stateMutability: "payable",
-        inputs: [
-          { name: "dataHash", type: "bytes32" },
-          {
-            name: "receipt",
-            type: "tuple",
-            components: [
-              { name: "issuer", type: "address" },
-              { name: "owner", type: "address" },
-              { name: "audience", type: "address" },
-              { name: "dataHash", type: "bytes32" },
-              { name: "credentialType", type: "bytes32" },
-              { name: "issuedAt", type: "uint64" },
-              { name: "validUntil", type: "uint64" },
-            ],
-          },
-          { name: "signature", type: "bytes" },
-        ],
-        outputs: [],
-      },
-    ] as const;
-    await mined(
-      await user.writeContract({
-        address: gate,
-        abi: vaultAbi,
-        functionName: "deposit",
-        args: credentialGateArgs({ dataHash, receipt, signature }),
-        value: 1000n,
-      }),
-    );
-    try {
-      await checkGate(publicClient, {
-        gate,
-        owner: localAccount.address,
-        dataHash,
-        credential: { ...credential, credentialType: KYC_FULL },
-      });
-      expect.fail("mismatch accepted");
-    } catch (error) {
-      expect(isContractError(error, "GrantGateReceiptMismatch")).to.equal(true);
-    }
-    // A receipt for another grantee (audience) is not proof for this gate; one for any (zero) is.
-    const forOther = { ...receipt, audience: other };
-    try {
-      await checkGate(publicClient, {
-        gate,
-        owner: localAccount.address,
-        dataHash,
-        credential: {
-          ...credential,
-          receipt: forOther,
-          signature: await signReceipt({
-            receipt: forOther,
-            chainId: 31337,
-            registry,
-            signer: wallet(issuer),
-          }),
-        },
-      });
-      expect.fail("a receipt for another audience accepted");
-    } catch (error) {
-      if (!isContractError(error, "GrantGateReceiptMismatch")) throw error;
-      expect(error.args.audience).to.equal(other);
-    }
-    const forAny = { ...receipt, audience: zeroAddress };
-    await checkGate(publicClient, {
-      gate,
-      owner: localAccount.address,
-      dataHash,
-      credential: {
-        ...credential,
-        receipt: forAny,
-        signature: await signReceipt({
-          receipt: forAny,
-          chainId: 31337,
-          registry,
-          signer: wallet(issuer),
-        }),
-      },
-    });
-    const forged = await signReceipt({ receipt, chainId: 31337, registry, signer: localAccount });
-    try {
-      await checkGate(publicClient, {
-        gate,
-        owner: localAccount.address,
-        dataHash,
-        credential: { ...credential, signature: forged },
-      });
-      expect.fail("forged receipt accepted");
-    } catch (error) {
-      if (!isContractError(error, "GrantGateReceiptRejected")) throw error;
-      expect(receiptChecks[error.args.reason]).to.equal("BadSignature");
-    }
   });
 });
