@@ -10,6 +10,9 @@
  *   from the RPC, remembered once the block is final (FINALITY blocks behind the indexed head);
  *   a block past the indexed head is "not indexed yet" without asking anyone.
  */
+import type { db as ponderDb } from "ponder:api";
+import { grantEvent, issuerEvent } from "ponder:schema";
+import { and, eq } from "ponder";
 import { createPublicClient, http, type PublicClient } from "viem";
 
 import { rpcFor } from "../../rpc.js";
@@ -36,6 +39,21 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** The time of an indexed event in a block, from our own tables (no RPC call for such blocks). */
+export function indexedBlockTime(db: typeof ponderDb) {
+  return async (chain: number, number: bigint): Promise<bigint | null> => {
+    for (const t of [grantEvent, issuerEvent]) {
+      const [row] = await db
+        .select({ time: t.blockTime })
+        .from(t)
+        .where(and(eq(t.blockNumber, number), eq(t.chainId, chain)))
+        .limit(1);
+      if (row) return row.time;
+    }
+    return null;
+  };
 }
 
 export class ChainClock {
@@ -124,6 +142,20 @@ export class ChainClock {
   async nows(chains: number[]): Promise<Map<number, bigint>> {
     const heads = await Promise.all(chains.map((chain) => this.head(chain)));
     return new Map(chains.map((chain, i) => [chain, heads[i]!.time]));
+  }
+
+  /** "Now" on every chain as one string (part of what a cached answer is valid for). */
+  async nowStamp(): Promise<string> {
+    const nows = await this.nows(this.chains);
+    return this.chains.map((chain) => `${chain}:${nows.get(chain)}`).join(",");
+  }
+
+  /**
+   * The same from what is known at this moment, without asking the RPC: the response cache checks
+   * that "now" did not move while an answer was computed.
+   */
+  knownNowStamp(): string {
+    return this.chains.map((chain) => `${chain}:${this.heads.get(chain)?.time}`).join(",");
   }
 
   /** The time of block `number` of `chain`, or 404 when it is not indexed yet. */

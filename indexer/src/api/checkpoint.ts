@@ -1,7 +1,11 @@
 /**
  * How far the indexer has got, per chain, read from Ponder's `_ponder_checkpoint` table every
- * `intervalMs` (one small row per chain). What depends on it: live SQL queries re-run when it
- * advances, readiness compares it with the chain head, block times of indexed blocks come from it.
+ * `intervalMs` (one small row per chain) and whenever a request asks for a fresh read (`fresh`). What
+ * depends on it: live SQL queries re-run when it advances, readiness compares it with the chain
+ * head, block times of indexed blocks come from it, and the response cache (cache.ts) is valid for
+ * one `stamp`: the checkpoints with the database's transaction snapshot, which changes with every
+ * commit, a reorg's too (Ponder reverts reorged rows without moving the checkpoint; it moves it
+ * with the next block, possibly to the same block number and time).
  */
 
 /** Ponder's checkpoint layout (ponder/src/utils/checkpoint.ts): fixed-width decimal fields. */
@@ -28,21 +32,28 @@ export class CheckpointWatcher {
   /** Increases whenever any chain's indexed checkpoint changes (a new block, or a reorg). */
   version = 0;
   readonly heads = new Map<number, IndexedHead>();
+  /** Changes with every commit to the database: the checkpoints and the transaction snapshot. */
+  stamp = "";
+  /** Reads of the table so far (the response cache's cost: one per round of requests). */
+  reads = 0;
   /** When the table was last read successfully (ms since the epoch; 0: never). */
   readAt = 0;
   private last = "";
+  private reading: Promise<string> | null = null;
+  private queued: Promise<string> | null = null;
   private waiters = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly read: () => Promise<{ latest_checkpoint?: unknown }[]>,
+    /** The checkpoint rows; `snapshot`: `pg_current_snapshot()` as text (absent: no stamp). */
+    private readonly read: () => Promise<{ latest_checkpoint?: unknown; snapshot?: unknown }[]>,
     private readonly intervalMs = 250,
   ) {}
 
   start(): this {
     const tick = async () => {
       try {
-        await this.poll();
+        await this.fresh();
       } catch {
         // The database is busy or not set up yet: try again at the next tick.
       }
@@ -59,9 +70,13 @@ export class CheckpointWatcher {
 
   async poll(): Promise<void> {
     const rows = await this.read();
+    this.reads += 1;
     this.readAt = Date.now();
     const checkpoints = rows.map((r) => String(r.latest_checkpoint)).sort();
     const key = checkpoints.join(",");
+    // Without a snapshot (no rows, or a reader that gives none) no two reads share a stamp.
+    const snapshot = rows[0]?.snapshot;
+    this.stamp = `${key}|${snapshot === undefined ? `read ${this.reads}` : String(snapshot)}`;
     if (key === this.last) return;
     this.last = key;
     this.heads.clear();
@@ -73,6 +88,35 @@ export class CheckpointWatcher {
     const waiters = [...this.waiters];
     this.waiters.clear();
     waiters.forEach((w) => w());
+  }
+
+  /**
+   * The stamp from a read that started after this call. Reads are shared: while one is in flight,
+   * every caller waits for the next one, which starts when it ends and serves them all (one small
+   * query per round of requests instead of one per request).
+   */
+  fresh(): Promise<string> {
+    if (this.reading === null) {
+      this.reading = this.poll()
+        .then(() => this.stamp)
+        .finally(() => {
+          this.reading = null;
+        });
+      return this.reading;
+    }
+    this.queued ??= this.reading
+      .catch(() => {})
+      .then(() => {
+        this.queued = null;
+        return this.fresh();
+      });
+    return this.queued;
+  }
+
+  /** Prometheus text for /metrics (metrics.ts). */
+  metrics(): string {
+    const name = "grantkit_api_checkpoint_reads_total";
+    return `# HELP ${name} Reads of the indexed checkpoints (periodic, and shared by requests to cached routes).\n# TYPE ${name} counter\n${name} ${this.reads}\n`;
   }
 
   /** Resolves at the next change of any checkpoint, or when `signal` aborts. */

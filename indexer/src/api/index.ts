@@ -5,15 +5,15 @@
  * Reference: indexer/README.md.
  */
 import { db, publicClients } from "ponder:api";
-import schema, { grant, grantEvent, issuerEvent } from "ponder:schema";
+import schema, { grant } from "ponder:schema";
 import { is } from "drizzle-orm";
 import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import { Hono } from "hono";
-import { and, eq } from "ponder";
 
 import { analyzeSchedule, scheduleAnalyze } from "./analyze.js";
 import { Budget } from "./budget.js";
-import { ChainClock } from "./chain.js";
+import { cacheSettings, responseCache, ResponseStore } from "./cache.js";
+import { ChainClock, indexedBlockTime } from "./chain.js";
 import { CheckpointWatcher } from "./checkpoint.js";
 import type { ApiContext } from "./context.js";
 import { dashboardRoutes } from "./dashboard.js";
@@ -22,6 +22,7 @@ import { assertGateInstalled, gateSettings, installGate } from "./gate.js";
 import { graphqlRoutes } from "./graphql.js";
 import { HttpError } from "./errors.js";
 import { noRoute } from "./http.js";
+import { exposeMetrics } from "./metrics.js";
 import { auditRoutes } from "./routes/audit.js";
 import { exploreRoutes } from "./routes/explore.js";
 import { granteeRoutes } from "./routes/grantees.js";
@@ -55,9 +56,11 @@ const executor =
     : postgresExecutor(dbClient as PoolLike, schemaName);
 const ponderTable = (name: string) => `"${schemaName}"."${name}"`;
 
-/** How far indexing has got (Ponder's `_ponder_checkpoint`, read every 250 ms). */
+/** How far indexing has got (Ponder's `_ponder_checkpoint`, read every 250 ms and on demand). */
 const watcher = new CheckpointWatcher(async () =>
-  executor.internal(`SELECT latest_checkpoint FROM ${ponderTable("_ponder_checkpoint")}`),
+  executor.internal(
+    `SELECT latest_checkpoint, pg_current_snapshot()::text AS snapshot FROM ${ponderTable("_ponder_checkpoint")}`,
+  ),
 ).start();
 
 /** Ponder's own "backfill done" flag (what its /ready answers). */
@@ -66,19 +69,6 @@ const backfillDone = async () =>
     (r) => (r as { value?: { is_ready?: number } }).value?.is_ready === 1,
   );
 
-/** The time of an indexed event in a block: no RPC call for blocks that changed something. */
-async function indexedBlockTime(chain: number, number: bigint): Promise<bigint | null> {
-  for (const t of [grantEvent, issuerEvent]) {
-    const [row] = await db
-      .select({ time: t.blockTime })
-      .from(t)
-      .where(and(eq(t.blockNumber, number), eq(t.chainId, chain)))
-      .limit(1);
-    if (row) return row.time;
-  }
-  return null;
-}
-
 /** The indexed chains: ponder.config.ts names each `chain<id>`. */
 const chainIds = Object.keys(publicClients).map((name) => Number(name.replace(/^chain/, "")));
 
@@ -86,7 +76,7 @@ const ctx: ApiContext = {
   db,
   budget,
   watcher,
-  clock: new ChainClock(chainIds, watcher, indexedBlockTime).start(),
+  clock: new ChainClock(chainIds, watcher, indexedBlockTime(db)).start(),
   tableSizes: () => executor.tableSizes(),
 };
 
@@ -108,6 +98,14 @@ app.onError((error, c) => {
   return c.json({ error: "internal error" }, 500);
 });
 app.notFound(noRoute);
+
+// The exact response cache (cache.ts) in front of the REST routes; its counters on /metrics.
+const cache = new ResponseStore(cacheSettings());
+if (cache.settings.entries > 0) app.use("/v1/*", responseCache(cache, watcher, ctx.clock));
+exposeMetrics(
+  () => cache.metrics(),
+  () => watcher.metrics(),
+);
 
 app.route("/", graphqlRoutes(ctx, schema));
 app.route(

@@ -96,7 +96,7 @@ class StatusDeltas {
   }
 }
 
-/** The last series computed per query, kept until the indexed checkpoint or a chain's time moves. */
+/** The last series computed per query, kept until the database or a chain's time moves. */
 const seriesCache = new Map<string, { stamp: string; body: unknown }>();
 
 export function exploreRoutes(ctx: ApiContext): OpenAPIHono {
@@ -109,7 +109,8 @@ export function exploreRoutes(ctx: ApiContext): OpenAPIHono {
     const chains = q.chainId !== undefined ? [q.chainId] : ctx.clock.chains;
     const nows = await ctx.clock.nows(chains);
     const cacheKey = `${days}-${q.chainId ?? "all"}`;
-    const stamp = JSON.stringify([...nows, ...ctx.watcher.heads], (_k, v) =>
+    // The database's stamp (checkpoint.ts): it changes with every commit, a reorg's too.
+    const stamp = JSON.stringify([await ctx.watcher.fresh(), ...nows], (_k, v) =>
       typeof v === "bigint" ? v.toString() : v,
     );
     const cached = seriesCache.get(cacheKey);

@@ -4,7 +4,7 @@
  * A count over a whole table reads every row: at 100,000 grants one `GROUP BY` holds embedded
  * PGlite's one thread for longer than any request may (issue 18). So a table is read in primary-key
  * order, STATS_CHUNK (2,000) rows at a time, counted here, with everything else let through between chunks;
- * the counts are kept until indexing advances (one computation per indexed block, shared by every
+ * the counts are kept until the database changes (one computation per indexed block, shared by every
  * request that arrives meanwhile), and the client that causes a computation is charged for the rows
  * it read.
  */
@@ -81,14 +81,18 @@ async function count(ctx: ApiContext, by: By, chain: number | undefined) {
 
 export function statsRoutes(ctx: ApiContext): OpenAPIHono {
   const app = new OpenAPIHono();
-  /** Counts per (by, chain), valid for one checkpoint version; a computation in flight is shared. */
-  const cache = new Map<string, { version: number; counts: Promise<Map<string, number>> }>();
+  /**
+   * Counts per (by, chain), valid for one stamp of the database (checkpoint.ts: it changes with
+   * every commit, a reorg's too, which leaves the checkpoint where it was); a computation in flight
+   * is shared.
+   */
+  const cache = new Map<string, { version: string; counts: Promise<Map<string, number>> }>();
 
   mount(app, getStats, async (c) => {
     const q = c.req.valid("query");
     const size = q.limit ?? DEFAULT_PAGE;
     const key = `${q.by}:${q.chainId ?? "*"}`;
-    const version = ctx.watcher.version;
+    const version = await ctx.watcher.fresh();
     let entry = cache.get(key);
     if (!entry || entry.version !== version) {
       const computation = count(ctx, q.by, q.chainId).then(({ counts, rows }) => {
