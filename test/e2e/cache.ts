@@ -25,54 +25,15 @@ import {
   type PonderProcess,
 } from "../../scripts/lib/harness/indexer.js";
 import type { AccessGrants, IssuerRegistry } from "../../types/ethers-contracts/index.js";
-
-const lower = (s: string) => s.toLowerCase();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface Answer {
-  status: number;
-  text: string;
-  etag: string | null;
-  cacheControl: string | null;
-}
-
-/** The cache's counters as /metrics shows them. */
-type Counters = Record<"hits" | "misses" | "invalidations" | "entries", number>;
-
-async function fetchText(base: string, url: string, headers: Record<string, string> = {}) {
-  const res = await fetch(base + url, { headers, signal: AbortSignal.timeout(30_000) });
-  return {
-    status: res.status,
-    text: await res.text(),
-    etag: res.headers.get("etag"),
-    cacheControl: res.headers.get("cache-control"),
-  } satisfies Answer;
-}
-
-async function counters(base: string): Promise<Counters> {
-  const text = (await fetchText(base, "/metrics")).text;
-  const value = (name: string) => {
-    const m = text.match(new RegExp(`^grantkit_api_cache_${name} (\\d+)$`, "m"));
-    expect(m, `grantkit_api_cache_${name} on /metrics`).to.not.equal(null);
-    return Number(m![1]);
-  };
-  return {
-    hits: value("hits_total"),
-    misses: value("misses_total"),
-    invalidations: value("invalidations_total"),
-    entries: value("entries"),
-  };
-}
-
-async function until<T>(what: string, check: () => Promise<T | null>, ms = 60_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check();
-    if (value !== null) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
+import {
+  counters,
+  fetchText,
+  lower,
+  sleep,
+  until,
+  type Answer,
+  type Counters,
+} from "./cache/probe.js";
 
 describe("REST response cache: exact on a live stack (PGlite)", function () {
   this.timeout(600_000);
