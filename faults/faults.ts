@@ -33,11 +33,13 @@ import {
   genesisTag,
   GRANT_STATUS,
   removeJournals,
+} from "../scripts/lib/harness/indexer.js";
+import {
   startPonder,
   type HttpAnswer,
   type PonderProcess,
   type ReadyBody,
-} from "../scripts/lib/harness/indexer.js";
+} from "../scripts/lib/harness/ponder.js";
 import { waitRpcUp } from "../scripts/lib/harness/node.js";
 import { startPostgres, stopPostgres } from "../scripts/lib/harness/postgres.js";
 import { freePort, waitFor } from "../scripts/lib/processes.js";

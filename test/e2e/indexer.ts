@@ -59,9 +59,9 @@ import {
   GRANT_STATUS,
   startIndexerStack,
   type DatabaseKind,
-  type HttpAnswer,
   type IndexerStack,
 } from "../../scripts/lib/harness/indexer.js";
+import type { HttpAnswer } from "../../scripts/lib/harness/ponder.js";
 
 const SEED = Number(process.env.INDEXER_E2E_SEED ?? 20261125);
 /** Action kinds to leave out (comma-separated, e.g. "updateMetadata"), to isolate a failure. */
