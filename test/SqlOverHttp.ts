@@ -10,15 +10,11 @@ import { Hono } from "hono";
 
 import { Budget } from "../indexer/src/api/budget.js";
 import { CheckpointWatcher } from "../indexer/src/api/checkpoint.js";
-import {
-  pgliteExecutor,
-  plannedCost,
-  planOf,
-  worstCase,
-  type SqlLimits,
-} from "../indexer/src/api/sql/execute.js";
+import { pgliteExecutor, type SqlLimits } from "../indexer/src/api/sql/execute.js";
+import { plannedCost, planOf, worstCase } from "../indexer/src/api/sql/plan.js";
 import { decodeQuery, sqlRoutes } from "../indexer/src/api/sql/routes.js";
-import { SQL_LIMITS, SqlRefusal, checkQuery } from "../indexer/src/api/sql/validate.js";
+import { SQL_LIMITS, SqlRefusal } from "../indexer/src/api/sql/rules.js";
+import { checkQuery } from "../indexer/src/api/sql/validate.js";
 import { ponderCacheKey } from "../scripts/lib/harness/ponder-collision.js";
 
 const TABLES = ["grant", "grant_event", "issuer"];
