@@ -6,7 +6,7 @@
 import { expect } from "chai";
 
 import { Stream } from "../scripts/lib/harness/activity.js";
-import type { ReadyBody } from "../scripts/lib/harness/indexer.js";
+import type { ReadyBody } from "../scripts/lib/harness/ponder.js";
 import { sleep } from "../scripts/lib/harness/model/rng.js";
 import type { Indexer } from "../scripts/lib/harness/ponder-process.js";
 import { waitFor } from "../scripts/lib/processes.js";

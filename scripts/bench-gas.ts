@@ -8,14 +8,9 @@
  */
 import { network } from "hardhat";
 
-import {
-  formatGasTable,
-  formatPeerLegend,
-  measureGas,
-  measurePeers,
-  withPeers,
-  writeGasSnapshot,
-} from "./lib/gas.js";
+import { measurePeers, withPeers } from "./lib/gas-peers.js";
+import { formatGasTable, formatPeerLegend, writeGasSnapshot } from "./lib/gas-table.js";
+import { measureGas } from "./lib/gas.js";
 
 const { ethers, networkHelpers } = await network.create();
 const ours = await measureGas(ethers, networkHelpers);

@@ -1,7 +1,9 @@
 import { expect } from "chai";
 import hre, { network } from "hardhat";
 
-import { measureGas, measurePeers, readGasSnapshot } from "../scripts/lib/gas.js";
+import { measurePeers } from "../scripts/lib/gas-peers.js";
+import { readGasSnapshot } from "../scripts/lib/gas-table.js";
+import { measureGas } from "../scripts/lib/gas.js";
 
 const { ethers, networkHelpers } = await network.create();
 

@@ -5,7 +5,8 @@
 import { expect } from "chai";
 
 import { decodeQuery } from "../../indexer/src/api/sql/routes.js";
-import { SQL_LIMITS, checkQuery } from "../../indexer/src/api/sql/validate.js";
+import { SQL_LIMITS } from "../../indexer/src/api/sql/rules.js";
+import { checkQuery } from "../../indexer/src/api/sql/validate.js";
 import { ponderCacheKey } from "../../scripts/lib/harness/ponder-collision.js";
 import { scope, refusal, COLLISIONS } from "./fixture.js";
 

@@ -5,13 +5,8 @@
 import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
 
-import {
-  pgliteExecutor,
-  plannedCost,
-  planOf,
-  worstCase,
-  type SqlLimits,
-} from "../../indexer/src/api/sql/execute.js";
+import { pgliteExecutor, type SqlLimits } from "../../indexer/src/api/sql/execute.js";
+import { plannedCost, planOf, worstCase } from "../../indexer/src/api/sql/plan.js";
 import { TABLES } from "./fixture.js";
 
 describe("SQL over HTTP (indexer/src/api/sql)", function () {

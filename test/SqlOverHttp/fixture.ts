@@ -6,7 +6,8 @@
  */
 import { expect } from "chai";
 
-import { SqlRefusal, checkQuery } from "../../indexer/src/api/sql/validate.js";
+import { SqlRefusal } from "../../indexer/src/api/sql/rules.js";
+import { checkQuery } from "../../indexer/src/api/sql/validate.js";
 
 export const TABLES = ["grant", "grant_event", "issuer"];
 export const scope = { schema: "gk", tables: new Set(TABLES) };

@@ -44,11 +44,8 @@ import {
   type OpenApiDocument,
   type Operation,
 } from "../support/openapi.js";
-import {
-  startIndexerStack,
-  startPonder,
-  type IndexerStack,
-} from "../../scripts/lib/harness/indexer.js";
+import { startIndexerStack, type IndexerStack } from "../../scripts/lib/harness/indexer.js";
+import { startPonder } from "../../scripts/lib/harness/ponder.js";
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 400);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);

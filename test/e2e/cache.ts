@@ -18,12 +18,8 @@ import { network } from "hardhat";
 
 import { writeDeployment } from "../../scripts/lib/deployment.js";
 import { computeGrantId, purposeHash } from "../../scripts/lib/grants.js";
-import {
-  startIndexerStack,
-  startPonder,
-  type IndexerStack,
-  type PonderProcess,
-} from "../../scripts/lib/harness/indexer.js";
+import { startIndexerStack, type IndexerStack } from "../../scripts/lib/harness/indexer.js";
+import { startPonder, type PonderProcess } from "../../scripts/lib/harness/ponder.js";
 import type { AccessGrants, IssuerRegistry } from "../../types/ethers-contracts/index.js";
 import {
   counters,

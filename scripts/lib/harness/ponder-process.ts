@@ -1,10 +1,10 @@
 /**
- * The fault suite's indexer: `ponder start` (./indexer.ts's `startPonder`) as a detached process
+ * The fault suite's indexer: `ponder start` (./ponder.ts's `startPonder`) as a detached process
  * group, so that SIGKILL of the group is a kill -9 of the indexer, on PGlite or PostgreSQL, with the
  * suite's defaults (30 s a request, a clean stop waits 10 s, every output line kept) and readers of
  * what Ponder logged about a restart.
  */
-import { startPonder, type HttpAnswer, type PonderProcess } from "./indexer.js";
+import { startPonder, type HttpAnswer, type PonderProcess } from "./ponder.js";
 
 export type Database = { kind: "pglite"; dir: string } | { kind: "postgres"; url: string };
 

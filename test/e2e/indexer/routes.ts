@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 
-import type { HttpAnswer } from "../../../scripts/lib/harness/indexer.js";
+import type { HttpAnswer } from "../../../scripts/lib/harness/ponder.js";
 import type { ApiGrant } from "../../../scripts/lib/harness/model/api.js";
 import { collidingPair, ponderCacheKey } from "../../../scripts/lib/harness/ponder-collision.js";
 import { lower } from "../../../scripts/lib/harness/model/rng.js";

@@ -19,7 +19,9 @@ import type { CheckpointWatcher } from "../checkpoint.js";
 import { requestInfo } from "../gate.js";
 import { HttpError } from "../errors.js";
 import type { SqlExecutor, SqlLimits, SqlRun } from "./execute.js";
-import { SqlRefusal, checkQuery, preloadParser, type SqlScope } from "./validate.js";
+import { SqlRefusal } from "./rules.js";
+import type { SqlScope } from "./tree.js";
+import { checkQuery, preloadParser } from "./validate.js";
 
 export interface SqlRoutesOptions {
   executor: SqlExecutor;

@@ -4,7 +4,7 @@
  * GraphQL tables by `after`.
  */
 import type { components } from "../../../../sdk/src/indexer/api.js";
-import type { HttpAnswer } from "../indexer.js";
+import type { HttpAnswer } from "../ponder.js";
 
 /** A grant as the REST API answers it. */
 export type ApiGrant = components["schemas"]["Grant"];
