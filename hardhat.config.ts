@@ -6,6 +6,7 @@ import { configVariable, defineConfig } from "hardhat/config";
 
 import { presetChainDescriptors, presetNetworks } from "./networks.config.js";
 import { tasks } from "./tasks/index.js";
+import { scaleTasks } from "./tasks/scale.js";
 
 // Compile offline with the WASM solc from the npm `solc` package: Hardhat treats a non-binary
 // `path` as solc-js and skips its download, which cannot work on machines without internet.
@@ -27,7 +28,7 @@ const compilerSettings = {
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthersPlugin],
-  tasks,
+  tasks: [...tasks, ...scaleTasks],
   solidity: {
     profiles: {
       default: {

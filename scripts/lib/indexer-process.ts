@@ -1,5 +1,6 @@
 /**
- * How the indexer's process starts, the same for `npm start`, the test harness and the benchmarks:
+ * How the indexer's process starts, the same for `npm start`, the test harness and the benchmarks
+ * (and its read replicas, `ponder serve`, for `npm run start:scale` and test/e2e/replicas.ts):
  * Ponder's own binary under this Node (no npm wrapper, so the process is the indexer alone), a V8
  * heap limit and Ponder's indexing cache, so that the process stays under 1 GiB with 100,000 grants
  * on embedded PGlite (`npm run test:attacks` measures it; docs/operations.md, "Memory").
@@ -38,10 +39,32 @@ export function ponderStartArgs(
   schema: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string[] {
+  return ponderArgs("start", port, schema, env);
+}
+
+/**
+ * The arguments of `process.execPath` for `ponder serve` (a read replica: the HTTP server and our API
+ * without indexing, PostgreSQL only) on 127.0.0.1:`port`, reading `schema`. The same heap limit as
+ * the indexer's; Ponder's indexing cache (PONDER_CACHE_BYTES) does not apply, as nothing indexes.
+ */
+export function ponderServeArgs(
+  port: number,
+  schema: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
+  return ponderArgs("serve", port, schema, env);
+}
+
+function ponderArgs(
+  command: "start" | "serve",
+  port: number,
+  schema: string,
+  env: NodeJS.ProcessEnv,
+): string[] {
   return [
     ...indexerNodeArgs(env),
     PONDER_BIN,
-    "start",
+    command,
     "-H",
     "127.0.0.1",
     "-p",

@@ -2,8 +2,8 @@
  * Readiness that means "caught up with the chain": Ponder's backfill is done and, on every chain, the
  * indexed block is at most READY_MAX_LAG_BLOCKS (default 2) behind the head and its time at most
  * READY_MAX_LAG_SECONDS (default 60) behind the head's. Answered from memory (the checkpoint watcher,
- * the chain clock's last head, a backfill flag read once a second until set), so it answers at once
- * whatever the server is doing; a head older than a few seconds (the RPC is down) is not ready.
+ * the chain clock's last head, a backfill flag read once a second), so it answers at once whatever
+ * the server is doing; a head older than a few seconds (the RPC is down) is not ready.
  * Also the OpenAPI document (`/v1/openapi.json`).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -23,14 +23,18 @@ export function readyRoutes(ctx: ApiContext, backfillDone: () => Promise<boolean
   const app = new OpenAPIHono();
   const maxLagBlocks = BigInt(numberFromEnv("READY_MAX_LAG_BLOCKS", 2));
   const maxLagSeconds = BigInt(numberFromEnv("READY_MAX_LAG_SECONDS", 60));
+  // Read for as long as the server runs, not only until first set: a read replica (`ponder serve`,
+  // docs/scale-out.md) outlives restarts of the indexer, and Ponder's crash recovery clears the flag
+  // in the transaction that rolls back what was indexed past the last safe checkpoint, until the
+  // restarted indexer has backfilled again. One small query a second.
   let backfilled = false;
   const poll = async () => {
     try {
       backfilled = await backfillDone();
     } catch {
-      // not set up yet
+      // not set up yet, or the database does not answer (the checkpoint's age says so)
     }
-    if (!backfilled) setTimeout(() => void poll(), 1_000).unref();
+    setTimeout(() => void poll(), 1_000).unref();
   };
   void poll();
 
