@@ -19,15 +19,13 @@ import { keccak256, toBeHex } from "ethers";
 import { network } from "hardhat";
 
 import { purposeHash } from "../../scripts/lib/grants.js";
+import { deployToNode, genesisTag, removeJournals } from "../../scripts/lib/harness/indexer.js";
 import {
-  deployToNode,
-  genesisTag,
-  removeJournals,
   startPonder,
   type HttpAnswer,
   type PonderProcess,
   type ReadyBody,
-} from "../../scripts/lib/harness/indexer.js";
+} from "../../scripts/lib/harness/ponder.js";
 import { startNode, tempRecordsDir, type LocalNode } from "../../scripts/lib/harness/node.js";
 import { startPostgres, stopPostgres } from "../../scripts/lib/harness/postgres.js";
 import { startReplicas, type ReplicaSet } from "../../scripts/lib/harness/replicas.js";

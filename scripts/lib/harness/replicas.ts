@@ -14,7 +14,7 @@ import path from "node:path";
 import { ROOT } from "../deployment.js";
 import { ponderServeArgs } from "../indexer-process.js";
 import { freePort, killGroup, stopGroup, waitFor } from "../processes.js";
-import { fetchAnswer, type PonderProcess, type ReadyBody } from "./indexer.js";
+import { fetchAnswer, type PonderProcess, type ReadyBody } from "./ponder.js";
 
 const INDEXER_DIR = path.join(ROOT, "indexer");
 
