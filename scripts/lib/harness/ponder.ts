@@ -115,7 +115,6 @@ export interface PonderProcess {
  */
 export async function startPonder(options: PonderOptions): Promise<PonderProcess> {
   const port = await freePort();
-  const api = `http://127.0.0.1:${port}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PONDER_RPC_URL_31337: Array(4).fill(options.rpcUrl).join(","),
@@ -131,13 +130,30 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
   for (const [name, value] of Object.entries(options.env ?? {}))
     if (value === undefined) delete env[name];
     else env[name] = value;
-  const child = spawn(process.execPath, ponderStartArgs(port, options.schema, env), {
+  return spawnPonder("the indexer", ponderStartArgs(port, options.schema, env), port, env, {
+    keepLines: options.keepLines ?? 2_000,
+  });
+}
+
+/**
+ * A Ponder process (`ponder start` or `ponder serve`: `argv` for Node, listening on `port`) in
+ * indexer/, in a process group of its own, as a handle: its output's last `keepLines` lines, HTTP
+ * and GraphQL readers, waits, kill -9 and a clean stop. `what` names it in errors ("the indexer").
+ */
+export function spawnPonder(
+  what: string,
+  argv: string[],
+  port: number,
+  env: NodeJS.ProcessEnv,
+  { keepLines }: { keepLines: number },
+): PonderProcess {
+  const api = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, argv, {
     cwd: INDEXER_DIR,
     env,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  const keepLines = options.keepLines ?? 2_000;
   const lines: string[] = [];
   const keep = (d: Buffer) => {
     for (const line of d.toString().split("\n")) if (line.trim() !== "") lines.push(line);
@@ -175,10 +191,10 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
     },
     async waitAnswers(pathAndQuery: string, timeoutMs: number, everyMs = 250) {
       await waitFor(
-        `the indexer to answer ${pathAndQuery} 200`,
+        `${what} on ${api} to answer ${pathAndQuery} 200`,
         timeoutMs,
         async () => {
-          if (!alive()) throw new Error(`the indexer exited during start-up:\n${logTail()}`);
+          if (!alive()) throw new Error(`${what} on ${api} exited during start-up:\n${logTail()}`);
           try {
             return (await get(pathAndQuery, 10_000)).status === 200;
           } catch {
@@ -193,10 +209,10 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
       const start = performance.now();
       let last = "";
       return waitFor(
-        "the indexer to catch up with the head",
+        `${what} on ${api} to catch up with the head`,
         timeoutMs,
         async () => {
-          if (!alive()) throw new Error(`the indexer exited:\n${logTail()}`);
+          if (!alive()) throw new Error(`${what} on ${api} exited:\n${logTail()}`);
           const h = await head();
           try {
             const answer = await get<ReadyBody>("/v1/ready", 10_000);
@@ -219,7 +235,7 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
     },
     async kill9() {
       killGroup(child);
-      await waitFor("the killed indexer to exit", 10_000, async () => !alive());
+      await waitFor(`the killed ${what} on ${api} to exit`, 10_000, async () => !alive());
     },
     async stop(graceMs = 5_000) {
       await stopGroup(child, graceMs);

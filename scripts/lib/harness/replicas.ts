@@ -8,15 +8,9 @@
  * `ponder serve` refuses to start before the schema exists: start the indexer first and wait until
  * it answers.
  */
-import { spawn } from "node:child_process";
-import path from "node:path";
-
-import { ROOT } from "../deployment.js";
 import { ponderServeArgs } from "../indexer-process.js";
-import { freePort, killGroup, stopGroup, waitFor } from "../processes.js";
-import { fetchAnswer, type PonderProcess, type ReadyBody } from "./ponder.js";
-
-const INDEXER_DIR = path.join(ROOT, "indexer");
+import { freePort } from "../processes.js";
+import { spawnPonder, type PonderProcess } from "./ponder.js";
 
 export interface ServeOptions {
   /** The node's JSON-RPC URL: a replica reads the chain head for /v1/ready and derived statuses. */
@@ -65,110 +59,15 @@ export function replicaEnv(
  */
 export async function startServe(options: ServeOptions): Promise<PonderProcess> {
   const port = await freePort();
-  const api = `http://127.0.0.1:${port}`;
   const env = replicaEnv(options, {
     ...process.env,
     API_RATE_LIMIT: "0",
     FORCE_COLOR: "0",
     NO_COLOR: "1",
   });
-  const child = spawn(process.execPath, ponderServeArgs(port, options.schema, env), {
-    cwd: INDEXER_DIR,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
+  return spawnPonder("the replica", ponderServeArgs(port, options.schema, env), port, env, {
+    keepLines: options.keepLines ?? 500,
   });
-  const keepLines = options.keepLines ?? 500;
-  const lines: string[] = [];
-  const keep = (d: Buffer) => {
-    for (const line of d.toString().split("\n")) if (line.trim() !== "") lines.push(line);
-    if (lines.length > keepLines) lines.splice(0, lines.length - keepLines);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const alive = () => child.exitCode === null && child.signalCode === null;
-  const logTail = (n = 40) => lines.slice(-n).join("\n");
-  const get = <T>(pathAndQuery: string, timeoutMs?: number) =>
-    fetchAnswer<T>(`${api}${pathAndQuery}`, undefined, timeoutMs);
-  const exitedFirst = () => {
-    if (!alive()) throw new Error(`the replica on ${api} exited:\n${logTail()}`);
-  };
-  return {
-    api,
-    port,
-    pid: child.pid!,
-    lines,
-    alive,
-    logTail,
-    logged: (re) => lines.find((l) => re.test(l)) ?? null,
-    get,
-    async graphql<T>(query: string, variables: Record<string, unknown> = {}, timeoutMs?: number) {
-      const answer = await fetchAnswer<{ data?: T; errors?: unknown[] }>(
-        `${api}/graphql`,
-        {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ query, variables }),
-        },
-        timeoutMs,
-      );
-      if (answer.status !== 200 || !answer.body?.data || answer.body.errors)
-        throw new Error(`GraphQL answered ${answer.status}: ${answer.text.slice(0, 2_000)}`);
-      return answer.body.data;
-    },
-    async waitAnswers(pathAndQuery: string, timeoutMs: number, everyMs = 250) {
-      await waitFor(
-        `the replica on ${api} to answer ${pathAndQuery} 200`,
-        timeoutMs,
-        async () => {
-          exitedFirst();
-          try {
-            return (await get(pathAndQuery, 10_000)).status === 200;
-          } catch {
-            return false; // not listening yet
-          }
-        },
-        () => logTail(),
-        everyMs,
-      );
-    },
-    async waitCaughtUp(head: () => Promise<number>, timeoutMs = 60_000) {
-      const start = performance.now();
-      let last = "";
-      return waitFor(
-        `the replica on ${api} to report the indexed head at the chain's head`,
-        timeoutMs,
-        async () => {
-          exitedFirst();
-          const h = await head();
-          try {
-            const answer = await get<ReadyBody>("/v1/ready", 10_000);
-            last = answer.text;
-            const chains = answer.body?.chains ?? [];
-            if (
-              answer.status === 200 &&
-              chains.length > 0 &&
-              chains.every((c) => c.indexed !== null && c.indexed === c.head && c.head >= h)
-            ) {
-              const seconds = Math.round((performance.now() - start) / 100) / 10;
-              return { head: h, indexed: chains[0]!.indexed!, seconds };
-            }
-          } catch (error) {
-            last = String(error);
-          }
-          return null;
-        },
-        () => `last /v1/ready: ${last}\n${logTail()}`,
-      );
-    },
-    async kill9() {
-      killGroup(child);
-      await waitFor(`the killed replica on ${api} to exit`, 10_000, async () => !alive());
-    },
-    async stop(graceMs = 5_000) {
-      await stopGroup(child, graceMs);
-    },
-  };
 }
 
 /** N replicas of one indexer's schema. */
