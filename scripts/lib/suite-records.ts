@@ -1,6 +1,6 @@
 /**
- * What the fault and attack suites (faults/) report per case, read by their report scripts
- * (scripts/faults-report.ts, scripts/attacks-report.ts): here, below both, so that the scripts do not
+ * What the fault and attack suites (faults/) and the REST fuzzing report, read by their report scripts
+ * (scripts/faults-report.ts, scripts/attacks-report.ts, `npm run bench:api`): here, below both, so that the scripts do not
  * import the suites and the suites do not import the scripts.
  */
 
@@ -29,4 +29,47 @@ export interface AttackRecord {
   goals: { goal: string; measured: string; ok: boolean }[];
   notes: string[];
   error?: string;
+}
+
+// ------------------------------------------------------------------ the REST fuzzing (test/e2e/api-fuzz.ts)
+
+/** One route's tally in the fuzz report (FUZZ_REPORT, read by `npm run bench:api`). */
+export interface RouteStats {
+  inputs: number;
+  /** Inputs made of valid values only (plainly encoded): 200 or 404 expected, never 400. */
+  valid: number;
+  /** Inputs whose path leaves /v1 once normalised ("/v1/../x"): only "no 5xx" applies. */
+  outsideV1: number;
+  statuses: Record<string, number>;
+  failures: number;
+  maxMs: number;
+}
+
+export interface Failure {
+  route: string;
+  problem: string;
+  count: number;
+  request: string;
+  status: number | null;
+  body: string;
+}
+
+export interface GraphqlCheck {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface FuzzReport {
+  seed: number;
+  runsPerRoute: number;
+  startedAt: string;
+  seconds: number;
+  totalInputs: number;
+  routes: Record<string, RouteStats>;
+  failures: Failure[];
+  graphql: GraphqlCheck[];
+  rateLimit: { ok: boolean; detail: string } | null;
+  hostHeader: { ok: boolean; detail: string } | null;
+  notes: string[];
 }

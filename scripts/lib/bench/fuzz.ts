@@ -9,30 +9,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
+import type { FuzzReport } from "../suite-records.js";
 import { fillDoc, markdown } from "./report.js";
-
-interface FuzzReport {
-  seed: number;
-  runsPerRoute: number;
-  seconds: number;
-  totalInputs: number;
-  routes: Record<
-    string,
-    { inputs: number; valid: number; statuses: Record<string, number>; failures: number }
-  >;
-  failures: {
-    route: string;
-    problem: string;
-    count: number;
-    request: string;
-    status: number | null;
-    body: string;
-  }[];
-  graphql: { check: string; ok: boolean; detail: string }[];
-  rateLimit: { ok: boolean; detail: string } | null;
-  hostHeader?: { ok: boolean; detail: string } | null;
-  startedAt?: string;
-}
 
 const sum = (xs: number[]) => xs.reduce((n, x) => n + x, 0);
 

@@ -5,45 +5,14 @@
  * docs/reliability.md: keep its shape).
  */
 
-export interface RouteStats {
-  inputs: number;
-  /** Inputs made of valid values only (plainly encoded): 200 or 404 expected, never 400. */
-  valid: number;
-  /** Inputs whose path leaves /v1 once normalised ("/v1/../x"): only "no 5xx" applies. */
-  outsideV1: number;
-  statuses: Record<string, number>;
-  failures: number;
-  maxMs: number;
-}
+import type { FuzzReport } from "../../../scripts/lib/suite-records.js";
 
-export interface Failure {
-  route: string;
-  problem: string;
-  count: number;
-  request: string;
-  status: number | null;
-  body: string;
-}
-
-export interface GraphqlCheck {
-  check: string;
-  ok: boolean;
-  detail: string;
-}
-
-export interface FuzzReport {
-  seed: number;
-  runsPerRoute: number;
-  startedAt: string;
-  seconds: number;
-  totalInputs: number;
-  routes: Record<string, RouteStats>;
-  failures: Failure[];
-  graphql: GraphqlCheck[];
-  rateLimit: { ok: boolean; detail: string } | null;
-  hostHeader: { ok: boolean; detail: string } | null;
-  notes: string[];
-}
+export type {
+  Failure,
+  FuzzReport,
+  GraphqlCheck,
+  RouteStats,
+} from "../../../scripts/lib/suite-records.js";
 
 export function printSummary(report: FuzzReport): void {
   const codes = [
