@@ -3,8 +3,9 @@
  * product's sources read (`process.env.NAME`, `numberFromEnv("NAME", …)`, `env.NAME`) in the indexer,
  * the tasks, the toolkit's library and the configuration files has its `NAME=` line, and the
  * prefixes it names for the public networks are exactly the presets' (networks.config.ts).
- * The test harness (scripts/lib/harness/) is not the product: the variables it sets for the
- * processes it starts are documented where it sets them.
+ * The test harness (scripts/lib/harness/) and the benchmarks' parts (scripts/lib/bench/) are not the
+ * product: the variables the harness sets for the processes it starts, and the benchmarks' knobs
+ * (BENCH_*, FUZZ_REPORT), are documented where they are read.
  */
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
@@ -23,7 +24,7 @@ const SOURCES = [
   "networks.config.ts",
   "hardhat.config.ts",
 ];
-const NOT_OURS = new Set(["scripts/lib/harness"]);
+const NOT_OURS = new Set(["scripts/lib/harness", "scripts/lib/bench"]);
 const READ =
   /process\.env\.([A-Z][A-Z0-9_]*)|process\.env\[["']([A-Z][A-Z0-9_]*)["']\]|numberFromEnv\(\s*["']([A-Z][A-Z0-9_]*)["']|\benv\.([A-Z][A-Z0-9_]*)/g;
 
