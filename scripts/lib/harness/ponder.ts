@@ -163,8 +163,23 @@ export function spawnPonder(
   child.stderr?.on("data", keep);
   const alive = () => child.exitCode === null && child.signalCode === null;
   const logTail = (n = 40) => lines.slice(-n).join("\n");
+  /**
+   * One read. A connection the server closed as the request went out (a kept-alive socket that timed
+   * out at that moment: undici's "other side closed") is tried once more on a new one, as reads may
+   * be; a server that is gone says so with its last lines.
+   */
+  const read = async <T>(url: string, init?: RequestInit, timeoutMs?: number) => {
+    try {
+      return await fetchAnswer<T>(url, init, timeoutMs);
+    } catch (error) {
+      if (!alive()) throw new Error(`${what} on ${api} exited:\n${logTail()}`, { cause: error });
+      const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+      if (code !== "UND_ERR_SOCKET") throw error;
+      return fetchAnswer<T>(url, init, timeoutMs);
+    }
+  };
   const get = <T>(pathAndQuery: string, timeoutMs?: number) =>
-    fetchAnswer<T>(`${api}${pathAndQuery}`, undefined, timeoutMs);
+    read<T>(`${api}${pathAndQuery}`, undefined, timeoutMs);
   return {
     api,
     port,
@@ -175,7 +190,7 @@ export function spawnPonder(
     logged: (re) => lines.find((l) => re.test(l)) ?? null,
     get,
     async graphql<T>(query: string, variables: Record<string, unknown> = {}, timeoutMs?: number) {
-      const answer = await fetchAnswer<{ data?: T; errors?: unknown[] }>(
+      const answer = await read<{ data?: T; errors?: unknown[] }>(
         `${api}/graphql`,
         {
           method: "POST",
