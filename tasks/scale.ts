@@ -1,6 +1,7 @@
 /**
- * The definition of `hardhat grantkit start-scale` (`npm run start:scale`), registered next to the
- * tasks of ./index.ts in hardhat.config.ts; the action (./start-scale.ts) loads lazily.
+ * The definitions of the scale-out commands, registered next to the tasks of ./index.ts in
+ * hardhat.config.ts: `hardhat grantkit start-scale` (`npm run start:scale`) and
+ * `hardhat grantkit switch-views` (`npm run switch-views`). The actions load lazily.
  */
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
@@ -21,5 +22,21 @@ export const scaleTasks = [
       defaultValue: 2,
     })
     .setAction(() => import("./start-scale.js"))
+    .build(),
+  task(
+    ["grantkit", "switch-views"],
+    "Point the views readers read at a new indexer's schema, in one transaction (DATABASE_URL)",
+  )
+    .addOption({
+      name: "schema",
+      description: "The schema the new `ponder start` indexed into",
+      defaultValue: "",
+    })
+    .addOption({
+      name: "viewsSchema",
+      description: "The views schema the replicas read (`ponder serve --schema`)",
+      defaultValue: "",
+    })
+    .setAction(() => import("./switch-views.js"))
     .build(),
 ];
