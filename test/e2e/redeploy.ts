@@ -9,24 +9,23 @@
  * the owner's grants ever go back. The switch refuses a schema that is behind the served one or
  * that holds no finished app, and leaves the views as they were.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-
 import { expect } from "chai";
-import { keccak256, toBeHex } from "ethers";
-import { network } from "hardhat";
 
 import type { DeploymentRecord } from "../../scripts/lib/deployment.js";
-import { purposeHash } from "../../scripts/lib/grants.js";
-import { deployToNode, genesisTag, removeJournals } from "../../scripts/lib/harness/indexer.js";
-import { startNode, tempRecordsDir, type LocalNode } from "../../scripts/lib/harness/node.js";
+import {
+  deployedNode,
+  grantBatch,
+  privatePostgres,
+  runCleanups,
+  type Cleanup,
+} from "../../scripts/lib/harness/deployed.js";
+import { deployToNode } from "../../scripts/lib/harness/indexer.js";
+import type { LocalNode } from "../../scripts/lib/harness/node.js";
 import {
   startPonder,
   type PonderProcess,
   type ReadyBody,
 } from "../../scripts/lib/harness/ponder.js";
-import { startPostgres, stopPostgres } from "../../scripts/lib/harness/postgres.js";
 import { startReplicas, type ReplicaSet } from "../../scripts/lib/harness/replicas.js";
 import { indexerCacheBytes } from "../../scripts/lib/indexer-process.js";
 import { switchViews } from "../../scripts/lib/views.js";
@@ -43,7 +42,7 @@ interface Reads {
 
 describe("zero-downtime redeploy: a new schema behind the views, switched in one transaction", function () {
   this.timeout(300_000);
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: Cleanup[] = [];
   const tag = `${process.pid}_${Date.now().toString(36)}`;
   const views = `live_${tag}`;
   const schemaA = `a_${tag}`;
@@ -62,25 +61,7 @@ describe("zero-downtime redeploy: a new schema behind the views, switched in one
 
   /** `count` grants from signer 5 to signer 6 on `record`'s AccessGrants, data hashes from `from`. */
   async function grantMany(record: DeploymentRecord, from: number, count: number): Promise<void> {
-    const c = await network.create({ network: "localhost", override: { url: node.url } });
-    try {
-      const signers = await c.ethers.getSigners();
-      owner = signers[5]!.address.toLowerCase();
-      const grants = await c.ethers.getContractAt(
-        "AccessGrants",
-        record.contracts.AccessGrants!.address,
-      );
-      const params = Array.from({ length: count }, (_, i) => ({
-        grantee: signers[6]!.address,
-        dataHash: keccak256(toBeHex(from + i, 32)),
-        purpose: purposeHash("aml-check"),
-        lockedUntil: 0n,
-        expiresAt: 0n,
-      }));
-      await (await grants.connect(signers[5]!).grantBatch(params)).wait();
-    } finally {
-      await c.close();
-    }
+    ({ owner } = await grantBatch(node.url, record, from, count));
   }
 
   /** A `ponder start` on `schema` over the records named in `networks`. */
@@ -143,17 +124,13 @@ describe("zero-downtime redeploy: a new schema behind the views, switched in one
   }
 
   before(async function () {
-    node = await startNode();
-    cleanups.push(() => node.stop());
-    const genesis = await genesisTag(node);
-    recordsDir = tempRecordsDir();
-    cleanups.push(() => rmSync(recordsDir, { recursive: true, force: true }));
-    first = await deployToNode(node.url, recordsDir);
-    cleanups.push(() => removeJournals(first.chainId, genesis));
-    const pgDir = mkdtempSync(path.join(tmpdir(), "grantkit-redeploy-pg-"));
-    cleanups.push(() => rmSync(pgDir, { recursive: true, force: true }));
-    cleanups.push(() => stopPostgres(pgDir));
-    [databaseUrl] = await Promise.all([startPostgres(pgDir), grantMany(first, 1_000, 6)]);
+    let recordsDirOf: string;
+    ({ node, record: first, recordsDir: recordsDirOf } = await deployedNode(cleanups));
+    recordsDir = recordsDirOf;
+    [databaseUrl] = await Promise.all([
+      privatePostgres(cleanups, "redeploy"),
+      grantMany(first, 1_000, 6),
+    ]);
 
     indexerA = await indexer(schemaA, first.network, { DATABASE_VIEWS_SCHEMA: views });
     cleanups.push(() => indexerA.stop());
@@ -171,13 +148,7 @@ describe("zero-downtime redeploy: a new schema behind the views, switched in one
   });
 
   after(async function () {
-    for (const c of cleanups.splice(0).reverse()) {
-      try {
-        await c();
-      } catch {
-        // best effort: the rest must still run
-      }
-    }
+    await runCleanups(cleanups);
   });
 
   it("reads through the replica see no error and no step back while a new record is indexed and switched to", async function () {

@@ -10,24 +10,25 @@
  * 4. The indexer restarted on the same schema (Ponder's crash recovery, after the dead one's lock
  *    expires): the replica catches up, reports ready at the head, and serves the new writes.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-
 import { expect } from "chai";
 import { keccak256, toBeHex } from "ethers";
 import { network } from "hardhat";
 
 import { purposeHash } from "../../scripts/lib/grants.js";
-import { deployToNode, genesisTag, removeJournals } from "../../scripts/lib/harness/indexer.js";
+import {
+  deployedNode,
+  grantBatch,
+  privatePostgres,
+  runCleanups,
+  type Cleanup,
+} from "../../scripts/lib/harness/deployed.js";
 import {
   startPonder,
   type HttpAnswer,
   type PonderProcess,
   type ReadyBody,
 } from "../../scripts/lib/harness/ponder.js";
-import { startNode, tempRecordsDir, type LocalNode } from "../../scripts/lib/harness/node.js";
-import { startPostgres, stopPostgres } from "../../scripts/lib/harness/postgres.js";
+import type { LocalNode } from "../../scripts/lib/harness/node.js";
 import { startReplicas, type ReplicaSet } from "../../scripts/lib/harness/replicas.js";
 import { indexerCacheBytes } from "../../scripts/lib/indexer-process.js";
 import type { DeploymentRecord } from "../../scripts/lib/deployment.js";
@@ -39,7 +40,7 @@ const answerKey = (a: HttpAnswer) => ({ status: a.status, type: a.contentType, t
 
 describe("read replicas: ponder serve on the indexer's PostgreSQL", function () {
   this.timeout(240_000);
-  const cleanups: (() => Promise<void> | void)[] = [];
+  const cleanups: Cleanup[] = [];
   let node: LocalNode;
   let record: DeploymentRecord;
   let recordsDir = "";
@@ -78,45 +79,16 @@ describe("read replicas: ponder serve on the indexer's PostgreSQL", function () 
   }
 
   /** `count` grants from the owner to the grantee, data hashes from `first` on, in one block. */
-  async function grantMany(first: number, count: number): Promise<void> {
-    await onChain(async (ethers) => {
-      const signers = await ethers.getSigners();
-      const grants = await ethers.getContractAt(
-        "AccessGrants",
-        record.contracts.AccessGrants!.address,
-      );
-      const params = Array.from({ length: count }, (_, i) => ({
-        grantee: signers[6]!.address,
-        dataHash: keccak256(toBeHex(first + i, 32)),
-        purpose: purposeHash(i % 2 ? "onboarding" : "aml-check"),
-        lockedUntil: 0n,
-        expiresAt: 0n,
-      }));
-      await (await grants.connect(signers[5]!).grantBatch(params)).wait();
-    });
-  }
+  const grantMany = (first: number, count: number) => grantBatch(node.url, record, first, count);
 
   before(async function () {
-    node = await startNode();
-    cleanups.push(() => node.stop());
-    const tag = await genesisTag(node);
-    recordsDir = tempRecordsDir();
-    cleanups.push(() => rmSync(recordsDir, { recursive: true, force: true }));
-    record = await deployToNode(node.url, recordsDir);
-    cleanups.push(() => removeJournals(record.chainId, tag));
-
-    // Its own top-level temporary folder: as root it is handed to the `postgres` user.
-    const pgDir = mkdtempSync(path.join(tmpdir(), "grantkit-replicas-pg-"));
-    cleanups.push(() => rmSync(pgDir, { recursive: true, force: true }));
-    cleanups.push(() => stopPostgres(pgDir));
+    ({ node, record, recordsDir } = await deployedNode(cleanups));
     const [url] = await Promise.all([
-      startPostgres(pgDir),
+      privatePostgres(cleanups, "replicas"),
       (async () => {
-        await grantMany(1_000, 12);
+        ({ owner, grantee } = await grantMany(1_000, 12));
         await onChain(async (ethers) => {
           const signers = await ethers.getSigners();
-          owner = lower(signers[5]!.address);
-          grantee = lower(signers[6]!.address);
           const grants = await ethers.getContractAt(
             "AccessGrants",
             record.contracts.AccessGrants!.address,
@@ -186,13 +158,7 @@ describe("read replicas: ponder serve on the indexer's PostgreSQL", function () 
   });
 
   after(async function () {
-    for (const c of cleanups.splice(0).reverse()) {
-      try {
-        await c();
-      } catch {
-        // best effort: the rest must still run
-      }
-    }
+    await runCleanups(cleanups);
   });
 
   /** `server`'s answers to every request, keyed by path. */
