@@ -28,6 +28,8 @@ import {
 import { createPublicClient, createWalletClient, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { runMain } from "./lib/runMain.ts";
+
 const RPC_URL = process.env.RPC_URL ?? "http://127.0.0.1:8545";
 const RECORD =
   process.env.DEPLOYMENT_RECORD ??
@@ -97,15 +99,4 @@ async function main(): Promise<void> {
   await expect(`purpose "${purpose}" after the revoke`, purpose, false);
 }
 
-main().catch((error: unknown) => {
-  console.error(`dapp-check failed: ${describe(error)}`);
-  process.exit(1);
-});
-
-/** An error in one line: the SDK's and viem's short message (and hint), or a failed fetch's cause. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const e = error as Error & { shortMessage?: string; hint?: string };
-  if (e.shortMessage) return e.hint ? `${e.shortMessage} (hint: ${e.hint})` : e.shortMessage;
-  return e.cause instanceof Error ? `${e.message} (${e.cause.message})` : e.message;
-}
+runMain("dapp-check", main);

@@ -56,6 +56,8 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { runMain } from "./lib/runMain.ts";
+
 const RPC_URL = process.env.RPC_URL ?? "http://127.0.0.1:8545";
 const INDEXER_URL = process.env.INDEXER_URL ?? "http://127.0.0.1:42069";
 const SOURCE = process.env.ACCESS_SOURCE ?? "chain";
@@ -283,16 +285,4 @@ async function main(): Promise<void> {
   if (wrong.length > 0) throw new Error(`${wrong.length} answers differ from what was expected`);
 }
 
-main().catch((error: unknown) => {
-  console.error(`data-server failed: ${describe(error)}`);
-  server.close();
-  process.exit(1);
-});
-
-/** An error in one line: the SDK's and viem's short message (and hint), or a failed fetch's cause. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const e = error as Error & { shortMessage?: string; hint?: string };
-  if (e.shortMessage) return e.hint ? `${e.shortMessage} (hint: ${e.hint})` : e.shortMessage;
-  return e.cause instanceof Error ? `${e.message} (${e.cause.message})` : e.message;
-}
+runMain("data-server", main, () => server.close());
