@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkAddress, checkHash } from "./internal/terms.js";
 import { assertSeconds } from "../utils/time.js";
@@ -18,18 +18,14 @@ export type AddIssuerParameters = WriteOptions & {
 };
 
 function call(parameters: AddIssuerParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "addIssuer",
-    args: [
-      checkAddress("issuer", parameters.issuer),
-      parameters.credentialTypes.map((t) => checkHash("credentialTypes[]", t, true)),
-      parameters.jurisdiction ?? "0x0000",
-      Number(assertSeconds("validFrom", parameters.validFrom ?? 0n, MAX_UINT40)),
-      Number(assertSeconds("validUntil", parameters.validUntil ?? 0n, MAX_UINT40)),
-      checkHash("metadataHash", parameters.metadataHash ?? zeroHash),
-    ],
-  } as const;
+  return contractCall("issuerRegistry", "addIssuer", [
+    checkAddress("issuer", parameters.issuer),
+    parameters.credentialTypes.map((t) => checkHash("credentialTypes[]", t, true)),
+    parameters.jurisdiction ?? "0x0000",
+    Number(assertSeconds("validFrom", parameters.validFrom ?? 0n, MAX_UINT40)),
+    Number(assertSeconds("validUntil", parameters.validUntil ?? 0n, MAX_UINT40)),
+    checkHash("metadataHash", parameters.metadataHash ?? zeroHash),
+  ]);
 }
 
 /**

@@ -3,7 +3,7 @@ import { encodeFunctionData } from "viem";
 import { accessGrantsCoreAbi as accessGrantsAbi } from "../abi/coreAbis.js";
 import { InvalidParameterError } from "../errors/base.js";
 import { noncesToBitmaps } from "../utils/nonces.js";
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 
 /** Parameters of {@link cancelNonces}: the sender's nonces whose signed requests must never be relayed. */
@@ -21,25 +21,17 @@ function call(parameters: CancelNoncesParameters) {
   }
   if (words.length === 1) {
     const { wordPos, mask } = words[0]!;
-    return {
-      contract: "accessGrants",
-      functionName: "invalidateNonces",
-      args: [wordPos, mask],
-    } as const;
+    return contractCall("accessGrants", "invalidateNonces", [wordPos, mask]);
   }
-  return {
-    contract: "accessGrants",
-    functionName: "multicall",
-    args: [
-      words.map(({ wordPos, mask }) =>
-        encodeFunctionData({
-          abi: accessGrantsAbi,
-          functionName: "invalidateNonces",
-          args: [wordPos, mask],
-        }),
-      ),
-    ],
-  } as const;
+  return contractCall("accessGrants", "multicall", [
+    words.map(({ wordPos, mask }) =>
+      encodeFunctionData({
+        abi: accessGrantsAbi,
+        functionName: "invalidateNonces",
+        args: [wordPos, mask],
+      }),
+    ),
+  ]);
 }
 
 /**

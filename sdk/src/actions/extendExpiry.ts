@@ -1,4 +1,4 @@
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkKey, type OwnerGrantKey } from "./internal/terms.js";
 import { assertSeconds } from "../utils/time.js";
@@ -7,11 +7,10 @@ import { assertSeconds } from "../utils/time.js";
 export type ExtendExpiryParameters = WriteOptions & OwnerGrantKey & { expiresAt: bigint };
 
 function call(parameters: ExtendExpiryParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "extendExpiry",
-    args: [checkKey(parameters), assertSeconds("expiresAt", parameters.expiresAt)],
-  } as const;
+  return contractCall("accessGrants", "extendExpiry", [
+    checkKey(parameters),
+    assertSeconds("expiresAt", parameters.expiresAt),
+  ]);
 }
 
 /**

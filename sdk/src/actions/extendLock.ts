@@ -1,4 +1,4 @@
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkKey, type OwnerGrantKey } from "./internal/terms.js";
 import { assertSeconds } from "../utils/time.js";
@@ -7,11 +7,10 @@ import { assertSeconds } from "../utils/time.js";
 export type ExtendLockParameters = WriteOptions & OwnerGrantKey & { lockedUntil: bigint };
 
 function call(parameters: ExtendLockParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "extendLock",
-    args: [checkKey(parameters), assertSeconds("lockedUntil", parameters.lockedUntil)],
-  } as const;
+  return contractCall("accessGrants", "extendLock", [
+    checkKey(parameters),
+    assertSeconds("lockedUntil", parameters.lockedUntil),
+  ]);
 }
 
 /**

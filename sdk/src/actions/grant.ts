@@ -1,4 +1,4 @@
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkTerms, type GrantTerms } from "./internal/terms.js";
 
@@ -6,11 +6,7 @@ import { checkTerms, type GrantTerms } from "./internal/terms.js";
 export type GrantParameters = WriteOptions & GrantTerms;
 
 function call(parameters: GrantParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "grant",
-    args: [checkTerms(parameters)],
-  } as const;
+  return contractCall("accessGrants", "grant", [checkTerms(parameters)]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkTerms, type GrantTerms } from "./internal/terms.js";
 
@@ -6,11 +6,7 @@ import { checkTerms, type GrantTerms } from "./internal/terms.js";
 export type GrantBatchParameters = WriteOptions & { grants: readonly GrantTerms[] };
 
 function call(parameters: GrantBatchParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "grantBatch",
-    args: [parameters.grants.map(checkTerms)],
-  } as const;
+  return contractCall("accessGrants", "grantBatch", [parameters.grants.map(checkTerms)]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
 
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkHash } from "./internal/terms.js";
 
@@ -8,11 +8,9 @@ import { checkHash } from "./internal/terms.js";
 export type RegisterCredentialTypeParameters = WriteOptions & { credentialType: Hex };
 
 function call(parameters: RegisterCredentialTypeParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "registerCredentialType",
-    args: [checkHash("credentialType", parameters.credentialType, true)],
-  } as const;
+  return contractCall("issuerRegistry", "registerCredentialType", [
+    checkHash("credentialType", parameters.credentialType, true),
+  ]);
 }
 
 /**

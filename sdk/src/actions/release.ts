@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkAddress, checkHash } from "./internal/terms.js";
 
@@ -8,15 +8,11 @@ import { checkAddress, checkHash } from "./internal/terms.js";
 export type ReleaseParameters = WriteOptions & { owner: Address; dataHash: Hex; purpose: Hex };
 
 function call(parameters: ReleaseParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "release",
-    args: [
-      checkAddress("owner", parameters.owner),
-      checkHash("dataHash", parameters.dataHash),
-      checkHash("purpose", parameters.purpose),
-    ],
-  } as const;
+  return contractCall("accessGrants", "release", [
+    checkAddress("owner", parameters.owner),
+    checkHash("dataHash", parameters.dataHash),
+    checkHash("purpose", parameters.purpose),
+  ]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
 
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkHash, checkKey, type OwnerGrantKey } from "./internal/terms.js";
 import { assertSeconds } from "../utils/time.js";
@@ -14,16 +14,12 @@ export type ReplaceParameters = WriteOptions &
   };
 
 function call(parameters: ReplaceParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "replace",
-    args: [
-      checkKey(parameters),
-      checkHash("newDataHash", parameters.newDataHash, true),
-      assertSeconds("lockedUntil", parameters.lockedUntil ?? 0n),
-      assertSeconds("expiresAt", parameters.expiresAt ?? 0n),
-    ],
-  } as const;
+  return contractCall("accessGrants", "replace", [
+    checkKey(parameters),
+    checkHash("newDataHash", parameters.newDataHash, true),
+    assertSeconds("lockedUntil", parameters.lockedUntil ?? 0n),
+    assertSeconds("expiresAt", parameters.expiresAt ?? 0n),
+  ]);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkKey, type OwnerGrantKey } from "./internal/terms.js";
 
@@ -6,11 +6,7 @@ import { checkKey, type OwnerGrantKey } from "./internal/terms.js";
 export type RevokeParameters = WriteOptions & OwnerGrantKey;
 
 function call(parameters: RevokeParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "revoke",
-    args: [checkKey(parameters)],
-  } as const;
+  return contractCall("accessGrants", "revoke", [checkKey(parameters)]);
 }
 
 /**

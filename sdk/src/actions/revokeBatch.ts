@@ -1,4 +1,4 @@
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkKey, type OwnerGrantKey } from "./internal/terms.js";
 
@@ -6,11 +6,7 @@ import { checkKey, type OwnerGrantKey } from "./internal/terms.js";
 export type RevokeBatchParameters = WriteOptions & { keys: readonly OwnerGrantKey[] };
 
 function call(parameters: RevokeBatchParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "revokeBatch",
-    args: [parameters.keys.map(checkKey)],
-  } as const;
+  return contractCall("accessGrants", "revokeBatch", [parameters.keys.map(checkKey)]);
 }
 
 /**

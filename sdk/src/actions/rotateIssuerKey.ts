@@ -1,7 +1,7 @@
 import { isHex, type Address, type Hex } from "viem";
 
 import { InvalidParameterError } from "../errors/base.js";
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { assertSeconds } from "../utils/time.js";
 import { checkAddress } from "./internal/terms.js";
@@ -27,15 +27,11 @@ function call(parameters: RotateIssuerKeyParameters) {
       "sign it with the new key: signKeyRotation({ rotation: { oldKey, newKey, deadline }, ... })",
     );
   }
-  return {
-    contract: "issuerRegistry",
-    functionName: "rotateKey",
-    args: [
-      checkAddress("newKey", parameters.newKey),
-      assertSeconds("deadline", parameters.deadline, 2n ** 256n - 1n),
-      proof,
-    ],
-  } as const;
+  return contractCall("issuerRegistry", "rotateKey", [
+    checkAddress("newKey", parameters.newKey),
+    assertSeconds("deadline", parameters.deadline, 2n ** 256n - 1n),
+    proof,
+  ]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
 
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { assertSeconds } from "../utils/time.js";
 import { checkHash } from "./internal/terms.js";
@@ -13,14 +13,10 @@ export type SetCredentialTypeLifetimeParameters = WriteOptions & {
 };
 
 function call(parameters: SetCredentialTypeLifetimeParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "setCredentialTypeLifetime",
-    args: [
-      checkHash("credentialType", parameters.credentialType, true),
-      assertSeconds("maxReceiptLifetime", parameters.maxReceiptLifetime),
-    ],
-  } as const;
+  return contractCall("issuerRegistry", "setCredentialTypeLifetime", [
+    checkHash("credentialType", parameters.credentialType, true),
+    assertSeconds("maxReceiptLifetime", parameters.maxReceiptLifetime),
+  ]);
 }
 
 /**

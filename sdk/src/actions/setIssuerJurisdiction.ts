@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkAddress } from "./internal/terms.js";
 
@@ -8,11 +8,10 @@ import { checkAddress } from "./internal/terms.js";
 export type SetIssuerJurisdictionParameters = WriteOptions & { issuer: Address; jurisdiction: Hex };
 
 function call(parameters: SetIssuerJurisdictionParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "setIssuerJurisdiction",
-    args: [checkAddress("issuer", parameters.issuer), parameters.jurisdiction],
-  } as const;
+  return contractCall("issuerRegistry", "setIssuerJurisdiction", [
+    checkAddress("issuer", parameters.issuer),
+    parameters.jurisdiction,
+  ]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Address, Hex } from "viem";
 
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkAddress, checkHash } from "./internal/terms.js";
 
@@ -11,14 +11,10 @@ export type SetIssuerTypesParameters = WriteOptions & {
 };
 
 function call(parameters: SetIssuerTypesParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "setIssuerTypes",
-    args: [
-      checkAddress("issuer", parameters.issuer),
-      parameters.credentialTypes.map((t) => checkHash("credentialTypes[]", t, true)),
-    ],
-  } as const;
+  return contractCall("issuerRegistry", "setIssuerTypes", [
+    checkAddress("issuer", parameters.issuer),
+    parameters.credentialTypes.map((t) => checkHash("credentialTypes[]", t, true)),
+  ]);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Address } from "viem";
 
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkAddress } from "./internal/terms.js";
 import { assertSeconds } from "../utils/time.js";
@@ -14,15 +14,11 @@ export type SetIssuerValidityParameters = WriteOptions & {
 };
 
 function call(parameters: SetIssuerValidityParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "setIssuerValidity",
-    args: [
-      checkAddress("issuer", parameters.issuer),
-      Number(assertSeconds("validFrom", parameters.validFrom, MAX_UINT40)),
-      Number(assertSeconds("validUntil", parameters.validUntil, MAX_UINT40)),
-    ],
-  } as const;
+  return contractCall("issuerRegistry", "setIssuerValidity", [
+    checkAddress("issuer", parameters.issuer),
+    Number(assertSeconds("validFrom", parameters.validFrom, MAX_UINT40)),
+    Number(assertSeconds("validUntil", parameters.validUntil, MAX_UINT40)),
+  ]);
 }
 
 /**

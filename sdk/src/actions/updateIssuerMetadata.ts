@@ -1,6 +1,6 @@
 import type { Hex } from "viem";
 
-import type { WriteOptions } from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
 import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkHash } from "./internal/terms.js";
 
@@ -8,11 +8,9 @@ import { checkHash } from "./internal/terms.js";
 export type UpdateIssuerMetadataParameters = WriteOptions & { metadataHash: Hex };
 
 function call(parameters: UpdateIssuerMetadataParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "updateMetadata",
-    args: [checkHash("metadataHash", parameters.metadataHash)],
-  } as const;
+  return contractCall("issuerRegistry", "updateMetadata", [
+    checkHash("metadataHash", parameters.metadataHash),
+  ]);
 }
 
 /**

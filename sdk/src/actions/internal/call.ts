@@ -148,3 +148,15 @@ export async function writeCall<
     rethrow(error);
   }
 }
+
+/** A write's call, its arguments checked against the function's ABI where the action builds them. */
+export function contractCall<
+  K extends ContractKind,
+  F extends ContractFunctionName<AbiOf<K>, "nonpayable">,
+>(
+  contract: K,
+  functionName: F,
+  args: ContractFunctionArgs<AbiOf<K>, "nonpayable", F>,
+): WriteCall<K, F> {
+  return { contract, functionName, args };
+}
