@@ -11,12 +11,9 @@
  *   USER_KEY           the user's key (Hardhat account #2)     default Hardhat's public dev key #2
  *   DAPP_ADDRESS       the dApp, the grantee                   default Hardhat account #18
  */
-import { readFileSync } from "node:fs";
-
 import {
   computeGrantId,
   createDataReference,
-  deploymentFromRecord,
   formatSeconds,
   getGrant,
   grant,
@@ -28,17 +25,12 @@ import {
 import { createPublicClient, createWalletClient, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { loadDeployment, RPC_URL, USER_KEY } from "./lib/localStack.ts";
 import { runMain } from "./lib/runMain.ts";
 
-const RPC_URL = process.env.RPC_URL ?? "http://127.0.0.1:8545";
-const RECORD =
-  process.env.DEPLOYMENT_RECORD ??
-  new URL("../deployments/localhost.json", import.meta.url).pathname;
-const USER_KEY = (process.env.USER_KEY ??
-  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a") as Hex;
 const DAPP = (process.env.DAPP_ADDRESS ?? "0xdD2FD4581271e230360230F9337D5c0430Bf44C0") as Address;
 
-const address = deploymentFromRecord(JSON.parse(readFileSync(RECORD, "utf8"))).accessGrants.address;
+const address = loadDeployment().accessGrants.address;
 const publicClient = createPublicClient({ transport: http(RPC_URL) });
 
 /** The backend's check: serve only while the user's grant to this dApp is active on-chain. */

@@ -33,7 +33,6 @@ import {
   buildAccessRequest,
   computeGrantId,
   createDataReference,
-  deploymentFromRecord,
   GrantKitError,
   grant,
   parseAccessRequest,
@@ -56,14 +55,11 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
+import { loadDeployment, RPC_URL } from "./lib/localStack.ts";
 import { runMain } from "./lib/runMain.ts";
 
-const RPC_URL = process.env.RPC_URL ?? "http://127.0.0.1:8545";
 const INDEXER_URL = process.env.INDEXER_URL ?? "http://127.0.0.1:42069";
 const SOURCE = process.env.ACCESS_SOURCE ?? "chain";
-const RECORD =
-  process.env.DEPLOYMENT_RECORD ??
-  new URL("../deployments/localhost.json", import.meta.url).pathname;
 const key = (name: string, fallback: string) =>
   privateKeyToAccount((process.env[name] ?? fallback) as Hex);
 const owner = key(
@@ -83,7 +79,7 @@ const AUDIENCE = "https://vault.example";
 const SERVE_ONLY = process.argv.includes("--serve");
 const PURPOSE = purposeHash("kyc-review");
 
-const deployment = deploymentFromRecord(JSON.parse(readFileSync(RECORD, "utf8")));
+const deployment = loadDeployment();
 const accessGrants = deployment.accessGrants.address;
 const client = createPublicClient({ transport: http(RPC_URL) });
 const indexer = createIndexerClient({ baseUrl: INDEXER_URL });
