@@ -16,6 +16,8 @@ import { formatSeconds } from "@grantkit/sdk";
 import { createIndexerClient } from "@grantkit/sdk/indexer";
 import type { Address } from "viem";
 
+import { runMain } from "./lib/runMain.ts";
+
 const INDEXER_URL = process.env.INDEXER_URL ?? "http://127.0.0.1:42069";
 const GRANTEE = (process.env.GRANTEE_ADDRESS ??
   "0xcd3B766CCDd6AE721141F452C550Ca635964ce71") as Address;
@@ -64,15 +66,4 @@ async function main(): Promise<void> {
   console.error(`${rows} locked grant${rows === 1 ? "" : "s"} retained by ${GRANTEE}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(`auditor-retention failed: ${describe(error)}`);
-  process.exit(1);
-});
-
-/** An error in one line: the SDK's and viem's short message (and hint), or a failed fetch's cause. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const e = error as Error & { shortMessage?: string; hint?: string };
-  if (e.shortMessage) return e.hint ? `${e.shortMessage} (hint: ${e.hint})` : e.shortMessage;
-  return e.cause instanceof Error ? `${e.message} (${e.cause.message})` : e.message;
-}
+runMain("auditor-retention", main);

@@ -11,12 +11,9 @@
  *   USER_KEY           the user's key (Hardhat account #2)     default Hardhat's public dev key #2
  *   DAPP_ADDRESS       the dApp, the grantee                   default Hardhat account #18
  */
-import { readFileSync } from "node:fs";
-
 import {
   computeGrantId,
   createDataReference,
-  deploymentFromRecord,
   formatSeconds,
   getGrant,
   grant,
@@ -28,15 +25,12 @@ import {
 import { createPublicClient, createWalletClient, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-const RPC_URL = process.env.RPC_URL ?? "http://127.0.0.1:8545";
-const RECORD =
-  process.env.DEPLOYMENT_RECORD ??
-  new URL("../deployments/localhost.json", import.meta.url).pathname;
-const USER_KEY = (process.env.USER_KEY ??
-  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a") as Hex;
+import { loadDeployment, RPC_URL, USER_KEY } from "./lib/localStack.ts";
+import { runMain } from "./lib/runMain.ts";
+
 const DAPP = (process.env.DAPP_ADDRESS ?? "0xdD2FD4581271e230360230F9337D5c0430Bf44C0") as Address;
 
-const address = deploymentFromRecord(JSON.parse(readFileSync(RECORD, "utf8"))).accessGrants.address;
+const address = loadDeployment().accessGrants.address;
 const publicClient = createPublicClient({ transport: http(RPC_URL) });
 
 /** The backend's check: serve only while the user's grant to this dApp is active on-chain. */
@@ -97,15 +91,4 @@ async function main(): Promise<void> {
   await expect(`purpose "${purpose}" after the revoke`, purpose, false);
 }
 
-main().catch((error: unknown) => {
-  console.error(`dapp-check failed: ${describe(error)}`);
-  process.exit(1);
-});
-
-/** An error in one line: the SDK's and viem's short message (and hint), or a failed fetch's cause. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const e = error as Error & { shortMessage?: string; hint?: string };
-  if (e.shortMessage) return e.hint ? `${e.shortMessage} (hint: ${e.hint})` : e.shortMessage;
-  return e.cause instanceof Error ? `${e.message} (${e.cause.message})` : e.message;
-}
+runMain("dapp-check", main);

@@ -33,7 +33,6 @@ import {
   buildAccessRequest,
   computeGrantId,
   createDataReference,
-  deploymentFromRecord,
   GrantKitError,
   grant,
   parseAccessRequest,
@@ -56,12 +55,11 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-const RPC_URL = process.env.RPC_URL ?? "http://127.0.0.1:8545";
+import { loadDeployment, RPC_URL } from "./lib/localStack.ts";
+import { runMain } from "./lib/runMain.ts";
+
 const INDEXER_URL = process.env.INDEXER_URL ?? "http://127.0.0.1:42069";
 const SOURCE = process.env.ACCESS_SOURCE ?? "chain";
-const RECORD =
-  process.env.DEPLOYMENT_RECORD ??
-  new URL("../deployments/localhost.json", import.meta.url).pathname;
 const key = (name: string, fallback: string) =>
   privateKeyToAccount((process.env[name] ?? fallback) as Hex);
 const owner = key(
@@ -81,7 +79,7 @@ const AUDIENCE = "https://vault.example";
 const SERVE_ONLY = process.argv.includes("--serve");
 const PURPOSE = purposeHash("kyc-review");
 
-const deployment = deploymentFromRecord(JSON.parse(readFileSync(RECORD, "utf8")));
+const deployment = loadDeployment();
 const accessGrants = deployment.accessGrants.address;
 const client = createPublicClient({ transport: http(RPC_URL) });
 const indexer = createIndexerClient({ baseUrl: INDEXER_URL });
@@ -283,16 +281,4 @@ async function main(): Promise<void> {
   if (wrong.length > 0) throw new Error(`${wrong.length} answers differ from what was expected`);
 }
 
-main().catch((error: unknown) => {
-  console.error(`data-server failed: ${describe(error)}`);
-  server.close();
-  process.exit(1);
-});
-
-/** An error in one line: the SDK's and viem's short message (and hint), or a failed fetch's cause. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const e = error as Error & { shortMessage?: string; hint?: string };
-  if (e.shortMessage) return e.hint ? `${e.shortMessage} (hint: ${e.hint})` : e.shortMessage;
-  return e.cause instanceof Error ? `${e.message} (${e.cause.message})` : e.message;
-}
+runMain("data-server", main, () => server.close());

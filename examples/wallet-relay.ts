@@ -16,12 +16,9 @@
  *   RELAYER_KEY        the relayer, pays gas (account #19)      default Hardhat's public dev key #19
  *   GRANTEE_ADDRESS    who the grants are for                   default Hardhat account #18
  */
-import { readFileSync } from "node:fs";
-
 import {
   computeGrantId,
   createDataReference,
-  deploymentFromRecord,
   formatSeconds,
   getGrant,
   getRelayBatchOutcomes,
@@ -40,19 +37,16 @@ import {
 import { createPublicClient, createWalletClient, http, type Address, type Hex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
-const RPC_URL = process.env.RPC_URL ?? "http://127.0.0.1:8545";
-const RECORD =
-  process.env.DEPLOYMENT_RECORD ??
-  new URL("../deployments/localhost.json", import.meta.url).pathname;
-const USER_KEY = (process.env.USER_KEY ??
-  "0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a") as Hex;
+import { loadDeployment, RPC_URL, USER_KEY } from "./lib/localStack.ts";
+import { runMain } from "./lib/runMain.ts";
+
 const RELAYER_KEY = (process.env.RELAYER_KEY ??
   "0xdf57089febbacf7ba0bc227dafbffa9fc08a93fdc68e1e42411a14efcf23656e") as Hex;
 const GRANTEE = (process.env.GRANTEE_ADDRESS ??
   "0xdD2FD4581271e230360230F9337D5c0430Bf44C0") as Address;
 const DAY = 86_400n;
 
-const address = deploymentFromRecord(JSON.parse(readFileSync(RECORD, "utf8"))).accessGrants.address;
+const address = loadDeployment().accessGrants.address;
 const client = createPublicClient({ transport: http(RPC_URL) });
 const user = privateKeyToAccount(USER_KEY);
 const relayer = createWalletClient({
@@ -150,15 +144,4 @@ async function main(): Promise<void> {
     throw new Error(`grant B is ${gB.status} expiring ${gB.expiresAt}, not extended`);
 }
 
-main().catch((error: unknown) => {
-  console.error(`wallet-relay failed: ${describe(error)}`);
-  process.exit(1);
-});
-
-/** An error in one line: the SDK's and viem's short message (and hint), or a failed fetch's cause. */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const e = error as Error & { shortMessage?: string; hint?: string };
-  if (e.shortMessage) return e.hint ? `${e.shortMessage} (hint: ${e.hint})` : e.shortMessage;
-  return e.cause instanceof Error ? `${e.message} (${e.cause.message})` : e.message;
-}
+runMain("wallet-relay", main);

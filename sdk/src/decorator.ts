@@ -1,29 +1,12 @@
-import type { Account, Chain, Client, Transport } from "viem";
+import type { Account, Chain, Client, Hash, Transport } from "viem";
 
-import {
-  addIssuer,
-  prepareAddIssuer,
-  simulateAddIssuer,
-  type AddIssuerParameters,
-} from "./actions/addIssuer.js";
-import {
-  cancelNonces,
-  prepareCancelNonces,
-  simulateCancelNonces,
-  type CancelNoncesParameters,
-} from "./actions/cancelNonces.js";
-import {
-  extendExpiry,
-  prepareExtendExpiry,
-  simulateExtendExpiry,
-  type ExtendExpiryParameters,
-} from "./actions/extendExpiry.js";
-import {
-  extendLock,
-  prepareExtendLock,
-  simulateExtendLock,
-  type ExtendLockParameters,
-} from "./actions/extendLock.js";
+import type { PreparedCall } from "./actions/internal/call.js";
+import type { WriteClient } from "./actions/internal/forms.js";
+
+import { addIssuer, prepareAddIssuer, simulateAddIssuer } from "./actions/addIssuer.js";
+import { cancelNonces, prepareCancelNonces, simulateCancelNonces } from "./actions/cancelNonces.js";
+import { extendExpiry, prepareExtendExpiry, simulateExtendExpiry } from "./actions/extendExpiry.js";
+import { extendLock, prepareExtendLock, simulateExtendLock } from "./actions/extendLock.js";
 import { getGrant, type GetGrantParameters } from "./actions/getGrant.js";
 import {
   getIssuer,
@@ -36,13 +19,8 @@ import {
   type GetCredentialTypeParameters,
 } from "./actions/getCredentialType.js";
 import { grantIsActive, type GrantIsActiveParameters } from "./actions/grantIsActive.js";
-import { grant, prepareGrant, simulateGrant, type GrantParameters } from "./actions/grant.js";
-import {
-  grantBatch,
-  prepareGrantBatch,
-  simulateGrantBatch,
-  type GrantBatchParameters,
-} from "./actions/grantBatch.js";
+import { grant, prepareGrant, simulateGrant } from "./actions/grant.js";
+import { grantBatch, prepareGrantBatch, simulateGrantBatch } from "./actions/grantBatch.js";
 import { isGranted, type IsGrantedParameters } from "./actions/isGranted.js";
 import { isNonceUsed, type IsNonceUsedParameters } from "./actions/isNonceUsed.js";
 import { isTrusted, type IsTrustedParameters } from "./actions/isTrusted.js";
@@ -50,80 +28,51 @@ import {
   prepareRegisterCredentialType,
   registerCredentialType,
   simulateRegisterCredentialType,
-  type RegisterCredentialTypeParameters,
 } from "./actions/registerCredentialType.js";
 import {
   prepareSetCredentialTypeLifetime,
   setCredentialTypeLifetime,
   simulateSetCredentialTypeLifetime,
-  type SetCredentialTypeLifetimeParameters,
 } from "./actions/setCredentialTypeLifetime.js";
-import {
-  prepareRelease,
-  release,
-  simulateRelease,
-  type ReleaseParameters,
-} from "./actions/release.js";
-import {
-  prepareRemoveIssuer,
-  removeIssuer,
-  simulateRemoveIssuer,
-  type RemoveIssuerParameters,
-} from "./actions/removeIssuer.js";
-import {
-  prepareReplace,
-  replace,
-  simulateReplace,
-  type ReplaceParameters,
-} from "./actions/replace.js";
+import { prepareRelease, release, simulateRelease } from "./actions/release.js";
+import { prepareRemoveIssuer, removeIssuer, simulateRemoveIssuer } from "./actions/removeIssuer.js";
+import { prepareReplace, replace, simulateReplace } from "./actions/replace.js";
 import {
   prepareRestoreIssuer,
   restoreIssuer,
   simulateRestoreIssuer,
-  type RestoreIssuerParameters,
 } from "./actions/restoreIssuer.js";
-import { prepareRevoke, revoke, simulateRevoke, type RevokeParameters } from "./actions/revoke.js";
-import {
-  prepareRevokeBatch,
-  revokeBatch,
-  simulateRevokeBatch,
-  type RevokeBatchParameters,
-} from "./actions/revokeBatch.js";
+import { prepareRevoke, revoke, simulateRevoke } from "./actions/revoke.js";
+import { prepareRevokeBatch, revokeBatch, simulateRevokeBatch } from "./actions/revokeBatch.js";
 import {
   prepareRotateIssuerKey,
   rotateIssuerKey,
   simulateRotateIssuerKey,
-  type RotateIssuerKeyParameters,
 } from "./actions/rotateIssuerKey.js";
 import {
   prepareSetIssuerJurisdiction,
   setIssuerJurisdiction,
   simulateSetIssuerJurisdiction,
-  type SetIssuerJurisdictionParameters,
 } from "./actions/setIssuerJurisdiction.js";
 import {
   prepareSetIssuerTypes,
   setIssuerTypes,
   simulateSetIssuerTypes,
-  type SetIssuerTypesParameters,
 } from "./actions/setIssuerTypes.js";
 import {
   prepareSetIssuerValidity,
   setIssuerValidity,
   simulateSetIssuerValidity,
-  type SetIssuerValidityParameters,
 } from "./actions/setIssuerValidity.js";
 import {
   prepareSuspendIssuer,
   simulateSuspendIssuer,
   suspendIssuer,
-  type SuspendIssuerParameters,
 } from "./actions/suspendIssuer.js";
 import {
   prepareUpdateIssuerMetadata,
   simulateUpdateIssuerMetadata,
   updateIssuerMetadata,
-  type UpdateIssuerMetadataParameters,
 } from "./actions/updateIssuerMetadata.js";
 import {
   verifyAccessRequest,
@@ -165,6 +114,18 @@ export type GrantKitActionsConfig = {
 /** An action's parameters without `deployments` (the decorator supplies them), distributed over unions. */
 type Opt<P> = P extends unknown ? Omit<P, "deployments"> : never;
 
+/** A write action's forms: write, simulate, prepare. */
+type WriteTrio<P, S> = readonly [
+  (client: WriteClient, parameters: P) => Promise<Hash>,
+  (client: WriteClient, parameters: P) => Promise<S>,
+  (parameters: P & { chainId?: number | undefined }) => PreparedCall,
+];
+
+/** The forms of the write `N` on a client: `N`, `simulateN` and `prepareN`, deployments supplied. */
+type BoundWrite<N extends string, P, S> = Record<N, (p: Opt<P>) => Promise<Hash>> &
+  Record<`simulate${Capitalize<N>}`, (p: Opt<P>) => Promise<S>> &
+  Record<`prepare${Capitalize<N>}`, (p: Opt<P>) => PreparedCall>;
+
 /**
  * Every grantkit action bound to a client: `client.extend(grantkitActions())`. Each action is also
  * exported on its own (tree-shakable) with the client as first argument.
@@ -177,20 +138,32 @@ type Opt<P> = P extends unknown ? Omit<P, "deployments"> : never;
  * const granted = await client.isGranted({ owner: account.address, grantee, dataHash, purpose });
  */
 export function grantkitActions(config: GrantKitActionsConfig = {}) {
-  const ag = <P extends object>(p: P) => ({
-    deployments: config.deployments,
-    ...p,
-    address: (p as { address?: `0x${string}` }).address ?? config.deployment?.accessGrants.address,
-  });
-  const ir = <P extends object>(p: P) => ({
-    deployments: config.deployments,
-    ...p,
-    address:
-      (p as { address?: `0x${string}` }).address ?? config.deployment?.issuerRegistry.address,
-  });
+  /** Supplies the contract of `kind` from the config, unless the call names an address. */
+  const target =
+    (kind: "accessGrants" | "issuerRegistry") =>
+    <P extends object>(p: P) => ({
+      deployments: config.deployments,
+      ...p,
+      address: (p as { address?: `0x${string}` }).address ?? config.deployment?.[kind].address,
+    });
+  const ag = target("accessGrants");
+  const ir = target("issuerRegistry");
   return <C extends Client<Transport, Chain | undefined, Account | undefined>>(client: C) => {
     const chainId = client.chain?.id;
     const prep = <P extends object>(p: P) => ({ chainId, ...p });
+    /** An action's three write forms bound to the client; `at` supplies its contract. */
+    const bind = <N extends string, P extends object, S>(
+      name: N,
+      [write, simulate, prepare]: WriteTrio<P, S>,
+      at: (p: Opt<P>) => object,
+    ) => {
+      const suffix = `${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+      return {
+        [name]: (p: Opt<P>) => write(client, at(p) as P),
+        [`simulate${suffix}`]: (p: Opt<P>) => simulate(client, at(p) as P),
+        [`prepare${suffix}`]: (p: Opt<P>) => prepare(prep(at(p)) as P),
+      } as BoundWrite<N, P, S>;
+    };
     return {
       // reads
       getGrant: (p: Opt<GetGrantParameters>) => getGrant(client, ag(p) as GetGrantParameters),
@@ -202,33 +175,15 @@ export function grantkitActions(config: GrantKitActionsConfig = {}) {
       getCredentialType: (p: Opt<GetCredentialTypeParameters>) => getCredentialType(client, ir(p)),
       isTrusted: (p: Opt<IsTrustedParameters>) => isTrusted(client, ir(p)),
       // owner and grantee writes
-      grant: (p: Opt<GrantParameters>) => grant(client, ag(p)),
-      simulateGrant: (p: Opt<GrantParameters>) => simulateGrant(client, ag(p)),
-      prepareGrant: (p: Opt<GrantParameters>) => prepareGrant(prep(ag(p))),
-      grantBatch: (p: Opt<GrantBatchParameters>) => grantBatch(client, ag(p)),
-      simulateGrantBatch: (p: Opt<GrantBatchParameters>) => simulateGrantBatch(client, ag(p)),
-      prepareGrantBatch: (p: Opt<GrantBatchParameters>) => prepareGrantBatch(prep(ag(p))),
-      revoke: (p: Opt<RevokeParameters>) => revoke(client, ag(p)),
-      simulateRevoke: (p: Opt<RevokeParameters>) => simulateRevoke(client, ag(p)),
-      prepareRevoke: (p: Opt<RevokeParameters>) => prepareRevoke(prep(ag(p))),
-      revokeBatch: (p: Opt<RevokeBatchParameters>) => revokeBatch(client, ag(p)),
-      simulateRevokeBatch: (p: Opt<RevokeBatchParameters>) => simulateRevokeBatch(client, ag(p)),
-      prepareRevokeBatch: (p: Opt<RevokeBatchParameters>) => prepareRevokeBatch(prep(ag(p))),
-      release: (p: Opt<ReleaseParameters>) => release(client, ag(p)),
-      simulateRelease: (p: Opt<ReleaseParameters>) => simulateRelease(client, ag(p)),
-      prepareRelease: (p: Opt<ReleaseParameters>) => prepareRelease(prep(ag(p))),
-      extendLock: (p: Opt<ExtendLockParameters>) => extendLock(client, ag(p)),
-      simulateExtendLock: (p: Opt<ExtendLockParameters>) => simulateExtendLock(client, ag(p)),
-      prepareExtendLock: (p: Opt<ExtendLockParameters>) => prepareExtendLock(prep(ag(p))),
-      extendExpiry: (p: Opt<ExtendExpiryParameters>) => extendExpiry(client, ag(p)),
-      simulateExtendExpiry: (p: Opt<ExtendExpiryParameters>) => simulateExtendExpiry(client, ag(p)),
-      prepareExtendExpiry: (p: Opt<ExtendExpiryParameters>) => prepareExtendExpiry(prep(ag(p))),
-      replace: (p: Opt<ReplaceParameters>) => replace(client, ag(p)),
-      simulateReplace: (p: Opt<ReplaceParameters>) => simulateReplace(client, ag(p)),
-      prepareReplace: (p: Opt<ReplaceParameters>) => prepareReplace(prep(ag(p))),
-      cancelNonces: (p: Opt<CancelNoncesParameters>) => cancelNonces(client, ag(p)),
-      simulateCancelNonces: (p: Opt<CancelNoncesParameters>) => simulateCancelNonces(client, ag(p)),
-      prepareCancelNonces: (p: Opt<CancelNoncesParameters>) => prepareCancelNonces(prep(ag(p))),
+      ...bind("grant", [grant, simulateGrant, prepareGrant], ag),
+      ...bind("grantBatch", [grantBatch, simulateGrantBatch, prepareGrantBatch], ag),
+      ...bind("revoke", [revoke, simulateRevoke, prepareRevoke], ag),
+      ...bind("revokeBatch", [revokeBatch, simulateRevokeBatch, prepareRevokeBatch], ag),
+      ...bind("release", [release, simulateRelease, prepareRelease], ag),
+      ...bind("extendLock", [extendLock, simulateExtendLock, prepareExtendLock], ag),
+      ...bind("extendExpiry", [extendExpiry, simulateExtendExpiry, prepareExtendExpiry], ag),
+      ...bind("replace", [replace, simulateReplace, prepareReplace], ag),
+      ...bind("cancelNonces", [cancelNonces, simulateCancelNonces, prepareCancelNonces], ag),
       // signed requests
       pickNonce: (p: Opt<PickNonceParameters>) => pickNonce(client, ag(p)),
       prepareRequest: <K extends RequestKind>(p: Opt<PrepareRequestParameters<K>>) =>
@@ -248,59 +203,49 @@ export function grantkitActions(config: GrantKitActionsConfig = {}) {
       verifyAccessRequest: (p: Opt<VerifyAccessRequestParameters>) =>
         verifyAccessRequest(client, ag(p)),
       // issuer governance (registrars) and issuers' own actions
-      registerCredentialType: (p: Opt<RegisterCredentialTypeParameters>) =>
-        registerCredentialType(client, ir(p)),
-      simulateRegisterCredentialType: (p: Opt<RegisterCredentialTypeParameters>) =>
-        simulateRegisterCredentialType(client, ir(p)),
-      prepareRegisterCredentialType: (p: Opt<RegisterCredentialTypeParameters>) =>
-        prepareRegisterCredentialType(prep(ir(p))),
-      setCredentialTypeLifetime: (p: Opt<SetCredentialTypeLifetimeParameters>) =>
-        setCredentialTypeLifetime(client, ir(p)),
-      simulateSetCredentialTypeLifetime: (p: Opt<SetCredentialTypeLifetimeParameters>) =>
-        simulateSetCredentialTypeLifetime(client, ir(p)),
-      prepareSetCredentialTypeLifetime: (p: Opt<SetCredentialTypeLifetimeParameters>) =>
-        prepareSetCredentialTypeLifetime(prep(ir(p))),
-      addIssuer: (p: Opt<AddIssuerParameters>) => addIssuer(client, ir(p)),
-      simulateAddIssuer: (p: Opt<AddIssuerParameters>) => simulateAddIssuer(client, ir(p)),
-      prepareAddIssuer: (p: Opt<AddIssuerParameters>) => prepareAddIssuer(prep(ir(p))),
-      suspendIssuer: (p: Opt<SuspendIssuerParameters>) => suspendIssuer(client, ir(p)),
-      simulateSuspendIssuer: (p: Opt<SuspendIssuerParameters>) =>
-        simulateSuspendIssuer(client, ir(p)),
-      prepareSuspendIssuer: (p: Opt<SuspendIssuerParameters>) => prepareSuspendIssuer(prep(ir(p))),
-      restoreIssuer: (p: Opt<RestoreIssuerParameters>) => restoreIssuer(client, ir(p)),
-      simulateRestoreIssuer: (p: Opt<RestoreIssuerParameters>) =>
-        simulateRestoreIssuer(client, ir(p)),
-      prepareRestoreIssuer: (p: Opt<RestoreIssuerParameters>) => prepareRestoreIssuer(prep(ir(p))),
-      removeIssuer: (p: Opt<RemoveIssuerParameters>) => removeIssuer(client, ir(p)),
-      simulateRemoveIssuer: (p: Opt<RemoveIssuerParameters>) => simulateRemoveIssuer(client, ir(p)),
-      prepareRemoveIssuer: (p: Opt<RemoveIssuerParameters>) => prepareRemoveIssuer(prep(ir(p))),
-      setIssuerTypes: (p: Opt<SetIssuerTypesParameters>) => setIssuerTypes(client, ir(p)),
-      simulateSetIssuerTypes: (p: Opt<SetIssuerTypesParameters>) =>
-        simulateSetIssuerTypes(client, ir(p)),
-      prepareSetIssuerTypes: (p: Opt<SetIssuerTypesParameters>) =>
-        prepareSetIssuerTypes(prep(ir(p))),
-      setIssuerValidity: (p: Opt<SetIssuerValidityParameters>) => setIssuerValidity(client, ir(p)),
-      simulateSetIssuerValidity: (p: Opt<SetIssuerValidityParameters>) =>
-        simulateSetIssuerValidity(client, ir(p)),
-      prepareSetIssuerValidity: (p: Opt<SetIssuerValidityParameters>) =>
-        prepareSetIssuerValidity(prep(ir(p))),
-      setIssuerJurisdiction: (p: Opt<SetIssuerJurisdictionParameters>) =>
-        setIssuerJurisdiction(client, ir(p)),
-      simulateSetIssuerJurisdiction: (p: Opt<SetIssuerJurisdictionParameters>) =>
-        simulateSetIssuerJurisdiction(client, ir(p)),
-      prepareSetIssuerJurisdiction: (p: Opt<SetIssuerJurisdictionParameters>) =>
-        prepareSetIssuerJurisdiction(prep(ir(p))),
-      updateIssuerMetadata: (p: Opt<UpdateIssuerMetadataParameters>) =>
-        updateIssuerMetadata(client, ir(p)),
-      simulateUpdateIssuerMetadata: (p: Opt<UpdateIssuerMetadataParameters>) =>
-        simulateUpdateIssuerMetadata(client, ir(p)),
-      prepareUpdateIssuerMetadata: (p: Opt<UpdateIssuerMetadataParameters>) =>
-        prepareUpdateIssuerMetadata(prep(ir(p))),
-      rotateIssuerKey: (p: Opt<RotateIssuerKeyParameters>) => rotateIssuerKey(client, ir(p)),
-      simulateRotateIssuerKey: (p: Opt<RotateIssuerKeyParameters>) =>
-        simulateRotateIssuerKey(client, ir(p)),
-      prepareRotateIssuerKey: (p: Opt<RotateIssuerKeyParameters>) =>
-        prepareRotateIssuerKey(prep(ir(p))),
+      ...bind(
+        "registerCredentialType",
+        [registerCredentialType, simulateRegisterCredentialType, prepareRegisterCredentialType],
+        ir,
+      ),
+      ...bind(
+        "setCredentialTypeLifetime",
+        [
+          setCredentialTypeLifetime,
+          simulateSetCredentialTypeLifetime,
+          prepareSetCredentialTypeLifetime,
+        ],
+        ir,
+      ),
+      ...bind("addIssuer", [addIssuer, simulateAddIssuer, prepareAddIssuer], ir),
+      ...bind("suspendIssuer", [suspendIssuer, simulateSuspendIssuer, prepareSuspendIssuer], ir),
+      ...bind("restoreIssuer", [restoreIssuer, simulateRestoreIssuer, prepareRestoreIssuer], ir),
+      ...bind("removeIssuer", [removeIssuer, simulateRemoveIssuer, prepareRemoveIssuer], ir),
+      ...bind(
+        "setIssuerTypes",
+        [setIssuerTypes, simulateSetIssuerTypes, prepareSetIssuerTypes],
+        ir,
+      ),
+      ...bind(
+        "setIssuerValidity",
+        [setIssuerValidity, simulateSetIssuerValidity, prepareSetIssuerValidity],
+        ir,
+      ),
+      ...bind(
+        "setIssuerJurisdiction",
+        [setIssuerJurisdiction, simulateSetIssuerJurisdiction, prepareSetIssuerJurisdiction],
+        ir,
+      ),
+      ...bind(
+        "updateIssuerMetadata",
+        [updateIssuerMetadata, simulateUpdateIssuerMetadata, prepareUpdateIssuerMetadata],
+        ir,
+      ),
+      ...bind(
+        "rotateIssuerKey",
+        [rotateIssuerKey, simulateRotateIssuerKey, prepareRotateIssuerKey],
+        ir,
+      ),
     };
   };
 }

@@ -93,6 +93,13 @@ export type RequestMessage<K extends RequestKind = RequestKind> = MessageOf<
 /** The `Authorization` struct the `*BySignature` functions take. */
 export type Authorization = { nonce: bigint; deadline: bigint; signature: Hex };
 
+/** The `GrantKey` struct (grantee, data hash, purpose) a request names, as the contract takes it. */
+const grantKeyOf = (m: { grantee: Address; dataHash: Hex; purpose: Hex }) => ({
+  grantee: m.grantee,
+  dataHash: m.dataHash,
+  purpose: m.purpose,
+});
+
 /**
  * How each request is relayed: the AccessGrants function and its arguments, built from the signed
  * message and its signature. The generations are not arguments: the contract reads them from storage.
@@ -101,54 +108,27 @@ export const relayCalls = {
   Grant: (m: RequestMessage<"Grant">, a: Authorization) =>
     ({
       functionName: "grantBySignature",
-      args: [
-        m.owner,
-        {
-          grantee: m.grantee,
-          dataHash: m.dataHash,
-          purpose: m.purpose,
-          lockedUntil: m.lockedUntil,
-          expiresAt: m.expiresAt,
-        },
-        a,
-      ],
+      args: [m.owner, { ...grantKeyOf(m), lockedUntil: m.lockedUntil, expiresAt: m.expiresAt }, a],
     }) as const,
   Revoke: (m: RequestMessage<"Revoke">, a: Authorization) =>
     ({
       functionName: "revokeBySignature",
-      args: [m.owner, { grantee: m.grantee, dataHash: m.dataHash, purpose: m.purpose }, a],
+      args: [m.owner, grantKeyOf(m), a],
     }) as const,
   ExtendLock: (m: RequestMessage<"ExtendLock">, a: Authorization) =>
     ({
       functionName: "extendLockBySignature",
-      args: [
-        m.owner,
-        { grantee: m.grantee, dataHash: m.dataHash, purpose: m.purpose },
-        m.lockedUntil,
-        a,
-      ],
+      args: [m.owner, grantKeyOf(m), m.lockedUntil, a],
     }) as const,
   ExtendExpiry: (m: RequestMessage<"ExtendExpiry">, a: Authorization) =>
     ({
       functionName: "extendExpiryBySignature",
-      args: [
-        m.owner,
-        { grantee: m.grantee, dataHash: m.dataHash, purpose: m.purpose },
-        m.expiresAt,
-        a,
-      ],
+      args: [m.owner, grantKeyOf(m), m.expiresAt, a],
     }) as const,
   Replace: (m: RequestMessage<"Replace">, a: Authorization) =>
     ({
       functionName: "replaceBySignature",
-      args: [
-        m.owner,
-        { grantee: m.grantee, dataHash: m.dataHash, purpose: m.purpose },
-        m.newDataHash,
-        m.lockedUntil,
-        m.expiresAt,
-        a,
-      ],
+      args: [m.owner, grantKeyOf(m), m.newDataHash, m.lockedUntil, m.expiresAt, a],
     }) as const,
 } satisfies { [K in RequestKind]: (m: RequestMessage<K>, a: Authorization) => unknown };
 

@@ -2,15 +2,11 @@ import { isHex, type Hex } from "viem";
 
 import { InvalidParameterError } from "../errors/base.js";
 import { accessRequestTypes } from "../protocol.js";
+import { serializeSigned, type SerializedSigned } from "../utils/serializeSigned.js";
 import type { SignedAccessRequest } from "./types.js";
 
 /** A signed access request as JSON (numbers as decimal strings). */
-export type SerializedAccessRequest = {
-  chainId: number;
-  verifyingContract: string;
-  message: Record<string, string>;
-  signature: string;
-};
+export type SerializedAccessRequest = SerializedSigned;
 
 /**
  * A signed access request as plain JSON, for an HTTP header or body.
@@ -19,14 +15,7 @@ export type SerializedAccessRequest = {
  * headers["x-grantkit-access"] = JSON.stringify(serializeAccessRequest(signed));
  */
 export function serializeAccessRequest(request: SignedAccessRequest): SerializedAccessRequest {
-  const message: Record<string, string> = {};
-  for (const [k, v] of Object.entries(request.message)) message[k] = String(v);
-  return {
-    chainId: request.chainId,
-    verifyingContract: request.verifyingContract,
-    message,
-    signature: request.signature,
-  };
+  return serializeSigned(request);
 }
 
 /**

@@ -1,13 +1,7 @@
-import type { Account, Address, Chain, Client, Hash, Hex, Transport } from "viem";
+import type { Address, Hex } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkAddress, checkHash } from "./internal/terms.js";
 import { assertSeconds } from "../utils/time.js";
 import { zeroHash } from "../constants.js";
@@ -24,18 +18,14 @@ export type AddIssuerParameters = WriteOptions & {
 };
 
 function call(parameters: AddIssuerParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "addIssuer",
-    args: [
-      checkAddress("issuer", parameters.issuer),
-      parameters.credentialTypes.map((t) => checkHash("credentialTypes[]", t, true)),
-      parameters.jurisdiction ?? "0x0000",
-      Number(assertSeconds("validFrom", parameters.validFrom ?? 0n, MAX_UINT40)),
-      Number(assertSeconds("validUntil", parameters.validUntil ?? 0n, MAX_UINT40)),
-      checkHash("metadataHash", parameters.metadataHash ?? zeroHash),
-    ],
-  } as const;
+  return contractCall("issuerRegistry", "addIssuer", [
+    checkAddress("issuer", parameters.issuer),
+    parameters.credentialTypes.map((t) => checkHash("credentialTypes[]", t, true)),
+    parameters.jurisdiction ?? "0x0000",
+    Number(assertSeconds("validFrom", parameters.validFrom ?? 0n, MAX_UINT40)),
+    Number(assertSeconds("validUntil", parameters.validUntil ?? 0n, MAX_UINT40)),
+    checkHash("metadataHash", parameters.metadataHash ?? zeroHash),
+  ]);
 }
 
 /**
@@ -48,12 +38,7 @@ function call(parameters: AddIssuerParameters) {
  *   jurisdiction: jurisdictionCode("CH"),
  * });
  */
-export async function addIssuer(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: AddIssuerParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "addIssuer");
-}
+export const addIssuer = /* @__PURE__ */ writeForm("addIssuer", call);
 
 /**
  * {@link addIssuer} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -61,12 +46,7 @@ export async function addIssuer(
  * @example
  * const { result, request } = await simulateAddIssuer(client, parameters);
  */
-export async function simulateAddIssuer(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: AddIssuerParameters,
-): Promise<SimulateReturnType<"issuerRegistry", "addIssuer">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateAddIssuer = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link addIssuer}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -75,8 +55,4 @@ export async function simulateAddIssuer(
  * @example
  * const { to, data } = prepareAddIssuer({ ...parameters, chainId: 1 });
  */
-export function prepareAddIssuer(
-  parameters: AddIssuerParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareAddIssuer = /* @__PURE__ */ prepareForm(call);

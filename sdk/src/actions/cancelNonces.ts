@@ -1,23 +1,10 @@
-import {
-  encodeFunctionData,
-  type Account,
-  type Chain,
-  type Client,
-  type Hash,
-  type Transport,
-} from "viem";
+import { encodeFunctionData } from "viem";
 
 import { accessGrantsCoreAbi as accessGrantsAbi } from "../abi/coreAbis.js";
 import { InvalidParameterError } from "../errors/base.js";
 import { noncesToBitmaps } from "../utils/nonces.js";
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 
 /** Parameters of {@link cancelNonces}: the sender's nonces whose signed requests must never be relayed. */
 export type CancelNoncesParameters = WriteOptions & { nonces: readonly bigint[] };
@@ -34,25 +21,17 @@ function call(parameters: CancelNoncesParameters) {
   }
   if (words.length === 1) {
     const { wordPos, mask } = words[0]!;
-    return {
-      contract: "accessGrants",
-      functionName: "invalidateNonces",
-      args: [wordPos, mask],
-    } as const;
+    return contractCall("accessGrants", "invalidateNonces", [wordPos, mask]);
   }
-  return {
-    contract: "accessGrants",
-    functionName: "multicall",
-    args: [
-      words.map(({ wordPos, mask }) =>
-        encodeFunctionData({
-          abi: accessGrantsAbi,
-          functionName: "invalidateNonces",
-          args: [wordPos, mask],
-        }),
-      ),
-    ],
-  } as const;
+  return contractCall("accessGrants", "multicall", [
+    words.map(({ wordPos, mask }) =>
+      encodeFunctionData({
+        abi: accessGrantsAbi,
+        functionName: "invalidateNonces",
+        args: [wordPos, mask],
+      }),
+    ),
+  ]);
 }
 
 /**
@@ -62,12 +41,7 @@ function call(parameters: CancelNoncesParameters) {
  * @example
  * await cancelNonces(walletClient, { nonces: [signed.message.nonce] });
  */
-export async function cancelNonces(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: CancelNoncesParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "cancelNonces");
-}
+export const cancelNonces = /* @__PURE__ */ writeForm("cancelNonces", call);
 
 /**
  * {@link cancelNonces} as an `eth_call`.
@@ -75,12 +49,7 @@ export async function cancelNonces(
  * @example
  * await simulateCancelNonces(client, { nonces: [7n] });
  */
-export async function simulateCancelNonces(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: CancelNoncesParameters,
-): Promise<SimulateReturnType<"accessGrants", "invalidateNonces" | "multicall">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateCancelNonces = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link cancelNonces}'s calldata.
@@ -88,8 +57,4 @@ export async function simulateCancelNonces(
  * @example
  * const { to, data } = prepareCancelNonces({ nonces: [7n], chainId: 1 });
  */
-export function prepareCancelNonces(
-  parameters: CancelNoncesParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareCancelNonces = /* @__PURE__ */ prepareForm(call);

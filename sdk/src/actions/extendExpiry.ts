@@ -1,13 +1,5 @@
-import type { Account, Chain, Client, Hash, Transport } from "viem";
-
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkKey, type OwnerGrantKey } from "./internal/terms.js";
 import { assertSeconds } from "../utils/time.js";
 
@@ -15,11 +7,10 @@ import { assertSeconds } from "../utils/time.js";
 export type ExtendExpiryParameters = WriteOptions & OwnerGrantKey & { expiresAt: bigint };
 
 function call(parameters: ExtendExpiryParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "extendExpiry",
-    args: [checkKey(parameters), assertSeconds("expiresAt", parameters.expiresAt)],
-  } as const;
+  return contractCall("accessGrants", "extendExpiry", [
+    checkKey(parameters),
+    assertSeconds("expiresAt", parameters.expiresAt),
+  ]);
 }
 
 /**
@@ -28,12 +19,7 @@ function call(parameters: ExtendExpiryParameters) {
  * @example
  * await extendExpiry(walletClient, { grantee, dataHash, purpose, expiresAt: 0n }); // never
  */
-export async function extendExpiry(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: ExtendExpiryParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "extendExpiry");
-}
+export const extendExpiry = /* @__PURE__ */ writeForm("extendExpiry", call);
 
 /**
  * {@link extendExpiry} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -41,12 +27,7 @@ export async function extendExpiry(
  * @example
  * const { result, request } = await simulateExtendExpiry(client, parameters);
  */
-export async function simulateExtendExpiry(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: ExtendExpiryParameters,
-): Promise<SimulateReturnType<"accessGrants", "extendExpiry">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateExtendExpiry = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link extendExpiry}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -55,8 +36,4 @@ export async function simulateExtendExpiry(
  * @example
  * const { to, data } = prepareExtendExpiry({ ...parameters, chainId: 1 });
  */
-export function prepareExtendExpiry(
-  parameters: ExtendExpiryParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareExtendExpiry = /* @__PURE__ */ prepareForm(call);

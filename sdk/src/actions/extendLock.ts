@@ -1,13 +1,5 @@
-import type { Account, Chain, Client, Hash, Transport } from "viem";
-
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkKey, type OwnerGrantKey } from "./internal/terms.js";
 import { assertSeconds } from "../utils/time.js";
 
@@ -15,11 +7,10 @@ import { assertSeconds } from "../utils/time.js";
 export type ExtendLockParameters = WriteOptions & OwnerGrantKey & { lockedUntil: bigint };
 
 function call(parameters: ExtendLockParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "extendLock",
-    args: [checkKey(parameters), assertSeconds("lockedUntil", parameters.lockedUntil)],
-  } as const;
+  return contractCall("accessGrants", "extendLock", [
+    checkKey(parameters),
+    assertSeconds("lockedUntil", parameters.lockedUntil),
+  ]);
 }
 
 /**
@@ -28,12 +19,7 @@ function call(parameters: ExtendLockParameters) {
  * @example
  * await extendLock(walletClient, { grantee, dataHash, purpose, lockedUntil: 1924992000n });
  */
-export async function extendLock(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: ExtendLockParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "extendLock");
-}
+export const extendLock = /* @__PURE__ */ writeForm("extendLock", call);
 
 /**
  * {@link extendLock} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -41,12 +27,7 @@ export async function extendLock(
  * @example
  * const { result, request } = await simulateExtendLock(client, parameters);
  */
-export async function simulateExtendLock(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: ExtendLockParameters,
-): Promise<SimulateReturnType<"accessGrants", "extendLock">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateExtendLock = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link extendLock}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -55,8 +36,4 @@ export async function simulateExtendLock(
  * @example
  * const { to, data } = prepareExtendLock({ ...parameters, chainId: 1 });
  */
-export function prepareExtendLock(
-  parameters: ExtendLockParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareExtendLock = /* @__PURE__ */ prepareForm(call);

@@ -35,12 +35,7 @@ export type Grant = {
 export async function getGrant(client: Client, parameters: GetGrantParameters): Promise<Grant> {
   const grantId =
     "grantId" in parameters ? checkHash("grantId", parameters.grantId) : computeGrantId(parameters);
-  const state = (await readCall(client, "accessGrants", parameters, "getGrant", [grantId])) as {
-    status: number;
-    lockedUntil: bigint;
-    expiresAt: bigint;
-    generation: bigint;
-  };
+  const state = await readCall(client, "accessGrants", parameters, "getGrant", [grantId]);
   return {
     grantId,
     status: grantStatuses[state.status] ?? "None",

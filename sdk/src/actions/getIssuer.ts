@@ -73,20 +73,13 @@ export async function getIssuer(
       : readCall(client, "issuerRegistry", parameters, "getIssuerAt", [issuer, parameters.at]),
     getIssuerLineage(client, { ...parameters, issuer }),
   ]);
-  const r = read as {
-    status: number;
-    jurisdiction: Hex;
-    validFrom: number;
-    validUntil: number;
-    typeBits: bigint;
-  };
   return {
     issuer,
-    status: issuerStatuses[r.status] ?? "None",
-    jurisdiction: r.jurisdiction,
-    validFrom: BigInt(r.validFrom),
-    validUntil: BigInt(r.validUntil),
-    typeBits: r.typeBits,
+    status: issuerStatuses[read.status] ?? "None",
+    jurisdiction: read.jurisdiction,
+    validFrom: BigInt(read.validFrom),
+    validUntil: BigInt(read.validUntil),
+    typeBits: read.typeBits,
     lineage,
   };
 }

@@ -1,24 +1,12 @@
-import type { Account, Chain, Client, Hash, Transport } from "viem";
-
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkTerms, type GrantTerms } from "./internal/terms.js";
 
 /** Parameters of {@link grant}: grants `grantee` access to a data item for a purpose, as the sender (the owner). */
 export type GrantParameters = WriteOptions & GrantTerms;
 
 function call(parameters: GrantParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "grant",
-    args: [checkTerms(parameters)],
-  } as const;
+  return contractCall("accessGrants", "grant", [checkTerms(parameters)]);
 }
 
 /**
@@ -33,12 +21,7 @@ function call(parameters: GrantParameters) {
  *   lockedUntil: toSeconds(new Date("2030-01-01")), // the grantee's retention duty
  * });
  */
-export async function grant(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: GrantParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "grant");
-}
+export const grant = /* @__PURE__ */ writeForm("grant", call);
 
 /**
  * {@link grant} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -46,12 +29,7 @@ export async function grant(
  * @example
  * const { result, request } = await simulateGrant(client, parameters);
  */
-export async function simulateGrant(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: GrantParameters,
-): Promise<SimulateReturnType<"accessGrants", "grant">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateGrant = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link grant}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -60,8 +38,4 @@ export async function simulateGrant(
  * @example
  * const { to, data } = prepareGrant({ ...parameters, chainId: 1 });
  */
-export function prepareGrant(
-  parameters: GrantParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareGrant = /* @__PURE__ */ prepareForm(call);

@@ -1,24 +1,12 @@
-import type { Account, Chain, Client, Hash, Transport } from "viem";
-
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkTerms, type GrantTerms } from "./internal/terms.js";
 
 /** Parameters of {@link grantBatch}: grants many at once, as the sender; one failure reverts all. */
 export type GrantBatchParameters = WriteOptions & { grants: readonly GrantTerms[] };
 
 function call(parameters: GrantBatchParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "grantBatch",
-    args: [parameters.grants.map(checkTerms)],
-  } as const;
+  return contractCall("accessGrants", "grantBatch", [parameters.grants.map(checkTerms)]);
 }
 
 /**
@@ -27,12 +15,7 @@ function call(parameters: GrantBatchParameters) {
  * @example
  * await grantBatch(walletClient, { grants: [{ grantee: a, dataHash: h1, purpose }, { grantee: b, dataHash: h2, purpose }] });
  */
-export async function grantBatch(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: GrantBatchParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "grantBatch");
-}
+export const grantBatch = /* @__PURE__ */ writeForm("grantBatch", call);
 
 /**
  * {@link grantBatch} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -40,12 +23,7 @@ export async function grantBatch(
  * @example
  * const { result, request } = await simulateGrantBatch(client, parameters);
  */
-export async function simulateGrantBatch(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: GrantBatchParameters,
-): Promise<SimulateReturnType<"accessGrants", "grantBatch">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateGrantBatch = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link grantBatch}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -54,8 +32,4 @@ export async function simulateGrantBatch(
  * @example
  * const { to, data } = prepareGrantBatch({ ...parameters, chainId: 1 });
  */
-export function prepareGrantBatch(
-  parameters: GrantBatchParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareGrantBatch = /* @__PURE__ */ prepareForm(call);

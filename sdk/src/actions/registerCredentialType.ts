@@ -1,24 +1,16 @@
-import type { Account, Chain, Client, Hash, Hex, Transport } from "viem";
+import type { Hex } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkHash } from "./internal/terms.js";
 
 /** Parameters of {@link registerCredentialType}: registers a credential type id at the next free bit (registrars). */
 export type RegisterCredentialTypeParameters = WriteOptions & { credentialType: Hex };
 
 function call(parameters: RegisterCredentialTypeParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "registerCredentialType",
-    args: [checkHash("credentialType", parameters.credentialType, true)],
-  } as const;
+  return contractCall("issuerRegistry", "registerCredentialType", [
+    checkHash("credentialType", parameters.credentialType, true),
+  ]);
 }
 
 /**
@@ -27,12 +19,7 @@ function call(parameters: RegisterCredentialTypeParameters) {
  * @example
  * await registerCredentialType(registrarClient, { credentialType: credentialTypeId("kyc.basic") });
  */
-export async function registerCredentialType(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RegisterCredentialTypeParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "registerCredentialType");
-}
+export const registerCredentialType = /* @__PURE__ */ writeForm("registerCredentialType", call);
 
 /**
  * {@link registerCredentialType} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -40,12 +27,7 @@ export async function registerCredentialType(
  * @example
  * const { result, request } = await simulateRegisterCredentialType(client, parameters);
  */
-export async function simulateRegisterCredentialType(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RegisterCredentialTypeParameters,
-): Promise<SimulateReturnType<"issuerRegistry", "registerCredentialType">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateRegisterCredentialType = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link registerCredentialType}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -54,8 +36,4 @@ export async function simulateRegisterCredentialType(
  * @example
  * const { to, data } = prepareRegisterCredentialType({ ...parameters, chainId: 1 });
  */
-export function prepareRegisterCredentialType(
-  parameters: RegisterCredentialTypeParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareRegisterCredentialType = /* @__PURE__ */ prepareForm(call);

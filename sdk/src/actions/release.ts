@@ -1,28 +1,18 @@
-import type { Account, Address, Chain, Client, Hash, Hex, Transport } from "viem";
+import type { Address, Hex } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkAddress, checkHash } from "./internal/terms.js";
 
 /** Parameters of {@link release}: ends a grant made to the sender (the grantee), at any time. */
 export type ReleaseParameters = WriteOptions & { owner: Address; dataHash: Hex; purpose: Hex };
 
 function call(parameters: ReleaseParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "release",
-    args: [
-      checkAddress("owner", parameters.owner),
-      checkHash("dataHash", parameters.dataHash),
-      checkHash("purpose", parameters.purpose),
-    ],
-  } as const;
+  return contractCall("accessGrants", "release", [
+    checkAddress("owner", parameters.owner),
+    checkHash("dataHash", parameters.dataHash),
+    checkHash("purpose", parameters.purpose),
+  ]);
 }
 
 /**
@@ -31,12 +21,7 @@ function call(parameters: ReleaseParameters) {
  * @example
  * await release(granteeWalletClient, { owner, dataHash, purpose });
  */
-export async function release(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: ReleaseParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "release");
-}
+export const release = /* @__PURE__ */ writeForm("release", call);
 
 /**
  * {@link release} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -44,12 +29,7 @@ export async function release(
  * @example
  * const { result, request } = await simulateRelease(client, parameters);
  */
-export async function simulateRelease(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: ReleaseParameters,
-): Promise<SimulateReturnType<"accessGrants", "release">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateRelease = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link release}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -58,8 +38,4 @@ export async function simulateRelease(
  * @example
  * const { to, data } = prepareRelease({ ...parameters, chainId: 1 });
  */
-export function prepareRelease(
-  parameters: ReleaseParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareRelease = /* @__PURE__ */ prepareForm(call);

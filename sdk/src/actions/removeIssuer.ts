@@ -1,25 +1,13 @@
-import type { Account, Address, Chain, Client, Hash, Transport } from "viem";
+import type { Address } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
-import { checkAddress } from "./internal/terms.js";
+import type { WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
+import { issuerStatusCall } from "./internal/issuer.js";
 
 /** Parameters of {@link removeIssuer}: removes an issuer key for good; its receipts are refused from now on (registrars). */
 export type RemoveIssuerParameters = WriteOptions & { issuer: Address };
 
-function call(parameters: RemoveIssuerParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "removeIssuer",
-    args: [checkAddress("issuer", parameters.issuer)],
-  } as const;
-}
+const call = (parameters: RemoveIssuerParameters) => issuerStatusCall("removeIssuer", parameters);
 
 /**
  * Removes an issuer key for good; its receipts are refused from now on (registrars). Sent by the registrar.
@@ -27,12 +15,7 @@ function call(parameters: RemoveIssuerParameters) {
  * @example
  * await removeIssuer(registrarClient, { issuer });
  */
-export async function removeIssuer(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RemoveIssuerParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "removeIssuer");
-}
+export const removeIssuer = /* @__PURE__ */ writeForm("removeIssuer", call);
 
 /**
  * {@link removeIssuer} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -40,12 +23,7 @@ export async function removeIssuer(
  * @example
  * const { result, request } = await simulateRemoveIssuer(client, parameters);
  */
-export async function simulateRemoveIssuer(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RemoveIssuerParameters,
-): Promise<SimulateReturnType<"issuerRegistry", "removeIssuer">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateRemoveIssuer = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link removeIssuer}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -54,8 +32,4 @@ export async function simulateRemoveIssuer(
  * @example
  * const { to, data } = prepareRemoveIssuer({ ...parameters, chainId: 1 });
  */
-export function prepareRemoveIssuer(
-  parameters: RemoveIssuerParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareRemoveIssuer = /* @__PURE__ */ prepareForm(call);

@@ -1,13 +1,7 @@
-import type { Account, Chain, Client, Hash, Hex, Transport } from "viem";
+import type { Hex } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkHash, checkKey, type OwnerGrantKey } from "./internal/terms.js";
 import { assertSeconds } from "../utils/time.js";
 
@@ -20,16 +14,12 @@ export type ReplaceParameters = WriteOptions &
   };
 
 function call(parameters: ReplaceParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "replace",
-    args: [
-      checkKey(parameters),
-      checkHash("newDataHash", parameters.newDataHash, true),
-      assertSeconds("lockedUntil", parameters.lockedUntil ?? 0n),
-      assertSeconds("expiresAt", parameters.expiresAt ?? 0n),
-    ],
-  } as const;
+  return contractCall("accessGrants", "replace", [
+    checkKey(parameters),
+    checkHash("newDataHash", parameters.newDataHash, true),
+    assertSeconds("lockedUntil", parameters.lockedUntil ?? 0n),
+    assertSeconds("expiresAt", parameters.expiresAt ?? 0n),
+  ]);
 }
 
 /**
@@ -38,12 +28,7 @@ function call(parameters: ReplaceParameters) {
  * @example
  * await replace(walletClient, { grantee, dataHash, purpose, newDataHash, lockedUntil: grant.lockedUntil });
  */
-export async function replace(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: ReplaceParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "replace");
-}
+export const replace = /* @__PURE__ */ writeForm("replace", call);
 
 /**
  * {@link replace} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -51,12 +36,7 @@ export async function replace(
  * @example
  * const { result, request } = await simulateReplace(client, parameters);
  */
-export async function simulateReplace(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: ReplaceParameters,
-): Promise<SimulateReturnType<"accessGrants", "replace">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateReplace = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link replace}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -65,8 +45,4 @@ export async function simulateReplace(
  * @example
  * const { to, data } = prepareReplace({ ...parameters, chainId: 1 });
  */
-export function prepareReplace(
-  parameters: ReplaceParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareReplace = /* @__PURE__ */ prepareForm(call);

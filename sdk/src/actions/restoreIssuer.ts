@@ -1,25 +1,13 @@
-import type { Account, Address, Chain, Client, Hash, Transport } from "viem";
+import type { Address } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
-import { checkAddress } from "./internal/terms.js";
+import type { WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
+import { issuerStatusCall } from "./internal/issuer.js";
 
 /** Parameters of {@link restoreIssuer}: restores a suspended issuer to active (registrars). */
 export type RestoreIssuerParameters = WriteOptions & { issuer: Address };
 
-function call(parameters: RestoreIssuerParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "restoreIssuer",
-    args: [checkAddress("issuer", parameters.issuer)],
-  } as const;
-}
+const call = (parameters: RestoreIssuerParameters) => issuerStatusCall("restoreIssuer", parameters);
 
 /**
  * Restores a Suspended issuer to Active (registrars). Sent by the registrar.
@@ -27,12 +15,7 @@ function call(parameters: RestoreIssuerParameters) {
  * @example
  * await restoreIssuer(registrarClient, { issuer });
  */
-export async function restoreIssuer(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RestoreIssuerParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "restoreIssuer");
-}
+export const restoreIssuer = /* @__PURE__ */ writeForm("restoreIssuer", call);
 
 /**
  * {@link restoreIssuer} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -40,12 +23,7 @@ export async function restoreIssuer(
  * @example
  * const { result, request } = await simulateRestoreIssuer(client, parameters);
  */
-export async function simulateRestoreIssuer(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RestoreIssuerParameters,
-): Promise<SimulateReturnType<"issuerRegistry", "restoreIssuer">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateRestoreIssuer = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link restoreIssuer}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -54,8 +32,4 @@ export async function simulateRestoreIssuer(
  * @example
  * const { to, data } = prepareRestoreIssuer({ ...parameters, chainId: 1 });
  */
-export function prepareRestoreIssuer(
-  parameters: RestoreIssuerParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareRestoreIssuer = /* @__PURE__ */ prepareForm(call);

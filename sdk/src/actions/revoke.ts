@@ -1,24 +1,12 @@
-import type { Account, Chain, Client, Hash, Transport } from "viem";
-
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkKey, type OwnerGrantKey } from "./internal/terms.js";
 
 /** Parameters of {@link revoke}: revokes one of the sender's grants (right of deletion); refused while its lock is in force (see canrevoke). */
 export type RevokeParameters = WriteOptions & OwnerGrantKey;
 
 function call(parameters: RevokeParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "revoke",
-    args: [checkKey(parameters)],
-  } as const;
+  return contractCall("accessGrants", "revoke", [checkKey(parameters)]);
 }
 
 /**
@@ -27,12 +15,7 @@ function call(parameters: RevokeParameters) {
  * @example
  * await revoke(walletClient, { grantee, dataHash, purpose });
  */
-export async function revoke(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RevokeParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "revoke");
-}
+export const revoke = /* @__PURE__ */ writeForm("revoke", call);
 
 /**
  * {@link revoke} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -40,12 +23,7 @@ export async function revoke(
  * @example
  * const { result, request } = await simulateRevoke(client, parameters);
  */
-export async function simulateRevoke(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RevokeParameters,
-): Promise<SimulateReturnType<"accessGrants", "revoke">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateRevoke = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link revoke}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -54,8 +32,4 @@ export async function simulateRevoke(
  * @example
  * const { to, data } = prepareRevoke({ ...parameters, chainId: 1 });
  */
-export function prepareRevoke(
-  parameters: RevokeParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareRevoke = /* @__PURE__ */ prepareForm(call);

@@ -1,24 +1,12 @@
-import type { Account, Chain, Client, Hash, Transport } from "viem";
-
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkKey, type OwnerGrantKey } from "./internal/terms.js";
 
 /** Parameters of {@link revokeBatch}: revokes many of the sender's grants at once; one failure reverts all. */
 export type RevokeBatchParameters = WriteOptions & { keys: readonly OwnerGrantKey[] };
 
 function call(parameters: RevokeBatchParameters) {
-  return {
-    contract: "accessGrants",
-    functionName: "revokeBatch",
-    args: [parameters.keys.map(checkKey)],
-  } as const;
+  return contractCall("accessGrants", "revokeBatch", [parameters.keys.map(checkKey)]);
 }
 
 /**
@@ -27,12 +15,7 @@ function call(parameters: RevokeBatchParameters) {
  * @example
  * await revokeBatch(walletClient, { keys: [{ grantee, dataHash, purpose }] });
  */
-export async function revokeBatch(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RevokeBatchParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "revokeBatch");
-}
+export const revokeBatch = /* @__PURE__ */ writeForm("revokeBatch", call);
 
 /**
  * {@link revokeBatch} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -40,12 +23,7 @@ export async function revokeBatch(
  * @example
  * const { result, request } = await simulateRevokeBatch(client, parameters);
  */
-export async function simulateRevokeBatch(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RevokeBatchParameters,
-): Promise<SimulateReturnType<"accessGrants", "revokeBatch">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateRevokeBatch = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link revokeBatch}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -54,8 +32,4 @@ export async function simulateRevokeBatch(
  * @example
  * const { to, data } = prepareRevokeBatch({ ...parameters, chainId: 1 });
  */
-export function prepareRevokeBatch(
-  parameters: RevokeBatchParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareRevokeBatch = /* @__PURE__ */ prepareForm(call);

@@ -1,23 +1,8 @@
-import {
-  isHex,
-  type Account,
-  type Address,
-  type Chain,
-  type Client,
-  type Hash,
-  type Hex,
-  type Transport,
-} from "viem";
+import { isHex, type Address, type Hex } from "viem";
 
 import { InvalidParameterError } from "../errors/base.js";
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { assertSeconds } from "../utils/time.js";
 import { checkAddress } from "./internal/terms.js";
 
@@ -42,15 +27,11 @@ function call(parameters: RotateIssuerKeyParameters) {
       "sign it with the new key: signKeyRotation({ rotation: { oldKey, newKey, deadline }, ... })",
     );
   }
-  return {
-    contract: "issuerRegistry",
-    functionName: "rotateKey",
-    args: [
-      checkAddress("newKey", parameters.newKey),
-      assertSeconds("deadline", parameters.deadline, 2n ** 256n - 1n),
-      proof,
-    ],
-  } as const;
+  return contractCall("issuerRegistry", "rotateKey", [
+    checkAddress("newKey", parameters.newKey),
+    assertSeconds("deadline", parameters.deadline, 2n ** 256n - 1n),
+    proof,
+  ]);
 }
 
 /**
@@ -64,12 +45,7 @@ function call(parameters: RotateIssuerKeyParameters) {
  *   rotation: { oldKey: issuerClient.account.address, newKey: newKeyAccount.address, deadline } });
  * await rotateIssuerKey(issuerClient, { newKey: newKeyAccount.address, deadline, proof });
  */
-export async function rotateIssuerKey(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RotateIssuerKeyParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "rotateIssuerKey");
-}
+export const rotateIssuerKey = /* @__PURE__ */ writeForm("rotateIssuerKey", call);
 
 /**
  * {@link rotateIssuerKey} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -77,12 +53,7 @@ export async function rotateIssuerKey(
  * @example
  * const { result, request } = await simulateRotateIssuerKey(client, parameters);
  */
-export async function simulateRotateIssuerKey(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: RotateIssuerKeyParameters,
-): Promise<SimulateReturnType<"issuerRegistry", "rotateKey">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateRotateIssuerKey = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link rotateIssuerKey}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -91,8 +62,4 @@ export async function simulateRotateIssuerKey(
  * @example
  * const { to, data } = prepareRotateIssuerKey({ ...parameters, chainId: 1 });
  */
-export function prepareRotateIssuerKey(
-  parameters: RotateIssuerKeyParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareRotateIssuerKey = /* @__PURE__ */ prepareForm(call);

@@ -1,13 +1,7 @@
-import type { Account, Chain, Client, Hash, Hex, Transport } from "viem";
+import type { Hex } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { assertSeconds } from "../utils/time.js";
 import { checkHash } from "./internal/terms.js";
 
@@ -19,14 +13,10 @@ export type SetCredentialTypeLifetimeParameters = WriteOptions & {
 };
 
 function call(parameters: SetCredentialTypeLifetimeParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "setCredentialTypeLifetime",
-    args: [
-      checkHash("credentialType", parameters.credentialType, true),
-      assertSeconds("maxReceiptLifetime", parameters.maxReceiptLifetime),
-    ],
-  } as const;
+  return contractCall("issuerRegistry", "setCredentialTypeLifetime", [
+    checkHash("credentialType", parameters.credentialType, true),
+    assertSeconds("maxReceiptLifetime", parameters.maxReceiptLifetime),
+  ]);
 }
 
 /**
@@ -36,12 +26,10 @@ function call(parameters: SetCredentialTypeLifetimeParameters) {
  * @example
  * await setCredentialTypeLifetime(registrarClient, { credentialType: credentialTypeId("kyc.basic"), maxReceiptLifetime: 30n * 86_400n });
  */
-export async function setCredentialTypeLifetime(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: SetCredentialTypeLifetimeParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "setCredentialTypeLifetime");
-}
+export const setCredentialTypeLifetime = /* @__PURE__ */ writeForm(
+  "setCredentialTypeLifetime",
+  call,
+);
 
 /**
  * {@link setCredentialTypeLifetime} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -49,12 +37,7 @@ export async function setCredentialTypeLifetime(
  * @example
  * const { result, request } = await simulateSetCredentialTypeLifetime(client, parameters);
  */
-export async function simulateSetCredentialTypeLifetime(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: SetCredentialTypeLifetimeParameters,
-): Promise<SimulateReturnType<"issuerRegistry", "setCredentialTypeLifetime">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateSetCredentialTypeLifetime = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link setCredentialTypeLifetime}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -63,8 +46,4 @@ export async function simulateSetCredentialTypeLifetime(
  * @example
  * const { to, data } = prepareSetCredentialTypeLifetime({ ...parameters, chainId: 1 });
  */
-export function prepareSetCredentialTypeLifetime(
-  parameters: SetCredentialTypeLifetimeParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareSetCredentialTypeLifetime = /* @__PURE__ */ prepareForm(call);

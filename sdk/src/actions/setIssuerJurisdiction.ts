@@ -1,24 +1,17 @@
-import type { Account, Address, Chain, Client, Hash, Hex, Transport } from "viem";
+import type { Address, Hex } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkAddress } from "./internal/terms.js";
 
 /** Parameters of {@link setIssuerJurisdiction}: sets a live issuer's jurisdiction (jurisdictioncode("ch"), or "0x0000" for none) (registrars). */
 export type SetIssuerJurisdictionParameters = WriteOptions & { issuer: Address; jurisdiction: Hex };
 
 function call(parameters: SetIssuerJurisdictionParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "setIssuerJurisdiction",
-    args: [checkAddress("issuer", parameters.issuer), parameters.jurisdiction],
-  } as const;
+  return contractCall("issuerRegistry", "setIssuerJurisdiction", [
+    checkAddress("issuer", parameters.issuer),
+    parameters.jurisdiction,
+  ]);
 }
 
 /**
@@ -27,12 +20,7 @@ function call(parameters: SetIssuerJurisdictionParameters) {
  * @example
  * await setIssuerJurisdiction(registrarClient, { issuer, jurisdiction: jurisdictionCode("DE") });
  */
-export async function setIssuerJurisdiction(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: SetIssuerJurisdictionParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "setIssuerJurisdiction");
-}
+export const setIssuerJurisdiction = /* @__PURE__ */ writeForm("setIssuerJurisdiction", call);
 
 /**
  * {@link setIssuerJurisdiction} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -40,12 +28,7 @@ export async function setIssuerJurisdiction(
  * @example
  * const { result, request } = await simulateSetIssuerJurisdiction(client, parameters);
  */
-export async function simulateSetIssuerJurisdiction(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: SetIssuerJurisdictionParameters,
-): Promise<SimulateReturnType<"issuerRegistry", "setIssuerJurisdiction">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateSetIssuerJurisdiction = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link setIssuerJurisdiction}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -54,8 +37,4 @@ export async function simulateSetIssuerJurisdiction(
  * @example
  * const { to, data } = prepareSetIssuerJurisdiction({ ...parameters, chainId: 1 });
  */
-export function prepareSetIssuerJurisdiction(
-  parameters: SetIssuerJurisdictionParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareSetIssuerJurisdiction = /* @__PURE__ */ prepareForm(call);

@@ -1,13 +1,7 @@
-import type { Account, Address, Chain, Client, Hash, Hex, Transport } from "viem";
+import type { Address, Hex } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkAddress, checkHash } from "./internal/terms.js";
 
 /** Parameters of {@link setIssuerTypes}: replaces the set of credential types a live issuer is accredited for (registrars). */
@@ -17,14 +11,10 @@ export type SetIssuerTypesParameters = WriteOptions & {
 };
 
 function call(parameters: SetIssuerTypesParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "setIssuerTypes",
-    args: [
-      checkAddress("issuer", parameters.issuer),
-      parameters.credentialTypes.map((t) => checkHash("credentialTypes[]", t, true)),
-    ],
-  } as const;
+  return contractCall("issuerRegistry", "setIssuerTypes", [
+    checkAddress("issuer", parameters.issuer),
+    parameters.credentialTypes.map((t) => checkHash("credentialTypes[]", t, true)),
+  ]);
 }
 
 /**
@@ -33,12 +23,7 @@ function call(parameters: SetIssuerTypesParameters) {
  * @example
  * await setIssuerTypes(registrarClient, { issuer, credentialTypes: [kycBasic, kycFull] });
  */
-export async function setIssuerTypes(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: SetIssuerTypesParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "setIssuerTypes");
-}
+export const setIssuerTypes = /* @__PURE__ */ writeForm("setIssuerTypes", call);
 
 /**
  * {@link setIssuerTypes} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -46,12 +31,7 @@ export async function setIssuerTypes(
  * @example
  * const { result, request } = await simulateSetIssuerTypes(client, parameters);
  */
-export async function simulateSetIssuerTypes(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: SetIssuerTypesParameters,
-): Promise<SimulateReturnType<"issuerRegistry", "setIssuerTypes">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateSetIssuerTypes = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link setIssuerTypes}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -60,8 +40,4 @@ export async function simulateSetIssuerTypes(
  * @example
  * const { to, data } = prepareSetIssuerTypes({ ...parameters, chainId: 1 });
  */
-export function prepareSetIssuerTypes(
-  parameters: SetIssuerTypesParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareSetIssuerTypes = /* @__PURE__ */ prepareForm(call);

@@ -1,13 +1,7 @@
-import type { Account, Address, Chain, Client, Hash, Transport } from "viem";
+import type { Address } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkAddress } from "./internal/terms.js";
 import { assertSeconds } from "../utils/time.js";
 import { MAX_UINT40 } from "./internal/issuer.js";
@@ -20,15 +14,11 @@ export type SetIssuerValidityParameters = WriteOptions & {
 };
 
 function call(parameters: SetIssuerValidityParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "setIssuerValidity",
-    args: [
-      checkAddress("issuer", parameters.issuer),
-      Number(assertSeconds("validFrom", parameters.validFrom, MAX_UINT40)),
-      Number(assertSeconds("validUntil", parameters.validUntil, MAX_UINT40)),
-    ],
-  } as const;
+  return contractCall("issuerRegistry", "setIssuerValidity", [
+    checkAddress("issuer", parameters.issuer),
+    Number(assertSeconds("validFrom", parameters.validFrom, MAX_UINT40)),
+    Number(assertSeconds("validUntil", parameters.validUntil, MAX_UINT40)),
+  ]);
 }
 
 /**
@@ -37,12 +27,7 @@ function call(parameters: SetIssuerValidityParameters) {
  * @example
  * await setIssuerValidity(registrarClient, { issuer, validFrom: 0n, validUntil: toSeconds(new Date("2031-01-01")) });
  */
-export async function setIssuerValidity(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: SetIssuerValidityParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "setIssuerValidity");
-}
+export const setIssuerValidity = /* @__PURE__ */ writeForm("setIssuerValidity", call);
 
 /**
  * {@link setIssuerValidity} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -50,12 +35,7 @@ export async function setIssuerValidity(
  * @example
  * const { result, request } = await simulateSetIssuerValidity(client, parameters);
  */
-export async function simulateSetIssuerValidity(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: SetIssuerValidityParameters,
-): Promise<SimulateReturnType<"issuerRegistry", "setIssuerValidity">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateSetIssuerValidity = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link setIssuerValidity}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -64,8 +44,4 @@ export async function simulateSetIssuerValidity(
  * @example
  * const { to, data } = prepareSetIssuerValidity({ ...parameters, chainId: 1 });
  */
-export function prepareSetIssuerValidity(
-  parameters: SetIssuerValidityParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareSetIssuerValidity = /* @__PURE__ */ prepareForm(call);

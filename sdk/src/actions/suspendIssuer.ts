@@ -1,25 +1,13 @@
-import type { Account, Address, Chain, Client, Hash, Transport } from "viem";
+import type { Address } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
-import { checkAddress } from "./internal/terms.js";
+import type { WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
+import { issuerStatusCall } from "./internal/issuer.js";
 
 /** Parameters of {@link suspendIssuer}: suspends an active issuer. */
 export type SuspendIssuerParameters = WriteOptions & { issuer: Address };
 
-function call(parameters: SuspendIssuerParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "suspendIssuer",
-    args: [checkAddress("issuer", parameters.issuer)],
-  } as const;
-}
+const call = (parameters: SuspendIssuerParameters) => issuerStatusCall("suspendIssuer", parameters);
 
 /**
  * Suspends an Active issuer: not trusted until restored (registrars). Sent by the registrar.
@@ -27,12 +15,7 @@ function call(parameters: SuspendIssuerParameters) {
  * @example
  * await suspendIssuer(registrarClient, { issuer });
  */
-export async function suspendIssuer(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: SuspendIssuerParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "suspendIssuer");
-}
+export const suspendIssuer = /* @__PURE__ */ writeForm("suspendIssuer", call);
 
 /**
  * {@link suspendIssuer} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -40,12 +23,7 @@ export async function suspendIssuer(
  * @example
  * const { result, request } = await simulateSuspendIssuer(client, parameters);
  */
-export async function simulateSuspendIssuer(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: SuspendIssuerParameters,
-): Promise<SimulateReturnType<"issuerRegistry", "suspendIssuer">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateSuspendIssuer = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link suspendIssuer}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -54,8 +32,4 @@ export async function simulateSuspendIssuer(
  * @example
  * const { to, data } = prepareSuspendIssuer({ ...parameters, chainId: 1 });
  */
-export function prepareSuspendIssuer(
-  parameters: SuspendIssuerParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareSuspendIssuer = /* @__PURE__ */ prepareForm(call);

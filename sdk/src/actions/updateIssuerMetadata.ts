@@ -1,24 +1,16 @@
-import type { Account, Chain, Client, Hash, Hex, Transport } from "viem";
+import type { Hex } from "viem";
 
-import {
-  prepareCall,
-  simulateCall,
-  writeCall,
-  type PreparedCall,
-  type SimulateReturnType,
-  type WriteOptions,
-} from "./internal/call.js";
+import { contractCall, type WriteOptions } from "./internal/call.js";
+import { prepareForm, simulateForm, writeForm } from "./internal/forms.js";
 import { checkHash } from "./internal/terms.js";
 
 /** Parameters of {@link updateIssuerMetadata}: publishes the hash of the sender's new issuer metadata document (the issuer key itself). */
 export type UpdateIssuerMetadataParameters = WriteOptions & { metadataHash: Hex };
 
 function call(parameters: UpdateIssuerMetadataParameters) {
-  return {
-    contract: "issuerRegistry",
-    functionName: "updateMetadata",
-    args: [checkHash("metadataHash", parameters.metadataHash)],
-  } as const;
+  return contractCall("issuerRegistry", "updateMetadata", [
+    checkHash("metadataHash", parameters.metadataHash),
+  ]);
 }
 
 /**
@@ -27,12 +19,7 @@ function call(parameters: UpdateIssuerMetadataParameters) {
  * @example
  * await updateIssuerMetadata(issuerClient, { metadataHash: keccak256(metadataDocument) });
  */
-export async function updateIssuerMetadata(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: UpdateIssuerMetadataParameters,
-): Promise<Hash> {
-  return writeCall(client, call(parameters), parameters, "updateIssuerMetadata");
-}
+export const updateIssuerMetadata = /* @__PURE__ */ writeForm("updateIssuerMetadata", call);
 
 /**
  * {@link updateIssuerMetadata} as an `eth_call`: the result and a request for `writeContract`, or the decoded revert.
@@ -40,12 +27,7 @@ export async function updateIssuerMetadata(
  * @example
  * const { result, request } = await simulateUpdateIssuerMetadata(client, parameters);
  */
-export async function simulateUpdateIssuerMetadata(
-  client: Client<Transport, Chain | undefined, Account | undefined>,
-  parameters: UpdateIssuerMetadataParameters,
-): Promise<SimulateReturnType<"issuerRegistry", "updateMetadata">> {
-  return simulateCall(client, call(parameters), parameters);
-}
+export const simulateUpdateIssuerMetadata = /* @__PURE__ */ simulateForm(call);
 
 /**
  * {@link updateIssuerMetadata}'s calldata, for a relayer, a smart account or a multisig (no client needed when
@@ -54,8 +36,4 @@ export async function simulateUpdateIssuerMetadata(
  * @example
  * const { to, data } = prepareUpdateIssuerMetadata({ ...parameters, chainId: 1 });
  */
-export function prepareUpdateIssuerMetadata(
-  parameters: UpdateIssuerMetadataParameters & { chainId?: number | undefined },
-): PreparedCall {
-  return prepareCall(call(parameters), parameters);
-}
+export const prepareUpdateIssuerMetadata = /* @__PURE__ */ prepareForm(call);

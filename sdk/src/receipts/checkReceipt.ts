@@ -1,6 +1,7 @@
-import type { Address, Client, Hex } from "viem";
+import type { Address, Client, ContractFunctionArgs, ContractFunctionName, Hex } from "viem";
 import { getBlock, getChainId } from "viem/actions";
 
+import type { IssuerRegistryAbi } from "../actions/internal/call.js";
 import { readCall } from "../actions/internal/read.js";
 import { resolveAddress, type ContractTarget } from "../actions/internal/target.js";
 import { issuerStatuses, type ReceiptCheck } from "../constants.js";
@@ -40,9 +41,9 @@ export async function checkReceipt(
       ? await getBlock(client, { blockTag: "latest" })
       : await getBlock(client, { blockNumber: parameters.blockNumber });
   const at = { address: registry, blockNumber: block.number };
-  const read = (
-    functionName: Parameters<typeof readCall<"issuerRegistry">>[3],
-    args: readonly unknown[],
+  const read = <F extends ContractFunctionName<IssuerRegistryAbi, "view" | "pure">>(
+    functionName: F,
+    args: ContractFunctionArgs<IssuerRegistryAbi, "view" | "pure", F>,
   ) => readCall(client, "issuerRegistry", at, functionName, args);
   const signed = await verifySignature(client, {
     signer: receipt.issuer,

@@ -1,9 +1,28 @@
-import { hashTypedData, type Address, type Hex, type TypedDataDomain } from "viem";
+import { hashTypedData, type Address, type Hex, type TypedData, type TypedDataDomain } from "viem";
 
 import { domainOf, receiptTypes, type CredentialReceipt } from "../protocol.js";
 
 /** Where a receipt is checked: the IssuerRegistry deployment. */
 export type ReceiptDomainParameters = { chainId: number; registry: Address };
+
+/** An IssuerRegistry message of type `P` as EIP-712 typed data. */
+export type RegistryTypedData<T extends TypedData, P extends keyof T & string, M> = {
+  domain: TypedDataDomain;
+  types: T;
+  primaryType: P;
+  message: M;
+};
+
+/** An IssuerRegistry message as EIP-712 typed data: the registry's domain, `types`, the message. */
+export function registryTypedData<T extends TypedData, P extends keyof T & string, M>(
+  parameters: ReceiptDomainParameters,
+  types: T,
+  primaryType: P,
+  message: M,
+): RegistryTypedData<T, P, M> {
+  const domain = domainOf("IssuerRegistry", parameters.chainId, parameters.registry);
+  return { domain, types, primaryType, message };
+}
 
 /**
  * The EIP-712 typed data of a credential receipt (domain "IssuerRegistry" version "1").
@@ -13,18 +32,8 @@ export type ReceiptDomainParameters = { chainId: number; registry: Address };
  */
 export function getReceiptTypedData(
   parameters: ReceiptDomainParameters & { receipt: CredentialReceipt },
-): {
-  domain: TypedDataDomain;
-  types: typeof receiptTypes;
-  primaryType: "CredentialReceipt";
-  message: CredentialReceipt;
-} {
-  return {
-    domain: domainOf("IssuerRegistry", parameters.chainId, parameters.registry),
-    types: receiptTypes,
-    primaryType: "CredentialReceipt",
-    message: parameters.receipt,
-  };
+): RegistryTypedData<typeof receiptTypes, "CredentialReceipt", CredentialReceipt> {
+  return registryTypedData(parameters, receiptTypes, "CredentialReceipt", parameters.receipt);
 }
 
 /**

@@ -1,10 +1,14 @@
-import { hashTypedData, type Account, type Address, type Hex, type TypedDataDomain } from "viem";
+import { hashTypedData, type Hex } from "viem";
 
-import { domainOf, keyRotationTypes, type KeyRotation } from "../protocol.js";
-import { signTypedDataWith, type TypedDataSigner } from "../utils/signTypedDataWith.js";
+import { keyRotationTypes, type KeyRotation } from "../protocol.js";
+import { signTypedDataWith, type SignerParameters } from "../utils/signTypedDataWith.js";
 import { assertSeconds } from "../utils/time.js";
 import { checkAddress } from "../actions/internal/terms.js";
-import type { ReceiptDomainParameters } from "./getReceiptTypedData.js";
+import {
+  registryTypedData,
+  type ReceiptDomainParameters,
+  type RegistryTypedData,
+} from "./getReceiptTypedData.js";
 
 /**
  * The EIP-712 typed data of a key rotation proof (domain "IssuerRegistry" version "1").
@@ -14,18 +18,8 @@ import type { ReceiptDomainParameters } from "./getReceiptTypedData.js";
  */
 export function getKeyRotationTypedData(
   parameters: ReceiptDomainParameters & { rotation: KeyRotation },
-): {
-  domain: TypedDataDomain;
-  types: typeof keyRotationTypes;
-  primaryType: "KeyRotation";
-  message: KeyRotation;
-} {
-  return {
-    domain: domainOf("IssuerRegistry", parameters.chainId, parameters.registry),
-    types: keyRotationTypes,
-    primaryType: "KeyRotation",
-    message: parameters.rotation,
-  };
+): RegistryTypedData<typeof keyRotationTypes, "KeyRotation", KeyRotation> {
+  return registryTypedData(parameters, keyRotationTypes, "KeyRotation", parameters.rotation);
 }
 
 /**
@@ -40,14 +34,15 @@ export function hashKeyRotation(
   return hashTypedData(getKeyRotationTypedData(parameters));
 }
 
-/** Parameters of {@link signKeyRotation}. */
-export type SignKeyRotationParameters = ReceiptDomainParameters & {
-  /** `oldKey`: the issuer key that sends `rotateKey`; `newKey`: the key that signs; `deadline`: unix seconds. */
-  rotation: KeyRotation;
-  /** The NEW key (its account, or a wallet client holding it); ERC-1271 for a contract key. */
-  signer: TypedDataSigner;
-  account?: Account | Address | undefined;
-};
+/**
+ * Parameters of {@link signKeyRotation}; `signer`: the NEW key (its account, or a wallet client
+ * holding it), ERC-1271 for a contract key.
+ */
+export type SignKeyRotationParameters = ReceiptDomainParameters &
+  SignerParameters & {
+    /** `oldKey`: the issuer key that sends `rotateKey`; `newKey`: the key that signs; `deadline`: unix seconds. */
+    rotation: KeyRotation;
+  };
 
 /**
  * Signs, with the issuer's NEW key, its consent to take over `oldKey`'s accreditation: the `proof` of

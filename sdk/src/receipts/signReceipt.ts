@@ -1,18 +1,14 @@
-import type { Account, Address, Hex } from "viem";
+import type { Hex } from "viem";
 
 import type { CredentialReceipt } from "../protocol.js";
-import { signTypedDataWith, type TypedDataSigner } from "../utils/signTypedDataWith.js";
+import { signTypedDataWith, type SignerParameters } from "../utils/signTypedDataWith.js";
 import { assertSeconds } from "../utils/time.js";
 import { checkAddress, checkHash } from "../actions/internal/terms.js";
 import { getReceiptTypedData, type ReceiptDomainParameters } from "./getReceiptTypedData.js";
 
-/** Parameters of {@link signReceipt}. */
-export type SignReceiptParameters = ReceiptDomainParameters & {
-  receipt: CredentialReceipt;
-  /** The issuer key (its account, or a wallet client holding it). */
-  signer: TypedDataSigner;
-  account?: Account | Address | undefined;
-};
+/** Parameters of {@link signReceipt}; `signer`: the issuer key (its account, or a wallet client holding it). */
+export type SignReceiptParameters = ReceiptDomainParameters &
+  SignerParameters & { receipt: CredentialReceipt };
 
 /**
  * Signs a credential receipt with the issuer's key (no transaction). Receipts always expire:

@@ -7,14 +7,7 @@ import { checkAddress, checkHash } from "../actions/internal/terms.js";
 import type { UnsignedRequest } from "./types.js";
 
 /** Parameters of {@link buildRequest}: the kind, the deployment, and every field of its message. */
-export type BuildRequestParameters<K extends RequestKind = RequestKind> = {
-  [P in K]: {
-    kind: P;
-    chainId: number;
-    verifyingContract: Address;
-    message: RequestMessage<P>;
-  };
-}[K];
+export type BuildRequestParameters<K extends RequestKind = RequestKind> = UnsignedRequest<K>;
 
 /**
  * Builds a request for the owner to sign, checking every field (addresses, hashes, times in bigint

@@ -4,15 +4,10 @@ import { InvalidParameterError } from "../errors/base.js";
 import { requestTypes, type RequestKind } from "../protocol.js";
 import { buildRequest } from "./buildRequest.js";
 import type { SignedRequest } from "./types.js";
+import { serializeSigned, type SerializedSigned } from "../utils/serializeSigned.js";
 
 /** A signed request as JSON: numbers as decimal strings. */
-export type SerializedRequest = {
-  kind: RequestKind;
-  chainId: number;
-  verifyingContract: string;
-  message: Record<string, string>;
-  signature: string;
-};
+export type SerializedRequest = { kind: RequestKind } & SerializedSigned;
 
 /**
  * A signed request as plain JSON (bigints as decimal strings), to send from the wallet to a relayer.
@@ -21,15 +16,7 @@ export type SerializedRequest = {
  * await fetch(relayerUrl, { method: "POST", body: JSON.stringify(serializeRequest(signed)) });
  */
 export function serializeRequest(request: SignedRequest): SerializedRequest {
-  const message: Record<string, string> = {};
-  for (const [k, v] of Object.entries(request.message)) message[k] = String(v);
-  return {
-    kind: request.kind,
-    chainId: request.chainId,
-    verifyingContract: request.verifyingContract,
-    message,
-    signature: request.signature,
-  };
+  return { kind: request.kind, ...serializeSigned(request) };
 }
 
 /**

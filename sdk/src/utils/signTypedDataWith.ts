@@ -11,6 +11,12 @@ export type TypedDataSigner =
   | { signTypedData: (typedData: never) => Promise<Hex>; address: Address }
   | Client<Transport, Chain | undefined, Account | undefined>;
 
+/** Who signs a message: `signer`, and the account when it is a wallet client with several. */
+export type SignerParameters = {
+  signer: TypedDataSigner;
+  account?: Account | Address | undefined;
+};
+
 /** Signs EIP-712 typed data with any {@link TypedDataSigner}. */
 export async function signTypedDataWith(
   signer: TypedDataSigner,

@@ -91,6 +91,19 @@ export function prepareCall<
   };
 }
 
+/** The parts of a viem contract call that simulate and write share: the address and the ABI. */
+async function contractRequest<
+  K extends ContractKind,
+  F extends ContractFunctionName<AbiOf<K>, "nonpayable">,
+>(client: Client, call: WriteCall<K, F>, options: WriteOptions) {
+  return {
+    address: await resolveAddress(client, call.contract, options),
+    abi: abis[call.contract],
+    functionName: call.functionName,
+    args: call.args,
+  };
+}
+
 export async function simulateCall<
   K extends ContractKind,
   F extends ContractFunctionName<AbiOf<K>, "nonpayable">,
@@ -99,18 +112,14 @@ export async function simulateCall<
   call: WriteCall<K, F>,
   options: WriteOptions,
 ): Promise<SimulateReturnType<K, F>> {
-  const address = await resolveAddress(client, call.contract, options);
-  const account = options.account ?? client.account;
+  const request = await contractRequest(client, call, options);
   try {
-    const { result, request } = await simulateContract(client, {
-      address,
-      abi: abis[call.contract],
-      functionName: call.functionName,
-      args: call.args,
-      account,
+    const { result, request: simulated } = await simulateContract(client, {
+      ...request,
+      account: options.account ?? client.account,
       chain: options.chain,
     } as never);
-    return { result, request } as never;
+    return { result, request: simulated } as never;
   } catch (error) {
     rethrow(error);
   }
@@ -125,15 +134,12 @@ export async function writeCall<
   options: WriteOptions,
   action: string,
 ): Promise<Hash> {
-  const address = await resolveAddress(client, call.contract, options);
+  const request = await contractRequest(client, call, options);
   const account = options.account ?? client.account;
   if (!account) throw new AccountNotFoundError(action);
   try {
     return await writeContract(client, {
-      address,
-      abi: abis[call.contract],
-      functionName: call.functionName,
-      args: call.args,
+      ...request,
       account,
       // A client without a chain sends without viem's chain check (the node's chain id is used).
       chain: options.chain !== undefined ? options.chain : (client.chain ?? null),
@@ -141,4 +147,16 @@ export async function writeCall<
   } catch (error) {
     rethrow(error);
   }
+}
+
+/** A write's call, its arguments checked against the function's ABI where the action builds them. */
+export function contractCall<
+  K extends ContractKind,
+  F extends ContractFunctionName<AbiOf<K>, "nonpayable">,
+>(
+  contract: K,
+  functionName: F,
+  args: ContractFunctionArgs<AbiOf<K>, "nonpayable", F>,
+): WriteCall<K, F> {
+  return { contract, functionName, args };
 }

@@ -1,4 +1,9 @@
-import type { Client, ContractFunctionName } from "viem";
+import type {
+  Client,
+  ContractFunctionArgs,
+  ContractFunctionName,
+  ContractFunctionReturnType,
+} from "viem";
 import { readContract } from "viem/actions";
 
 import { abis, rethrow, type AbiOf } from "./call.js";
@@ -7,26 +12,26 @@ import { resolveAddress, type ContractKind, type ContractTarget } from "./target
 /** Which block a read is made at; default the latest. */
 export type ReadOptions = ContractTarget & { blockNumber?: bigint | undefined };
 
-/**
- * A view call to one of our contracts, reverts decoded. The function must be in the core ABI; the
- * answer is loosely typed: each action types it.
- */
-export async function readCall<K extends ContractKind>(
+/** A view call to one of our contracts, reverts decoded; its answer typed by the core ABI. */
+export async function readCall<
+  K extends ContractKind,
+  F extends ContractFunctionName<AbiOf<K>, "view" | "pure">,
+>(
   client: Client,
   contract: K,
   options: ReadOptions,
-  functionName: ContractFunctionName<AbiOf<K>, "view" | "pure">,
-  args: readonly unknown[],
-): Promise<unknown> {
+  functionName: F,
+  args: ContractFunctionArgs<AbiOf<K>, "view" | "pure", F>,
+): Promise<ContractFunctionReturnType<AbiOf<K>, "view" | "pure", F>> {
   const address = await resolveAddress(client, contract, options);
   try {
-    return await readContract(client, {
+    return (await readContract(client, {
       address,
       abi: abis[contract],
       functionName,
       args,
       ...(options.blockNumber === undefined ? {} : { blockNumber: options.blockNumber }),
-    } as never);
+    } as never)) as ContractFunctionReturnType<AbiOf<K>, "view" | "pure", F>;
   } catch (error) {
     rethrow(error);
   }
