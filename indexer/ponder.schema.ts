@@ -3,7 +3,7 @@
  * events carry: addresses, hashes, numbers. The chain id (and the contract address) is part of every
  * key, so one database serves many chains and several deployments per chain.
  */
-import { index, onchainEnum, onchainTable } from "ponder";
+import { index, onchainEnum, onchainTable, type PgColumnsBuilders } from "ponder";
 
 import {
   GRANT_CHANGES,
@@ -18,22 +18,59 @@ export const grantChange = onchainEnum("grant_change", GRANT_CHANGES);
 export const issuerStatus = onchainEnum("issuer_status", STORED_ISSUER_STATUSES);
 export const issuerChange = onchainEnum("issuer_change", ISSUER_CHANGES);
 
+// A current-state table and its history hold the same state columns: one definition keeps them in
+// step. Each group is spread where its columns stood, so every table's column order is unchanged.
+
+/** Where a grant lives: chain, contract, id. */
+const grantKey = (t: PgColumnsBuilders) => ({
+  chainId: t.integer().notNull(),
+  contract: t.hex().notNull(),
+  grantId: t.hex().notNull(),
+});
+
+/** A grant's state after a change. */
+const grantState = (t: PgColumnsBuilders) => ({
+  owner: t.hex().notNull(),
+  grantee: t.hex().notNull(),
+  dataHash: t.hex().notNull(),
+  purpose: t.hex().notNull(),
+  status: grantStatus("status").notNull(),
+  lockedUntil: t.bigint().notNull(),
+  expiresAt: t.bigint().notNull(),
+});
+
+/** Where an issuer key lives: chain, registry, key. */
+const issuerKey = (t: PgColumnsBuilders) => ({
+  chainId: t.integer().notNull(),
+  registry: t.hex().notNull(),
+  issuer: t.hex().notNull(),
+});
+
+/** An issuer key's record after a change. */
+const issuerRecord = (t: PgColumnsBuilders) => ({
+  status: issuerStatus("status").notNull(),
+  jurisdiction: t.text().notNull(),
+  validFrom: t.bigint().notNull(),
+  validUntil: t.bigint().notNull(),
+  typeBits: t.bigint().notNull(),
+  metadataHash: t.hex(),
+});
+
+/** The block and transaction a log row came from. */
+const origin = (t: PgColumnsBuilders) => ({
+  blockNumber: t.bigint().notNull(),
+  blockTime: t.bigint().notNull(),
+  txHash: t.hex().notNull(),
+});
+
 /** A grant as it stands now. `status` is what the chain stores; "expired" and "locked" are derived
  * from `expiresAt` / `lockedUntil` at query time (a grant expires without an event). */
 export const grant = onchainTable(
   "grant",
   (t) => ({
     id: t.text().primaryKey(), // `${chainId}-${contract}-${grantId}`
-    chainId: t.integer().notNull(),
-    contract: t.hex().notNull(),
-    grantId: t.hex().notNull(),
-    owner: t.hex().notNull(),
-    grantee: t.hex().notNull(),
-    dataHash: t.hex().notNull(),
-    purpose: t.hex().notNull(),
-    status: grantStatus("status").notNull(),
-    lockedUntil: t.bigint().notNull(),
-    expiresAt: t.bigint().notNull(),
+    ...grantKey(t),
+    ...grantState(t),
     createdBlock: t.bigint().notNull(),
     createdAt: t.bigint().notNull(),
     updatedBlock: t.bigint().notNull(),
@@ -56,21 +93,11 @@ export const grantEvent = onchainTable(
   "grant_event",
   (t) => ({
     id: t.text().primaryKey(), // Ponder's event id (+ "-old"/"-new" for the two sides of a replace)
-    chainId: t.integer().notNull(),
-    contract: t.hex().notNull(),
-    grantId: t.hex().notNull(),
+    ...grantKey(t),
     kind: grantChange("kind").notNull(),
-    owner: t.hex().notNull(),
-    grantee: t.hex().notNull(),
-    dataHash: t.hex().notNull(),
-    purpose: t.hex().notNull(),
-    status: grantStatus("status").notNull(),
-    lockedUntil: t.bigint().notNull(),
-    expiresAt: t.bigint().notNull(),
+    ...grantState(t),
     relatedGrantId: t.hex(),
-    blockNumber: t.bigint().notNull(),
-    blockTime: t.bigint().notNull(),
-    txHash: t.hex().notNull(),
+    ...origin(t),
     logIndex: t.integer().notNull(),
     generation: t.bigint().notNull(),
   }),
@@ -93,9 +120,7 @@ export const batchItemFailure = onchainTable("batch_item_failure", (t) => ({
   sender: t.hex().notNull(),
   itemIndex: t.integer().notNull(),
   reason: t.hex().notNull(),
-  blockNumber: t.bigint().notNull(),
-  blockTime: t.bigint().notNull(),
-  txHash: t.hex().notNull(),
+  ...origin(t),
 }));
 
 /** Nonces an owner cancelled (`invalidateNonces`). */
@@ -106,9 +131,7 @@ export const nonceInvalidation = onchainTable("nonce_invalidation", (t) => ({
   owner: t.hex().notNull(),
   wordPos: t.bigint().notNull(),
   mask: t.bigint().notNull(),
-  blockNumber: t.bigint().notNull(),
-  blockTime: t.bigint().notNull(),
-  txHash: t.hex().notNull(),
+  ...origin(t),
 }));
 
 /** Registered credential types and their bits. */
@@ -127,15 +150,8 @@ export const issuer = onchainTable(
   "issuer",
   (t) => ({
     id: t.text().primaryKey(), // `${chainId}-${registry}-${issuer}`
-    chainId: t.integer().notNull(),
-    registry: t.hex().notNull(),
-    issuer: t.hex().notNull(),
-    status: issuerStatus("status").notNull(),
-    jurisdiction: t.text().notNull(),
-    validFrom: t.bigint().notNull(),
-    validUntil: t.bigint().notNull(),
-    typeBits: t.bigint().notNull(),
-    metadataHash: t.hex(),
+    ...issuerKey(t),
+    ...issuerRecord(t),
     rotatedFrom: t.hex(),
     rotatedTo: t.hex(),
     updatedBlock: t.bigint().notNull(),
@@ -150,20 +166,11 @@ export const issuerEvent = onchainTable(
   "issuer_event",
   (t) => ({
     id: t.text().primaryKey(),
-    chainId: t.integer().notNull(),
-    registry: t.hex().notNull(),
-    issuer: t.hex().notNull(),
+    ...issuerKey(t),
     action: issuerChange("action").notNull(),
-    status: issuerStatus("status").notNull(),
-    jurisdiction: t.text().notNull(),
-    validFrom: t.bigint().notNull(),
-    validUntil: t.bigint().notNull(),
-    typeBits: t.bigint().notNull(),
-    metadataHash: t.hex(),
+    ...issuerRecord(t),
     relatedKey: t.hex(),
-    blockNumber: t.bigint().notNull(),
-    blockTime: t.bigint().notNull(),
-    txHash: t.hex().notNull(),
+    ...origin(t),
     logIndex: t.integer().notNull(),
   }),
   (table) => ({
