@@ -3,6 +3,7 @@
  * events carry: addresses, hashes, numbers. The chain id (and the contract address) is part of every
  * key, so one database serves many chains and several deployments per chain.
  */
+import type { PgColumnBuilderBase } from "drizzle-orm/pg-core";
 import { index, onchainEnum, onchainTable, type PgColumnsBuilders } from "ponder";
 
 import {
@@ -21,10 +22,15 @@ export const issuerChange = onchainEnum("issuer_change", ISSUER_CHANGES);
 // A current-state table and its history hold the same state columns: one definition keeps them in
 // step. Each group is spread where its columns stood, so every table's column order is unchanged.
 
-/** Where a grant lives: chain, contract, id. */
-const grantKey = (t: PgColumnsBuilders) => ({
+/** The AccessGrants deployment a row belongs to. */
+const deployment = (t: PgColumnsBuilders) => ({
   chainId: t.integer().notNull(),
   contract: t.hex().notNull(),
+});
+
+/** Where a grant lives: chain, contract, id. */
+const grantKey = (t: PgColumnsBuilders) => ({
+  ...deployment(t),
   grantId: t.hex().notNull(),
 });
 
@@ -62,6 +68,20 @@ const origin = (t: PgColumnsBuilders) => ({
   blockTime: t.bigint().notNull(),
   txHash: t.hex().notNull(),
 });
+
+/** A table of one AccessGrants event kept as it came: Ponder's event id, the deployment, the event's
+ * own `columns`, and where it came from. */
+function contractLogTable<N extends string, C extends Record<string, PgColumnBuilderBase>>(
+  name: N extends "" ? never : N,
+  columns: (t: PgColumnsBuilders) => C,
+) {
+  return onchainTable(name, (t) => ({
+    id: t.text().primaryKey(),
+    ...deployment(t),
+    ...columns(t),
+    ...origin(t),
+  }));
+}
 
 /** A grant as it stands now. `status` is what the chain stores; "expired" and "locked" are derived
  * from `expiresAt` / `lockedUntil` at query time (a grant expires without an event). */
@@ -113,25 +133,17 @@ export const grantEvent = onchainTable(
 
 /** Items of a relayer's `tryMulticall` that reverted (`BatchItemFailed`), with their revert data: one of
  * our custom errors (selector and ABI words of ids, addresses and numbers), or empty. */
-export const batchItemFailure = onchainTable("batch_item_failure", (t) => ({
-  id: t.text().primaryKey(), // Ponder's event id
-  chainId: t.integer().notNull(),
-  contract: t.hex().notNull(),
+export const batchItemFailure = contractLogTable("batch_item_failure", (t) => ({
   sender: t.hex().notNull(),
   itemIndex: t.integer().notNull(),
   reason: t.hex().notNull(),
-  ...origin(t),
 }));
 
 /** Nonces an owner cancelled (`invalidateNonces`). */
-export const nonceInvalidation = onchainTable("nonce_invalidation", (t) => ({
-  id: t.text().primaryKey(),
-  chainId: t.integer().notNull(),
-  contract: t.hex().notNull(),
+export const nonceInvalidation = contractLogTable("nonce_invalidation", (t) => ({
   owner: t.hex().notNull(),
   wordPos: t.bigint().notNull(),
   mask: t.bigint().notNull(),
-  ...origin(t),
 }));
 
 /** Registered credential types and their bits. */
