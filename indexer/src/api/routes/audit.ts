@@ -105,6 +105,11 @@ function issuerChange(e: IssuerEventRow): AuditRow {
   };
 }
 
+/** A history row of either table as an audit row. */
+function changeOf(row: GrantEventRow | IssuerEventRow): AuditRow {
+  return "kind" in row ? grantChange(row) : issuerChange(row);
+}
+
 export function auditRoutes(ctx: ApiContext): OpenAPIHono {
   const app = new OpenAPIHono();
 
@@ -129,35 +134,25 @@ export function auditRoutes(ctx: ApiContext): OpenAPIHono {
       log: r.logIndex,
       id: r.id,
     });
-    const grantPages = keyset(
-      (after: Key | null) =>
-        ctx.db
-          .select()
-          .from(grantEvent)
-          .where(range(grantEvent, after))
-          .orderBy(asc(grantEvent.blockNumber), asc(grantEvent.logIndex), asc(grantEvent.id))
-          .limit(STREAM_BATCH),
-      keyOf,
-    );
-    const issuerPages = keyset(
-      (after: Key | null) =>
-        ctx.db
-          .select()
-          .from(issuerEvent)
-          .where(range(issuerEvent, after))
-          .orderBy(asc(issuerEvent.blockNumber), asc(issuerEvent.logIndex), asc(issuerEvent.id))
-          .limit(STREAM_BATCH),
-      keyOf,
-    );
+    const pagesOf = (t: typeof grantEvent | typeof issuerEvent) =>
+      keyset(
+        (after: Key | null) =>
+          ctx.db
+            .select()
+            .from(t)
+            .where(range(t, after))
+            .orderBy(asc(t.blockNumber), asc(t.logIndex), asc(t.id))
+            .limit(STREAM_BATCH),
+        keyOf,
+      );
     return streamed(c, ctx.budget, contentType, async (out) => {
       if (format === "csv") await out.write(CSV_COLUMNS.join(",") + "\n");
-      for await (const rows of grantPages) {
-        await out.write(rows.map((r) => line(grantChange(r))).join(""));
-        if (!(await out.batchDone(rows.length))) return;
-      }
-      for await (const rows of issuerPages) {
-        await out.write(rows.map((r) => line(issuerChange(r))).join(""));
-        if (!(await out.batchDone(rows.length))) return;
+      // Every grant change first, then every issuer change, as the stream always was.
+      for (const t of [grantEvent, issuerEvent]) {
+        for await (const rows of pagesOf(t)) {
+          await out.write(rows.map((r) => line(changeOf(r))).join(""));
+          if (!(await out.batchDone(rows.length))) return;
+        }
       }
     });
   });
