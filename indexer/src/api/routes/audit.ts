@@ -61,15 +61,19 @@ interface Key {
 type AuditRow = Record<(typeof CSV_COLUMNS)[number], string | number | bigint | null>;
 type IssuerEventRow = typeof issuerEvent.$inferSelect;
 
+/** The leading columns of an audit row: which table, and where the change was logged. */
+function loggedAt(
+  table: "grant" | "issuer",
+  row: GrantEventRow | IssuerEventRow,
+  contract: string,
+) {
+  const { chainId, blockNumber, blockTime, txHash, logIndex } = row;
+  return { table, chainId, contract, blockNumber, blockTime, txHash, logIndex };
+}
+
 function grantChange(g: GrantEventRow): AuditRow {
   return {
-    table: "grant",
-    chainId: g.chainId,
-    contract: g.contract,
-    blockNumber: g.blockNumber,
-    blockTime: g.blockTime,
-    txHash: g.txHash,
-    logIndex: g.logIndex,
+    ...loggedAt("grant", g, g.contract),
     change: g.kind,
     subject: g.grantId,
     owner: g.owner,
@@ -85,13 +89,7 @@ function grantChange(g: GrantEventRow): AuditRow {
 
 function issuerChange(e: IssuerEventRow): AuditRow {
   return {
-    table: "issuer",
-    chainId: e.chainId,
-    contract: e.registry,
-    blockNumber: e.blockNumber,
-    blockTime: e.blockTime,
-    txHash: e.txHash,
-    logIndex: e.logIndex,
+    ...loggedAt("issuer", e, e.registry),
     change: e.action,
     subject: e.issuer,
     owner: null,

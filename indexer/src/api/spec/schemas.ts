@@ -96,14 +96,19 @@ const derived = {
   locked: z.boolean(),
 };
 
-const eventFields = {
-  ...grantKey,
-  kind: GrantChange,
-  relatedGrantId: orNull(Hash, "The other grant of a replacement"),
+/** Where a change was logged: every history row and audit line carries it. */
+const logged = {
   blockNumber: Decimal,
   blockTime: Decimal,
   txHash: Hash,
   logIndex: z.number().int(),
+};
+
+const eventFields = {
+  ...grantKey,
+  kind: GrantChange,
+  relatedGrantId: orNull(Hash, "The other grant of a replacement"),
+  ...logged,
 };
 
 export const Grant = z
@@ -174,10 +179,7 @@ export const IssuerEvent = z
     ...issuerRecord,
     action: IssuerChange,
     relatedKey: orNull(Address, "The other key of a rotation"),
-    blockNumber: Decimal,
-    blockTime: Decimal,
-    txHash: Hash,
-    logIndex: z.number().int(),
+    ...logged,
   })
   .strict()
   .openapi("IssuerEvent", {
@@ -215,10 +217,7 @@ export const AuditChange = z
     table: z.enum(["grant", "issuer"]),
     chainId: z.number().int(),
     contract: Address,
-    blockNumber: Decimal,
-    blockTime: Decimal,
-    txHash: Hash,
-    logIndex: z.number().int(),
+    ...logged,
     change: z.union([GrantChange, IssuerChange]),
     subject: z
       .string()
