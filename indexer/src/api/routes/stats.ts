@@ -33,7 +33,7 @@ function sourceOf(by: By) {
       return {
         table: grantEvent,
         column: grantEvent.blockTime,
-        key: (t: unknown) => day(t as bigint),
+        key: (time: unknown) => day(time as bigint), // the column is a bigint
       };
     case "issuer":
       return { table: issuerEvent, column: issuerEvent.issuer, key: asText };
