@@ -3,7 +3,8 @@
  * events carry: addresses, hashes, numbers. The chain id (and the contract address) is part of every
  * key, so one database serves many chains and several deployments per chain.
  */
-import { index, onchainEnum, onchainTable } from "ponder";
+import type { PgColumnBuilderBase } from "drizzle-orm/pg-core";
+import { index, onchainEnum, onchainTable, type PgColumnsBuilders } from "ponder";
 
 import {
   GRANT_CHANGES,
@@ -18,22 +19,78 @@ export const grantChange = onchainEnum("grant_change", GRANT_CHANGES);
 export const issuerStatus = onchainEnum("issuer_status", STORED_ISSUER_STATUSES);
 export const issuerChange = onchainEnum("issuer_change", ISSUER_CHANGES);
 
+// A current-state table and its history hold the same state columns: one definition keeps them in
+// step. Each group is spread where its columns stood, so every table's column order is unchanged.
+
+/** The AccessGrants deployment a row belongs to. */
+const deployment = (t: PgColumnsBuilders) => ({
+  chainId: t.integer().notNull(),
+  contract: t.hex().notNull(),
+});
+
+/** Where a grant lives: chain, contract, id. */
+const grantKey = (t: PgColumnsBuilders) => ({
+  ...deployment(t),
+  grantId: t.hex().notNull(),
+});
+
+/** A grant's state after a change. */
+const grantState = (t: PgColumnsBuilders) => ({
+  owner: t.hex().notNull(),
+  grantee: t.hex().notNull(),
+  dataHash: t.hex().notNull(),
+  purpose: t.hex().notNull(),
+  status: grantStatus("status").notNull(),
+  lockedUntil: t.bigint().notNull(),
+  expiresAt: t.bigint().notNull(),
+});
+
+/** Where an issuer key lives: chain, registry, key. */
+const issuerKey = (t: PgColumnsBuilders) => ({
+  chainId: t.integer().notNull(),
+  registry: t.hex().notNull(),
+  issuer: t.hex().notNull(),
+});
+
+/** An issuer key's record after a change. */
+const issuerRecord = (t: PgColumnsBuilders) => ({
+  status: issuerStatus("status").notNull(),
+  jurisdiction: t.text().notNull(),
+  validFrom: t.bigint().notNull(),
+  validUntil: t.bigint().notNull(),
+  typeBits: t.bigint().notNull(),
+  metadataHash: t.hex(),
+});
+
+/** The block and transaction a log row came from. */
+const origin = (t: PgColumnsBuilders) => ({
+  blockNumber: t.bigint().notNull(),
+  blockTime: t.bigint().notNull(),
+  txHash: t.hex().notNull(),
+});
+
+/** A table of one AccessGrants event kept as it came: Ponder's event id, the deployment, the event's
+ * own `columns`, and where it came from. */
+function contractLogTable<N extends string, C extends Record<string, PgColumnBuilderBase>>(
+  name: N extends "" ? never : N,
+  columns: (t: PgColumnsBuilders) => C,
+) {
+  return onchainTable(name, (t) => ({
+    id: t.text().primaryKey(),
+    ...deployment(t),
+    ...columns(t),
+    ...origin(t),
+  }));
+}
+
 /** A grant as it stands now. `status` is what the chain stores; "expired" and "locked" are derived
  * from `expiresAt` / `lockedUntil` at query time (a grant expires without an event). */
 export const grant = onchainTable(
   "grant",
   (t) => ({
     id: t.text().primaryKey(), // `${chainId}-${contract}-${grantId}`
-    chainId: t.integer().notNull(),
-    contract: t.hex().notNull(),
-    grantId: t.hex().notNull(),
-    owner: t.hex().notNull(),
-    grantee: t.hex().notNull(),
-    dataHash: t.hex().notNull(),
-    purpose: t.hex().notNull(),
-    status: grantStatus("status").notNull(),
-    lockedUntil: t.bigint().notNull(),
-    expiresAt: t.bigint().notNull(),
+    ...grantKey(t),
+    ...grantState(t),
     createdBlock: t.bigint().notNull(),
     createdAt: t.bigint().notNull(),
     updatedBlock: t.bigint().notNull(),
@@ -56,21 +113,11 @@ export const grantEvent = onchainTable(
   "grant_event",
   (t) => ({
     id: t.text().primaryKey(), // Ponder's event id (+ "-old"/"-new" for the two sides of a replace)
-    chainId: t.integer().notNull(),
-    contract: t.hex().notNull(),
-    grantId: t.hex().notNull(),
+    ...grantKey(t),
     kind: grantChange("kind").notNull(),
-    owner: t.hex().notNull(),
-    grantee: t.hex().notNull(),
-    dataHash: t.hex().notNull(),
-    purpose: t.hex().notNull(),
-    status: grantStatus("status").notNull(),
-    lockedUntil: t.bigint().notNull(),
-    expiresAt: t.bigint().notNull(),
+    ...grantState(t),
     relatedGrantId: t.hex(),
-    blockNumber: t.bigint().notNull(),
-    blockTime: t.bigint().notNull(),
-    txHash: t.hex().notNull(),
+    ...origin(t),
     logIndex: t.integer().notNull(),
     generation: t.bigint().notNull(),
   }),
@@ -86,29 +133,17 @@ export const grantEvent = onchainTable(
 
 /** Items of a relayer's `tryMulticall` that reverted (`BatchItemFailed`), with their revert data: one of
  * our custom errors (selector and ABI words of ids, addresses and numbers), or empty. */
-export const batchItemFailure = onchainTable("batch_item_failure", (t) => ({
-  id: t.text().primaryKey(), // Ponder's event id
-  chainId: t.integer().notNull(),
-  contract: t.hex().notNull(),
+export const batchItemFailure = contractLogTable("batch_item_failure", (t) => ({
   sender: t.hex().notNull(),
   itemIndex: t.integer().notNull(),
   reason: t.hex().notNull(),
-  blockNumber: t.bigint().notNull(),
-  blockTime: t.bigint().notNull(),
-  txHash: t.hex().notNull(),
 }));
 
 /** Nonces an owner cancelled (`invalidateNonces`). */
-export const nonceInvalidation = onchainTable("nonce_invalidation", (t) => ({
-  id: t.text().primaryKey(),
-  chainId: t.integer().notNull(),
-  contract: t.hex().notNull(),
+export const nonceInvalidation = contractLogTable("nonce_invalidation", (t) => ({
   owner: t.hex().notNull(),
   wordPos: t.bigint().notNull(),
   mask: t.bigint().notNull(),
-  blockNumber: t.bigint().notNull(),
-  blockTime: t.bigint().notNull(),
-  txHash: t.hex().notNull(),
 }));
 
 /** Registered credential types and their bits. */
@@ -127,15 +162,8 @@ export const issuer = onchainTable(
   "issuer",
   (t) => ({
     id: t.text().primaryKey(), // `${chainId}-${registry}-${issuer}`
-    chainId: t.integer().notNull(),
-    registry: t.hex().notNull(),
-    issuer: t.hex().notNull(),
-    status: issuerStatus("status").notNull(),
-    jurisdiction: t.text().notNull(),
-    validFrom: t.bigint().notNull(),
-    validUntil: t.bigint().notNull(),
-    typeBits: t.bigint().notNull(),
-    metadataHash: t.hex(),
+    ...issuerKey(t),
+    ...issuerRecord(t),
     rotatedFrom: t.hex(),
     rotatedTo: t.hex(),
     updatedBlock: t.bigint().notNull(),
@@ -150,20 +178,11 @@ export const issuerEvent = onchainTable(
   "issuer_event",
   (t) => ({
     id: t.text().primaryKey(),
-    chainId: t.integer().notNull(),
-    registry: t.hex().notNull(),
-    issuer: t.hex().notNull(),
+    ...issuerKey(t),
     action: issuerChange("action").notNull(),
-    status: issuerStatus("status").notNull(),
-    jurisdiction: t.text().notNull(),
-    validFrom: t.bigint().notNull(),
-    validUntil: t.bigint().notNull(),
-    typeBits: t.bigint().notNull(),
-    metadataHash: t.hex(),
+    ...issuerRecord(t),
     relatedKey: t.hex(),
-    blockNumber: t.bigint().notNull(),
-    blockTime: t.bigint().notNull(),
-    txHash: t.hex().notNull(),
+    ...origin(t),
     logIndex: t.integer().notNull(),
   }),
   (table) => ({

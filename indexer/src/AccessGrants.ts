@@ -7,6 +7,7 @@ import { batchItemFailure, grant, grantEvent, nonceInvalidation } from "ponder:s
 
 import { grantStatuses } from "../../sdk/src/constants.js";
 import type { GrantChange, StoredGrantStatus } from "./names.js";
+import { originOf } from "./origin.js";
 
 type Hex = `0x${string}`;
 
@@ -46,9 +47,7 @@ async function record(
     kind,
     ...state,
     relatedGrantId,
-    blockNumber: event.block.number,
-    blockTime: event.block.timestamp,
-    txHash: event.transaction.hash,
+    ...originOf(event),
     logIndex: event.log.logIndex,
   });
 }
@@ -103,35 +102,25 @@ function stateOf(args: AnyGrantEvent["args"], status: GrantState["status"]): Gra
   return { ...args, generation: BigInt(args.generation), status };
 }
 
-ponder.on("AccessGrants:GrantCreated", async ({ event, context }) => {
-  const state = stateOf(event.args, "active");
-  await upsert(context, event, state, { fresh: true });
-  await record(context, event, event.id, "created", state);
-});
+/**
+ * The events that carry one grant's whole state: the stored status each leaves and the change it
+ * records. Only a creation starts a new life of the grant id.
+ */
+const SINGLE_GRANT_EVENTS = [
+  ["GrantCreated", "active", "created"],
+  ["GrantRevoked", "revoked", "revoked"],
+  ["GrantReleased", "released", "released"],
+  ["GrantLockExtended", "active", "lock_extended"],
+  ["GrantExpiryExtended", "active", "expiry_extended"],
+] as const satisfies readonly (readonly [string, StoredGrantStatus, GrantChange])[];
 
-ponder.on("AccessGrants:GrantRevoked", async ({ event, context }) => {
-  const state = stateOf(event.args, "revoked");
-  await upsert(context, event, state);
-  await record(context, event, event.id, "revoked", state);
-});
-
-ponder.on("AccessGrants:GrantReleased", async ({ event, context }) => {
-  const state = stateOf(event.args, "released");
-  await upsert(context, event, state);
-  await record(context, event, event.id, "released", state);
-});
-
-ponder.on("AccessGrants:GrantLockExtended", async ({ event, context }) => {
-  const state = stateOf(event.args, "active");
-  await upsert(context, event, state);
-  await record(context, event, event.id, "lock_extended", state);
-});
-
-ponder.on("AccessGrants:GrantExpiryExtended", async ({ event, context }) => {
-  const state = stateOf(event.args, "active");
-  await upsert(context, event, state);
-  await record(context, event, event.id, "expiry_extended", state);
-});
+for (const [name, status, kind] of SINGLE_GRANT_EVENTS) {
+  ponder.on(`AccessGrants:${name}`, async ({ event, context }) => {
+    const state = stateOf(event.args, status);
+    await upsert(context, event, state, { fresh: kind === "created" });
+    await record(context, event, event.id, kind, state);
+  });
+}
 
 ponder.on("AccessGrants:GrantReplaced", async ({ event, context }) => {
   const a = event.args;
@@ -162,30 +151,29 @@ ponder.on("AccessGrants:GrantReplaced", async ({ event, context }) => {
   await record(context, event, `${event.id}-new`, "replacement", newState, a.oldGrantId);
 });
 
-ponder.on("AccessGrants:NoncesInvalidated", async ({ event, context }) => {
-  await context.db.insert(nonceInvalidation).values({
+/** The columns of a row that keeps one event as it came (the schema's `contractLogTable`). */
+function logRow(
+  context: Context,
+  event: Pick<AnyGrantEvent, "id" | "block" | "transaction" | "log">,
+) {
+  return {
     id: event.id,
     chainId: context.chain.id,
     contract: event.log.address,
-    owner: event.args.owner,
-    wordPos: event.args.wordPos,
-    mask: event.args.mask,
-    blockNumber: event.block.number,
-    blockTime: event.block.timestamp,
-    txHash: event.transaction.hash,
-  });
+    ...originOf(event),
+  };
+}
+
+ponder.on("AccessGrants:NoncesInvalidated", async ({ event, context }) => {
+  const { owner, wordPos, mask } = event.args;
+  await context.db
+    .insert(nonceInvalidation)
+    .values({ ...logRow(context, event), owner, wordPos, mask });
 });
 
 ponder.on("AccessGrants:BatchItemFailed", async ({ event, context }) => {
-  await context.db.insert(batchItemFailure).values({
-    id: event.id,
-    chainId: context.chain.id,
-    contract: event.log.address,
-    sender: event.args.sender,
-    itemIndex: Number(event.args.index),
-    reason: event.args.reason,
-    blockNumber: event.block.number,
-    blockTime: event.block.timestamp,
-    txHash: event.transaction.hash,
-  });
+  const { sender, index, reason } = event.args;
+  await context.db
+    .insert(batchItemFailure)
+    .values({ ...logRow(context, event), sender, itemIndex: Number(index), reason });
 });

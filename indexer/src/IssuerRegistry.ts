@@ -12,6 +12,7 @@ import {
   type IssuerChange,
   type StoredIssuerStatus,
 } from "./names.js";
+import { originOf } from "./origin.js";
 
 type Hex = `0x${string}`;
 
@@ -60,9 +61,7 @@ async function history(
     action,
     ...row,
     relatedKey,
-    blockNumber: event.block.number,
-    blockTime: event.block.timestamp,
-    txHash: event.transaction.hash,
+    ...originOf(event),
     logIndex: event.log.logIndex,
   });
 }

@@ -33,35 +33,14 @@ export function indexerCacheBytes(env: NodeJS.ProcessEnv = process.env): string 
   return env.PONDER_CACHE_BYTES || String(INDEXER_CACHE_BYTES);
 }
 
-/** The arguments of `process.execPath` for `ponder start` on 127.0.0.1:`port`, in `schema`. */
-export function ponderStartArgs(
-  port: number,
-  schema: string,
-  env: NodeJS.ProcessEnv = process.env,
-): string[] {
-  return ponderArgs("start", port, schema, env);
-}
-
 /**
- * The arguments of `process.execPath` for `ponder serve` (a read replica: the HTTP server and our API
- * without indexing, PostgreSQL only) on 127.0.0.1:`port`, reading `schema`. The same heap limit as
- * the indexer's; Ponder's indexing cache (PONDER_CACHE_BYTES) does not apply, as nothing indexes.
+ * The arguments of `process.execPath` for `ponder <command>` on 127.0.0.1:`port`, in `schema`: `start`
+ * indexes and serves; `serve` is a read replica (the HTTP server and our API without indexing,
+ * PostgreSQL only) with the same heap limit as the indexer's, to which Ponder's indexing cache
+ * (PONDER_CACHE_BYTES) does not apply, as nothing indexes.
  */
-export function ponderServeArgs(
-  port: number,
-  schema: string,
-  env: NodeJS.ProcessEnv = process.env,
-): string[] {
-  return ponderArgs("serve", port, schema, env);
-}
-
-function ponderArgs(
-  command: "start" | "serve",
-  port: number,
-  schema: string,
-  env: NodeJS.ProcessEnv,
-): string[] {
-  return [
+function ponderArgs(command: "start" | "serve") {
+  return (port: number, schema: string, env: NodeJS.ProcessEnv = process.env): string[] => [
     ...indexerNodeArgs(env),
     PONDER_BIN,
     command,
@@ -73,3 +52,9 @@ function ponderArgs(
     schema,
   ];
 }
+
+/** `ponder start` (index and serve): see ponderArgs. */
+export const ponderStartArgs = ponderArgs("start");
+
+/** `ponder serve` (a read replica): see ponderArgs. */
+export const ponderServeArgs = ponderArgs("serve");

@@ -46,26 +46,30 @@ export interface CachedRoute {
   now: boolean;
 }
 
+/** Cached routes that judge statuses at the head's time (or default a time to it). */
+const AT_HEAD_TIME = [listGrants, getGrant, getRetention, wasTrusted, getStatsSeries];
+
+/** Cached routes that read blocks' times at most, which only a reorg changes: they need not wait
+ * for the RPC. */
+const AT_BLOCK_TIMES = [
+  getGrantAt,
+  getGranteeGrantsAt,
+  listIssuers,
+  getIssuer,
+  getStats,
+  countAuditChanges,
+  search,
+];
+
 /**
  * The routes whose answers are kept: every GET under /v1 but the streams (an owner's export, the
  * audit stream: long, and the export names the time of day), /v1/ready (the time of day) and the
- * OpenAPI document (built once at start-up). A new route is not cached until it is listed here.
- * Those that judge statuses at the head's time (or default a time to it) have `now`; the others
- * read blocks' times at most, which only a reorg changes, so they need not wait for the RPC.
+ * OpenAPI document (built once at start-up). A new route is not cached until it is listed above;
+ * `now` says whether it waits for the head's time.
  */
 export const CACHED_ROUTES: readonly CachedRoute[] = [
-  { route: listGrants, now: true },
-  { route: getGrant, now: true },
-  { route: getGrantAt, now: false },
-  { route: getGranteeGrantsAt, now: false },
-  { route: getRetention, now: true },
-  { route: listIssuers, now: false },
-  { route: getIssuer, now: false },
-  { route: wasTrusted, now: true },
-  { route: getStats, now: false },
-  { route: getStatsSeries, now: true },
-  { route: countAuditChanges, now: false },
-  { route: search, now: false },
+  ...AT_HEAD_TIME.map((route) => ({ route, now: true })),
+  ...AT_BLOCK_TIMES.map((route) => ({ route, now: false })),
 ];
 
 export interface CacheSettings {

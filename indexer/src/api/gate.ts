@@ -16,7 +16,8 @@
  * - admits the request against the client's and the shared work budget and concurrency (`budget.ts`),
  *   and charges what the answer sends (one unit per request, one per 32 KiB);
  * - removes Ponder's CORS headers where a browser has no business: only `/v1`, `/graphql` and the
- *   dashboard (`/`) answer other origins.
+ *   dashboard (`/`) answer other origins;
+ * - has our series appended to Ponder's `/metrics` (metrics.ts): the one place that patches the server.
  */
 import { timingSafeEqual } from "node:crypto";
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
@@ -25,6 +26,7 @@ import ipaddr from "ipaddr.js";
 import proxyaddr from "proxy-addr";
 
 import type { Budget } from "./budget.js";
+import { appendMetrics } from "./metrics.js";
 
 export interface GateSettings {
   /** proxy-addr trust list: addresses, CIDRs, or `loopback`, `linklocal`, `uniquelocal`. */
@@ -223,6 +225,7 @@ function guard(listener: Listener): Listener {
     infos.set(req, { client, charge });
     meterBytes(res, charge);
     if (!corsAllowed(path)) withoutCors(res);
+    if (path === "/metrics" && req.method === "GET") appendMetrics(res);
     listener(req, res);
   };
 }

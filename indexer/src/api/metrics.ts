@@ -1,15 +1,13 @@
 /**
  * Our own series on `/metrics`, after Ponder's. Ponder answers `/metrics` from its own Prometheus
  * registry before our app sees the request, so our series are appended where the answer is written:
- * in the request listener, wrapped the way the gate wraps it (gate.ts) and installed after the gate,
- * so that the gate still runs first and decides who may read `/metrics`.
+ * the gate (gate.ts), which already wraps Ponder's request listener, calls `appendMetrics` once it
+ * has let a request for `/metrics` through, so the gate still decides who may read it.
  */
-import http, { type IncomingMessage, type ServerResponse } from "node:http";
+import type { ServerResponse } from "node:http";
 
 /** Prometheus text of some series (each line ending in a newline). */
 export type Series = () => string;
-
-type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 const STATE = Symbol.for("grantkit.metrics");
 type WithMetrics = typeof globalThis & { [STATE]?: { series: Series[] } };
@@ -48,29 +46,15 @@ function appendTo(res: ServerResponse, text: () => string): void {
 }
 
 /**
- * Appends `series` to `/metrics` on every HTTP server created from now on in this process (Ponder's).
- * Called again (Ponder's dev mode reloads the API), it only replaces the series.
+ * The series to append to `/metrics` from now on. Called again (Ponder's dev mode reloads the API),
+ * it replaces them.
  */
 export function exposeMetrics(...series: Series[]): void {
-  const g = globalThis as WithMetrics;
-  if (g[STATE]) {
-    g[STATE].series = series;
-    return;
-  }
-  const state = { series };
-  g[STATE] = state;
-  const text = () => state.series.map((s) => s()).join("");
-  const create = http.createServer;
-  http.createServer = ((...args: unknown[]) => {
-    const i = args.findIndex((a) => typeof a === "function");
-    if (i >= 0) {
-      const listener = args[i] as Listener;
-      args[i] = ((req, res) => {
-        if (req.method === "GET" && (req.url ?? "").split("?")[0] === "/metrics")
-          appendTo(res, text);
-        listener(req, res);
-      }) as Listener;
-    }
-    return (create as (...a: unknown[]) => http.Server)(...args);
-  }) as typeof http.createServer;
+  (globalThis as WithMetrics)[STATE] = { series };
+}
+
+/** Makes `res`, a 200 answer to `GET /metrics`, carry our series after Ponder's (none exposed: as is). */
+export function appendMetrics(res: ServerResponse): void {
+  const state = (globalThis as WithMetrics)[STATE];
+  if (state) appendTo(res, () => state.series.map((s) => s()).join(""));
 }

@@ -61,15 +61,19 @@ interface Key {
 type AuditRow = Record<(typeof CSV_COLUMNS)[number], string | number | bigint | null>;
 type IssuerEventRow = typeof issuerEvent.$inferSelect;
 
+/** The leading columns of an audit row: which table, and where the change was logged. */
+function loggedAt(
+  table: "grant" | "issuer",
+  row: GrantEventRow | IssuerEventRow,
+  contract: string,
+) {
+  const { chainId, blockNumber, blockTime, txHash, logIndex } = row;
+  return { table, chainId, contract, blockNumber, blockTime, txHash, logIndex };
+}
+
 function grantChange(g: GrantEventRow): AuditRow {
   return {
-    table: "grant",
-    chainId: g.chainId,
-    contract: g.contract,
-    blockNumber: g.blockNumber,
-    blockTime: g.blockTime,
-    txHash: g.txHash,
-    logIndex: g.logIndex,
+    ...loggedAt("grant", g, g.contract),
     change: g.kind,
     subject: g.grantId,
     owner: g.owner,
@@ -85,13 +89,7 @@ function grantChange(g: GrantEventRow): AuditRow {
 
 function issuerChange(e: IssuerEventRow): AuditRow {
   return {
-    table: "issuer",
-    chainId: e.chainId,
-    contract: e.registry,
-    blockNumber: e.blockNumber,
-    blockTime: e.blockTime,
-    txHash: e.txHash,
-    logIndex: e.logIndex,
+    ...loggedAt("issuer", e, e.registry),
     change: e.action,
     subject: e.issuer,
     owner: null,
@@ -103,6 +101,11 @@ function issuerChange(e: IssuerEventRow): AuditRow {
     expiresAt: null,
     related: e.relatedKey,
   };
+}
+
+/** A history row of either table as an audit row. */
+function changeOf(row: GrantEventRow | IssuerEventRow): AuditRow {
+  return "kind" in row ? grantChange(row) : issuerChange(row);
 }
 
 export function auditRoutes(ctx: ApiContext): OpenAPIHono {
@@ -129,35 +132,25 @@ export function auditRoutes(ctx: ApiContext): OpenAPIHono {
       log: r.logIndex,
       id: r.id,
     });
-    const grantPages = keyset(
-      (after: Key | null) =>
-        ctx.db
-          .select()
-          .from(grantEvent)
-          .where(range(grantEvent, after))
-          .orderBy(asc(grantEvent.blockNumber), asc(grantEvent.logIndex), asc(grantEvent.id))
-          .limit(STREAM_BATCH),
-      keyOf,
-    );
-    const issuerPages = keyset(
-      (after: Key | null) =>
-        ctx.db
-          .select()
-          .from(issuerEvent)
-          .where(range(issuerEvent, after))
-          .orderBy(asc(issuerEvent.blockNumber), asc(issuerEvent.logIndex), asc(issuerEvent.id))
-          .limit(STREAM_BATCH),
-      keyOf,
-    );
+    const pagesOf = (t: typeof grantEvent | typeof issuerEvent) =>
+      keyset(
+        (after: Key | null) =>
+          ctx.db
+            .select()
+            .from(t)
+            .where(range(t, after))
+            .orderBy(asc(t.blockNumber), asc(t.logIndex), asc(t.id))
+            .limit(STREAM_BATCH),
+        keyOf,
+      );
     return streamed(c, ctx.budget, contentType, async (out) => {
       if (format === "csv") await out.write(CSV_COLUMNS.join(",") + "\n");
-      for await (const rows of grantPages) {
-        await out.write(rows.map((r) => line(grantChange(r))).join(""));
-        if (!(await out.batchDone(rows.length))) return;
-      }
-      for await (const rows of issuerPages) {
-        await out.write(rows.map((r) => line(issuerChange(r))).join(""));
-        if (!(await out.batchDone(rows.length))) return;
+      // Every grant change first, then every issuer change, as the stream always was.
+      for (const t of [grantEvent, issuerEvent]) {
+        for await (const rows of pagesOf(t)) {
+          await out.write(rows.map((r) => line(changeOf(r))).join(""));
+          if (!(await out.batchDone(rows.length))) return;
+        }
       }
     });
   });

@@ -1,12 +1,13 @@
 /** A grantee's view: its grants as they stood at a past block or time, and its retention duties. */
 import { grant, grantEvent } from "ponder:schema";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gt, sql } from "ponder";
+import { and, asc, desc, eq, sql } from "ponder";
 
 import type { ApiContext } from "../context.js";
 import { isoDate, json, mount } from "../http.js";
+import { pageById, pageOf } from "../paging.js";
 import { getGranteeGrantsAt, getRetention } from "../spec/grants.js";
-import { DEFAULT_PAGE, encodeCursor } from "../validation.js";
+import { DEFAULT_PAGE } from "../validation.js";
 import { present, statusOnChains } from "../view.js";
 import { resolveAsOf } from "./grants.js";
 
@@ -41,17 +42,17 @@ export function granteeRoutes(ctx: ApiContext): OpenAPIHono {
         desc(grantEvent.id),
       )
       .limit(size + 1);
-    const page = rows.slice(0, size);
-    const last = page[page.length - 1];
+    const { page, nextCursor } = pageOf(
+      rows,
+      size,
+      (last) => `${q.chainId}-${last.contract}-${last.grantId}`,
+    );
     return json(
       c,
       {
         asOf: { block: at.block, timestamp: at.timestamp },
         items: page.map((e) => present(e, at.time)),
-        nextCursor:
-          rows.length > size && last
-            ? encodeCursor(`${q.chainId}-${last.contract}-${last.grantId}`)
-            : null,
+        nextCursor,
       },
       rows.length,
     );
@@ -61,20 +62,12 @@ export function granteeRoutes(ctx: ApiContext): OpenAPIHono {
     const { grantee } = c.req.valid("param");
     const q = c.req.valid("query");
     const nows = await ctx.clock.nows(q.chainId !== undefined ? [q.chainId] : ctx.clock.chains);
-    const size = q.limit ?? DEFAULT_PAGE;
-    const rows = await db
-      .select()
-      .from(grant)
-      .where(
-        and(
-          eq(grant.grantee, grantee),
-          q.cursor ? gt(grant.id, q.cursor) : undefined,
-          statusOnChains("locked", nows),
-        ),
-      )
-      .orderBy(asc(grant.id))
-      .limit(size + 1);
-    const page = rows.slice(0, size);
+    const { page, nextCursor, read } = await pageById(
+      ctx,
+      grant,
+      [eq(grant.grantee, grantee), statusOnChains("locked", nows)],
+      q,
+    );
     return json(
       c,
       {
@@ -82,9 +75,9 @@ export function granteeRoutes(ctx: ApiContext): OpenAPIHono {
           ...present(g, nows.get(g.chainId)!),
           unlocksAt: isoDate(g.lockedUntil),
         })),
-        nextCursor: rows.length > size ? encodeCursor(page[page.length - 1]!.id) : null,
+        nextCursor,
       },
-      rows.length,
+      read,
     );
   });
 

@@ -4,14 +4,23 @@
  */
 import { grant, grantEvent } from "ponder:schema";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gt, lte } from "ponder";
+import { and, asc, desc, eq, lte } from "ponder";
 
 import type { ApiContext } from "../context.js";
 import { HttpError } from "../errors.js";
 import { json, mount } from "../http.js";
+import { pageById } from "../paging.js";
 import { getGrant, getGrantAt, listGrants } from "../spec/grants.js";
-import { DEFAULT_PAGE, encodeCursor } from "../validation.js";
 import { present, statusOnChains, type SQL } from "../view.js";
+
+/** The history rows of one grant. */
+function eventsOf(chain: number, contract: `0x${string}`, id: `0x${string}`) {
+  return and(
+    eq(grantEvent.chainId, chain),
+    eq(grantEvent.contract, contract),
+    eq(grantEvent.grantId, id),
+  );
+}
 
 /** The history of one grant, oldest first. */
 export function historyOf(
@@ -23,13 +32,7 @@ export function historyOf(
   return ctx.db
     .select()
     .from(grantEvent)
-    .where(
-      and(
-        eq(grantEvent.chainId, chain),
-        eq(grantEvent.contract, contract),
-        eq(grantEvent.grantId, id),
-      ),
-    )
+    .where(eventsOf(chain, contract, id))
     .orderBy(asc(grantEvent.blockNumber), asc(grantEvent.logIndex), asc(grantEvent.id));
 }
 
@@ -81,25 +84,14 @@ export function grantRoutes(ctx: ApiContext): OpenAPIHono {
       q.dataHash ? eq(grant.dataHash, q.dataHash) : undefined,
       q.chainId !== undefined ? eq(grant.chainId, q.chainId) : undefined,
       q.contract ? eq(grant.contract, q.contract) : undefined,
-      q.cursor ? gt(grant.id, q.cursor) : undefined,
     ];
     const nows = await ctx.clock.nows(q.chainId !== undefined ? [q.chainId] : ctx.clock.chains);
     if (q.status) where.push(statusOnChains(q.status, nows));
-    const size = q.limit ?? DEFAULT_PAGE;
-    const rows = await db
-      .select()
-      .from(grant)
-      .where(and(...where))
-      .orderBy(asc(grant.id))
-      .limit(size + 1);
-    const page = rows.slice(0, size);
+    const { page, nextCursor, read } = await pageById(ctx, grant, where, q);
     return json(
       c,
-      {
-        items: page.map((g) => present(g, nows.get(g.chainId) ?? 0n)),
-        nextCursor: rows.length > size ? encodeCursor(page[page.length - 1]!.id) : null,
-      },
-      rows.length,
+      { items: page.map((g) => present(g, nows.get(g.chainId) ?? 0n)), nextCursor },
+      read,
     );
   });
 
@@ -120,14 +112,7 @@ export function grantRoutes(ctx: ApiContext): OpenAPIHono {
     const [last] = await db
       .select()
       .from(grantEvent)
-      .where(
-        and(
-          eq(grantEvent.chainId, p.chainId),
-          eq(grantEvent.contract, g.contract),
-          eq(grantEvent.grantId, p.grantId),
-          at.bound,
-        ),
-      )
+      .where(and(eventsOf(p.chainId, g.contract, p.grantId), at.bound))
       .orderBy(desc(grantEvent.blockNumber), desc(grantEvent.logIndex), desc(grantEvent.id))
       .limit(1);
     return json(

@@ -1,13 +1,22 @@
 /** Issuer keys: the list, one key with its history and credential types, and "was it trusted then?". */
 import { credentialType, issuer, issuerEvent } from "ponder:schema";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, asc, desc, eq, gt, lte } from "ponder";
+import { and, asc, desc, eq, lte } from "ponder";
 
 import type { ApiContext } from "../context.js";
 import { HttpError } from "../errors.js";
 import { json, mount } from "../http.js";
+import { pageById } from "../paging.js";
 import { getIssuer, listIssuers, wasTrusted } from "../spec/issuers.js";
-import { DEFAULT_PAGE, encodeCursor } from "../validation.js";
+
+/** The history rows of one key in one registry. */
+function eventsOf(chain: number, registry: `0x${string}`, key: `0x${string}`) {
+  return and(
+    eq(issuerEvent.chainId, chain),
+    eq(issuerEvent.registry, registry),
+    eq(issuerEvent.issuer, key),
+  );
+}
 
 export function issuerRoutes(ctx: ApiContext): OpenAPIHono {
   const app = new OpenAPIHono();
@@ -34,29 +43,20 @@ export function issuerRoutes(ctx: ApiContext): OpenAPIHono {
 
   mount(app, listIssuers, async (c) => {
     const q = c.req.valid("query");
-    const size = q.limit ?? DEFAULT_PAGE;
-    const rows = await db
-      .select()
-      .from(issuer)
-      .where(
-        and(
-          q.chainId !== undefined ? eq(issuer.chainId, q.chainId) : undefined,
-          q.status ? eq(issuer.status, q.status) : undefined,
-          q.cursor ? gt(issuer.id, q.cursor) : undefined,
-        ),
-      )
-      .orderBy(asc(issuer.id))
-      .limit(size + 1);
-    const page = rows.slice(0, size);
+    const { page, nextCursor, read } = await pageById(
+      ctx,
+      issuer,
+      [
+        q.chainId !== undefined ? eq(issuer.chainId, q.chainId) : undefined,
+        q.status ? eq(issuer.status, q.status) : undefined,
+      ],
+      q,
+    );
     const typesOf = typeResolver();
     const items = [];
     for (const r of page)
       items.push({ ...r, credentialTypes: await typesOf(r.chainId, r.registry, r.typeBits) });
-    return json(
-      c,
-      { items, nextCursor: rows.length > size ? encodeCursor(page[page.length - 1]!.id) : null },
-      rows.length,
-    );
+    return json(c, { items, nextCursor }, read);
   });
 
   mount(app, getIssuer, async (c) => {
@@ -72,13 +72,7 @@ export function issuerRoutes(ctx: ApiContext): OpenAPIHono {
       const history = await db
         .select()
         .from(issuerEvent)
-        .where(
-          and(
-            eq(issuerEvent.chainId, p.chainId),
-            eq(issuerEvent.registry, r.registry),
-            eq(issuerEvent.issuer, p.issuer),
-          ),
-        )
+        .where(eventsOf(p.chainId, r.registry, p.issuer))
         .orderBy(asc(issuerEvent.blockNumber), asc(issuerEvent.logIndex));
       items.push({
         ...r,
@@ -128,14 +122,7 @@ export function issuerRoutes(ctx: ApiContext): OpenAPIHono {
       ? await db
           .select()
           .from(issuerEvent)
-          .where(
-            and(
-              eq(issuerEvent.chainId, p.chainId),
-              eq(issuerEvent.registry, registry),
-              eq(issuerEvent.issuer, p.issuer),
-              lte(issuerEvent.blockTime, at),
-            ),
-          )
+          .where(and(eventsOf(p.chainId, registry, p.issuer), lte(issuerEvent.blockTime, at)))
           .orderBy(desc(issuerEvent.blockNumber), desc(issuerEvent.logIndex))
           .limit(1)
       : [];

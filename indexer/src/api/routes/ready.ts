@@ -2,8 +2,8 @@
  * Readiness that means "caught up with the chain": Ponder's backfill is done and, on every chain, the
  * indexed block is at most READY_MAX_LAG_BLOCKS (default 2) behind the head and its time at most
  * READY_MAX_LAG_SECONDS (default 60) behind the head's. Answered from memory (the checkpoint watcher,
- * the chain clock's last head, a backfill flag read once a second), so it answers at once whatever
- * the server is doing; a head older than a few seconds (the RPC is down) is not ready.
+ * the chain clock's last head) but for Ponder's backfill flag, one small query when asked and at most
+ * once a second; a head older than a few seconds (the RPC is down) is not ready.
  * Also the OpenAPI document (`/v1/openapi.json`).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -18,27 +18,46 @@ import { getOpenApiDocument, getReady } from "../spec/service.js";
 const HEAD_MAX_AGE_MS = 5_000;
 /** Checkpoints read longer ago than this mean the database does not answer. */
 const CHECKPOINT_MAX_AGE_MS = 5_000;
+/** How long one read of the backfill flag answers for. */
+const BACKFILL_MEMO_MS = 1_000;
+
+/**
+ * Ponder's backfill flag, read when asked, at most once per BACKFILL_MEMO_MS (concurrent askers share
+ * one read). Read again and again, not only until first set: a read replica (`ponder serve`,
+ * docs/scale-out.md) outlives restarts of the indexer, and Ponder's crash recovery clears the flag in
+ * the transaction that rolls back what was indexed past the last safe checkpoint, until the
+ * restarted indexer has backfilled again.
+ */
+function memoBackfilled(backfillDone: () => Promise<boolean>): () => Promise<boolean> {
+  let backfilled = false;
+  let readAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<void> | null = null;
+  return async () => {
+    if (reading === null && Date.now() - readAt >= BACKFILL_MEMO_MS) {
+      reading = backfillDone()
+        .then(
+          (done) => void (backfilled = done),
+          // not set up yet, or the database does not answer (the checkpoint's age says so)
+          () => undefined,
+        )
+        .finally(() => {
+          readAt = Date.now();
+          reading = null;
+        });
+    }
+    if (reading !== null) await reading;
+    return backfilled;
+  };
+}
 
 export function readyRoutes(ctx: ApiContext, backfillDone: () => Promise<boolean>): OpenAPIHono {
   const app = new OpenAPIHono();
   const maxLagBlocks = BigInt(numberFromEnv("READY_MAX_LAG_BLOCKS", 2));
   const maxLagSeconds = BigInt(numberFromEnv("READY_MAX_LAG_SECONDS", 60));
-  // Read for as long as the server runs, not only until first set: a read replica (`ponder serve`,
-  // docs/scale-out.md) outlives restarts of the indexer, and Ponder's crash recovery clears the flag
-  // in the transaction that rolls back what was indexed past the last safe checkpoint, until the
-  // restarted indexer has backfilled again. One small query a second.
-  let backfilled = false;
-  const poll = async () => {
-    try {
-      backfilled = await backfillDone();
-    } catch {
-      // not set up yet, or the database does not answer (the checkpoint's age says so)
-    }
-    setTimeout(() => void poll(), 1_000).unref();
-  };
-  void poll();
+  const backfilled = memoBackfilled(backfillDone);
 
-  mount(app, getReady, (c) => {
+  mount(app, getReady, async (c) => {
+    const done = await backfilled();
     const now = Date.now();
     const fresh = now - ctx.watcher.readAt < CHECKPOINT_MAX_AGE_MS;
     const chains = ctx.clock.chains.map((chainId) => {
@@ -63,7 +82,7 @@ export function readyRoutes(ctx: ApiContext, backfillDone: () => Promise<boolean
         caughtUp,
       };
     });
-    const reason = !backfilled
+    const reason = !done
       ? "backfill in progress"
       : !fresh
         ? "the database does not answer"

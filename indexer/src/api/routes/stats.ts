@@ -10,6 +10,7 @@
  */
 import { grant, grantEvent, issuerEvent } from "ponder:schema";
 import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 import { and, asc, eq, gt } from "ponder";
 
 import type { ApiContext } from "../context.js";
@@ -24,59 +25,61 @@ type By = (typeof STATS_BY)[number];
 
 const day = (seconds: bigint) => new Date(Number(seconds) * 1000).toISOString().slice(0, 10);
 
+/** The table each grouping reads, the column it groups on, and that column's value as a key. */
+function sourceOf(by: By) {
+  const asText = (value: unknown) => String(value);
+  switch (by) {
+    case "day":
+      return {
+        table: grantEvent,
+        column: grantEvent.blockTime,
+        key: (time: unknown) => day(time as bigint), // the column is a bigint
+      };
+    case "issuer":
+      return { table: issuerEvent, column: issuerEvent.issuer, key: asText };
+    default:
+      return { table: grant, column: grant[by], key: asText };
+  }
+}
+
 /** Every row's key for `by`, read in chunks by primary key; resolves with the counts and rows read. */
 async function count(ctx: ApiContext, by: By, chain: number | undefined) {
+  const { table, column, key } = sourceOf(by);
   const counts = new Map<string, number>();
   let rows = 0;
   let after: string | null = null;
   for (;;) {
-    let page: { id: string; key: string }[];
-    if (by === "day") {
-      const r = await ctx.db
-        .select({ id: grantEvent.id, time: grantEvent.blockTime })
-        .from(grantEvent)
-        .where(
-          and(
-            chain !== undefined ? eq(grantEvent.chainId, chain) : undefined,
-            after ? gt(grantEvent.id, after) : undefined,
-          ),
-        )
-        .orderBy(asc(grantEvent.id))
-        .limit(STATS_CHUNK);
-      page = r.map((e) => ({ id: e.id, key: day(e.time) }));
-    } else if (by === "issuer") {
-      page = await ctx.db
-        .select({ id: issuerEvent.id, key: issuerEvent.issuer })
-        .from(issuerEvent)
-        .where(
-          and(
-            chain !== undefined ? eq(issuerEvent.chainId, chain) : undefined,
-            after ? gt(issuerEvent.id, after) : undefined,
-          ),
-        )
-        .orderBy(asc(issuerEvent.id))
-        .limit(STATS_CHUNK);
-    } else {
-      const column =
-        by === "grantee" ? grant.grantee : by === "purpose" ? grant.purpose : grant.status;
-      page = await ctx.db
-        .select({ id: grant.id, key: column })
-        .from(grant)
-        .where(
-          and(
-            chain !== undefined ? eq(grant.chainId, chain) : undefined,
-            after ? gt(grant.id, after) : undefined,
-          ),
-        )
-        .orderBy(asc(grant.id))
-        .limit(STATS_CHUNK);
+    const page = await readChunk(ctx, table, column, chain, after);
+    for (const { value } of page) {
+      const k = key(value);
+      counts.set(k, (counts.get(k) ?? 0) + 1);
     }
-    for (const r of page) counts.set(r.key, (counts.get(r.key) ?? 0) + 1);
     rows += page.length;
     if (page.length < STATS_CHUNK) return { counts, rows };
     after = page[page.length - 1]!.id;
     await new Promise((r) => setImmediate(r));
   }
+}
+
+/** Up to STATS_CHUNK (id, value of `column`) pairs of `table` past id `after`, in id order. */
+function readChunk(
+  ctx: ApiContext,
+  table: typeof grant | typeof grantEvent | typeof issuerEvent,
+  column: AnyPgColumn,
+  chain: number | undefined,
+  after: string | null,
+): Promise<{ id: string; value: unknown }[]> {
+  return ctx.db
+    .select({ id: table.id, value: column })
+    .from(table)
+    .where(
+      and(
+        chain !== undefined ? eq(table.chainId, chain) : undefined,
+        after ? gt(table.id, after) : undefined,
+      ),
+    )
+    .orderBy(asc(table.id))
+    .limit(STATS_CHUNK);
 }
 
 export function statsRoutes(ctx: ApiContext): OpenAPIHono {

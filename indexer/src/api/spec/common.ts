@@ -80,6 +80,13 @@ export const ok = <T extends z.ZodType>(schema: T, description: string) => ({
   200: { description, content: { "application/json": { schema } } },
 });
 
+/** The answers of a route whose only success is a JSON `schema`: that, and the errors `statuses`. */
+export const answers = <T extends z.ZodType>(
+  schema: T,
+  description: string,
+  ...statuses: Status[]
+) => ({ ...ok(schema, description), ...errors(...statuses) });
+
 export const pageOf = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: Cursor }).strict();
 

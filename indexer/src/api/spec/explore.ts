@@ -5,7 +5,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 
-import { chainFilter, doc, errors, ok, query } from "./common.js";
+import { answers, chainFilter, doc, query } from "./common.js";
 import { AUDIT_RANGE_RULES, auditRangeQuery } from "./grants.js";
 import { Address, Decimal, GrantChange, Hash, IssuerChange, IssuerStatus } from "./schemas.js";
 
@@ -59,19 +59,18 @@ export const getStatsSeries = createRoute({
         .strict(),
     ),
   },
-  responses: {
-    ...ok(
-      z
-        .object({
-          days: z.number().int(),
-          chainId: z.number().int().nullable(),
-          points: z.array(SeriesPoint),
-        })
-        .strict(),
-      "One point per day, oldest first",
-    ),
-    ...errors(400, 404),
-  },
+  responses: answers(
+    z
+      .object({
+        days: z.number().int(),
+        chainId: z.number().int().nullable(),
+        points: z.array(SeriesPoint),
+      })
+      .strict(),
+    "One point per day, oldest first",
+    400,
+    404,
+  ),
 });
 
 // ------------------------------------------------------------------ audit count
@@ -85,16 +84,14 @@ export const countAuditChanges = createRoute({
   description: "The same range rules as `/v1/audit/changes`: a block range or a time range.",
   ...AUDIT_RANGE_RULES,
   request: { query: auditRangeQuery({}) },
-  responses: {
-    ...ok(
-      z
-        .object({ grantChanges: count, issuerChanges: count, total: count })
-        .strict()
-        .openapi("AuditCount"),
-      "The counts",
-    ),
-    ...errors(400),
-  },
+  responses: answers(
+    z
+      .object({ grantChanges: count, issuerChanges: count, total: count })
+      .strict()
+      .openapi("AuditCount"),
+    "The counts",
+    400,
+  ),
 });
 
 // ------------------------------------------------------------------ search
@@ -188,11 +185,9 @@ export const search = createRoute({
         .strict(),
     ),
   },
-  responses: {
-    ...ok(
-      z.object({ query: z.string(), matches: z.array(SearchMatch) }).strict(),
-      "Every match (none: an empty list)",
-    ),
-    ...errors(400),
-  },
+  responses: answers(
+    z.object({ query: z.string(), matches: z.array(SearchMatch) }).strict(),
+    "Every match (none: an empty list)",
+    400,
+  ),
 });

@@ -3,6 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 
 import { address, blockNumber, grantStatus, hash, hashOrLabel, timestamp } from "../validation.js";
 import {
+  answers,
   asOfFields,
   attachment,
   chainFilter,
@@ -11,7 +12,6 @@ import {
   errors,
   exactlyOneOfBlockOrTimestamp,
   noQuery,
-  ok,
   page,
   pageOf,
   query,
@@ -57,7 +57,7 @@ export const listGrants = createRoute({
         .strict(),
     ),
   },
-  responses: { ...ok(pageOf(Grant), "A page of grants"), ...errors(400, 404) },
+  responses: answers(pageOf(Grant), "A page of grants", 400, 404),
 });
 
 const grantParams = z.object({ chainId: chainPath, grantId: doc(hash, "Grant id") });
@@ -73,13 +73,13 @@ export const getGrant = createRoute({
     params: grantParams,
     query: query(z.object({ contract: contractQuery.optional() }).strict()),
   },
-  responses: {
-    ...ok(
-      z.object({ grant: Grant, history: z.array(GrantEvent) }).strict(),
-      "The grant and its changes, oldest first",
-    ),
-    ...errors(400, 404, 409),
-  },
+  responses: answers(
+    z.object({ grant: Grant, history: z.array(GrantEvent) }).strict(),
+    "The grant and its changes, oldest first",
+    400,
+    404,
+    409,
+  ),
 });
 
 export const getGrantAt = createRoute({
@@ -105,19 +105,19 @@ export const getGrantAt = createRoute({
         }),
     ),
   },
-  responses: {
-    ...ok(
-      z
-        .object({
-          asOf: AsOf,
-          grant: orNull(GrantAt, "null: it did not exist then"),
-          existed: z.boolean(),
-        })
-        .strict(),
-      "The grant's last change then, judged then",
-    ),
-    ...errors(400, 404, 409),
-  },
+  responses: answers(
+    z
+      .object({
+        asOf: AsOf,
+        grant: orNull(GrantAt, "null: it did not exist then"),
+        existed: z.boolean(),
+      })
+      .strict(),
+    "The grant's last change then, judged then",
+    400,
+    404,
+    409,
+  ),
 });
 
 // ------------------------------------------------------------------ grantees and owners
@@ -141,13 +141,12 @@ export const getGranteeGrantsAt = createRoute({
         .refine(exactlyOneOfBlockOrTimestamp.check, exactlyOneOfBlockOrTimestamp.message),
     ),
   },
-  responses: {
-    ...ok(
-      z.object({ asOf: AsOf, items: z.array(GrantAt), nextCursor: Cursor }).strict(),
-      "A page of the grantee's grants as they stood then",
-    ),
-    ...errors(400, 404),
-  },
+  responses: answers(
+    z.object({ asOf: AsOf, items: z.array(GrantAt), nextCursor: Cursor }).strict(),
+    "A page of the grantee's grants as they stood then",
+    400,
+    404,
+  ),
 });
 
 export const getRetention = createRoute({
@@ -160,7 +159,7 @@ export const getRetention = createRoute({
     params: granteeParams,
     query: query(z.object({ chainId: chainFilter, ...page }).strict()),
   },
-  responses: { ...ok(pageOf(RetainedGrant), "A page of locked grants"), ...errors(400, 404) },
+  responses: answers(pageOf(RetainedGrant), "A page of locked grants", 400, 404),
 });
 
 export const exportOwner = createRoute({

@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 
 import { address, hashOrLabel, timestamp } from "../validation.js";
-import { chainFilter, chainPath, doc, errors, noQuery, ok, page, pageOf, query } from "./common.js";
+import { answers, chainFilter, chainPath, doc, noQuery, page, pageOf, query } from "./common.js";
 import {
   Address,
   Decimal,
@@ -37,7 +37,7 @@ export const listIssuers = createRoute({
         .strict(),
     ),
   },
-  responses: { ...ok(pageOf(Issuer), "A page of issuer keys"), ...errors(400) },
+  responses: answers(pageOf(Issuer), "A page of issuer keys", 400),
 });
 
 const issuerParams = z.object({ chainId: chainPath, issuer: doc(address, "Issuer key") });
@@ -49,13 +49,12 @@ export const getIssuer = createRoute({
   tags: ["issuers"],
   summary: "One issuer key with its types and history",
   request: { params: issuerParams, query: noQuery },
-  responses: {
-    ...ok(
-      z.object({ items: z.array(IssuerWithHistory).min(1) }).strict(),
-      "The key in each registry that has it",
-    ),
-    ...errors(400, 404),
-  },
+  responses: answers(
+    z.object({ items: z.array(IssuerWithHistory).min(1) }).strict(),
+    "The key in each registry that has it",
+    400,
+    404,
+  ),
 });
 
 export const wasTrusted = createRoute({
@@ -77,19 +76,19 @@ export const wasTrusted = createRoute({
         .strict(),
     ),
   },
-  responses: {
-    ...ok(
-      z
-        .object({
-          issuer: Address,
-          credentialType: Hash,
-          at: Decimal,
-          trusted: z.boolean(),
-          record: orNull(IssuerEvent, "The record in force then"),
-        })
-        .strict(),
-      "The answer, with the record then in force",
-    ),
-    ...errors(400, 404, 409),
-  },
+  responses: answers(
+    z
+      .object({
+        issuer: Address,
+        credentialType: Hash,
+        at: Decimal,
+        trusted: z.boolean(),
+        record: orNull(IssuerEvent, "The record in force then"),
+      })
+      .strict(),
+    "The answer, with the record then in force",
+    400,
+    404,
+    409,
+  ),
 });

@@ -14,6 +14,15 @@ import {
   STORED_GRANT_STATUSES,
 } from "../../names.js";
 
+/** A JSON object of exactly the fields of `shape`, a component of the document called `name`. */
+function named<S extends z.ZodRawShape>(
+  name: string,
+  shape: S,
+  metadata?: { description?: string; example?: unknown },
+) {
+  return z.object(shape).strict().openapi(name, metadata);
+}
+
 export const Address = z
   .string()
   .regex(/^0x[0-9a-f]{40}$/)
@@ -44,10 +53,11 @@ export const Cursor = z
   .nullable()
   .openapi({ description: "Pass as `cursor` for the next page; null on the last page" });
 
-export const ErrorBody = z
-  .object({ error: z.string().min(1).openapi({ description: "What was wrong, and what to do" }) })
-  .strict()
-  .openapi("Error", { example: { error: "owner: must be a 0x-prefixed 20-byte hex address" } });
+export const ErrorBody = named(
+  "Error",
+  { error: z.string().min(1).openapi({ description: "What was wrong, and what to do" }) },
+  { example: { error: "owner: must be a 0x-prefixed 20-byte hex address" } },
+);
 
 export const GrantStatus = z.enum(GRANT_STATUSES).openapi("GrantStatus", {
   description:
@@ -96,18 +106,24 @@ const derived = {
   locked: z.boolean(),
 };
 
-const eventFields = {
-  ...grantKey,
-  kind: GrantChange,
-  relatedGrantId: orNull(Hash, "The other grant of a replacement"),
+/** Where a change was logged: every history row and audit line carries it. */
+const logged = {
   blockNumber: Decimal,
   blockTime: Decimal,
   txHash: Hash,
   logIndex: z.number().int(),
 };
 
-export const Grant = z
-  .object({
+const eventFields = {
+  ...grantKey,
+  kind: GrantChange,
+  relatedGrantId: orNull(Hash, "The other grant of a replacement"),
+  ...logged,
+};
+
+export const Grant = named(
+  "Grant",
+  {
     ...grantKey,
     ...derived,
     createdBlock: Decimal,
@@ -116,45 +132,45 @@ export const Grant = z
     updatedAt: Decimal,
     replacedBy: orNull(Hash),
     replaces: orNull(Hash),
-  })
-  .strict()
-  .openapi("Grant", {
+  },
+  {
     description: "A grant as it stands now (status judged at the chain head's time)",
-  });
+  },
+);
 
-export const GrantEvent = z
-  .object({ ...eventFields, status: StoredGrantStatus })
-  .strict()
-  .openapi("GrantEvent", { description: "One change of a grant, with the full state after it" });
+export const GrantEvent = named(
+  "GrantEvent",
+  { ...eventFields, status: StoredGrantStatus },
+  { description: "One change of a grant, with the full state after it" },
+);
 
-export const GrantAt = z
-  .object({ ...eventFields, ...derived })
-  .strict()
-  .openapi("GrantAt", {
+export const GrantAt = named(
+  "GrantAt",
+  { ...eventFields, ...derived },
+  {
     description: "A grant as it stood at a past block or time: its last change then, judged then",
-  });
+  },
+);
 
-export const RetainedGrant = z
-  .object({
-    ...Grant.shape,
-    unlocksAt: z.string().nullable().openapi({
-      description:
-        "lockedUntil as an ISO 8601 date (years past 9999 in the +YYYYYY form); null past JavaScript's last date",
-    }),
-  })
-  .strict()
-  .openapi("RetainedGrant");
+export const RetainedGrant = named("RetainedGrant", {
+  ...Grant.shape,
+  unlocksAt: z.string().nullable().openapi({
+    description:
+      "lockedUntil as an ISO 8601 date (years past 9999 in the +YYYYYY form); null past JavaScript's last date",
+  }),
+});
 
-export const AsOf = z
-  .object({
+export const AsOf = named(
+  "AsOf",
+  {
     block: orNull(Decimal),
     timestamp: Decimal,
-  })
-  .strict()
-  .openapi("AsOf", {
+  },
+  {
     description:
       "`block`: the block asked for (null: asked by time); `timestamp`: the time statuses are judged at",
-  });
+  },
+);
 
 const issuerRecord = {
   chainId: z.number().int(),
@@ -168,25 +184,24 @@ const issuerRecord = {
   metadataHash: orNull(Hash),
 };
 
-export const IssuerEvent = z
-  .object({
+export const IssuerEvent = named(
+  "IssuerEvent",
+  {
     id: z.string(),
     ...issuerRecord,
     action: IssuerChange,
     relatedKey: orNull(Address, "The other key of a rotation"),
-    blockNumber: Decimal,
-    blockTime: Decimal,
-    txHash: Hash,
-    logIndex: z.number().int(),
-  })
-  .strict()
-  .openapi("IssuerEvent", {
+    ...logged,
+  },
+  {
     description:
       "One change of an issuer key, with the record after it (`validUntil` 0: no end; `typeBits`: a bit per credential type)",
-  });
+  },
+);
 
-export const Issuer = z
-  .object({
+export const Issuer = named(
+  "Issuer",
+  {
     id: z.string().openapi({ description: "`{chainId}-{registry}-{issuer}`" }),
     ...issuerRecord,
     rotatedFrom: orNull(Address),
@@ -198,27 +213,25 @@ export const Issuer = z
         "The first key of this key's rotation lineage: a suspension or removal covers every key of it",
     }),
     credentialTypes: z.array(Hash).openapi({ description: "The type ids of typeBits" }),
-  })
-  .strict()
-  .openapi("Issuer", {
+  },
+  {
     description:
       "An issuer key as it stands now (`validUntil` 0: no end; `typeBits`: a bit per credential type)",
-  });
+  },
+);
 
-export const IssuerWithHistory = z
-  .object({ ...Issuer.shape, history: z.array(IssuerEvent) })
-  .strict()
-  .openapi("IssuerWithHistory");
+export const IssuerWithHistory = named("IssuerWithHistory", {
+  ...Issuer.shape,
+  history: z.array(IssuerEvent),
+});
 
-export const AuditChange = z
-  .object({
+export const AuditChange = named(
+  "AuditChange",
+  {
     table: z.enum(["grant", "issuer"]),
     chainId: z.number().int(),
     contract: Address,
-    blockNumber: Decimal,
-    blockTime: Decimal,
-    txHash: Hash,
-    logIndex: z.number().int(),
+    ...logged,
     change: z.union([GrantChange, IssuerChange]),
     subject: z
       .string()
@@ -236,31 +249,25 @@ export const AuditChange = z
       .regex(/^0x[0-9a-f]{40}([0-9a-f]{24})?$/)
       .nullable()
       .openapi({ description: "The other grant of a replacement, or the other key of a rotation" }),
-  })
-  .strict()
-  .openapi("AuditChange", {
+  },
+  {
     description:
       "One change, as one NDJSON line (a CSV row has the same columns, null empty); `contract` is the AccessGrants or IssuerRegistry address",
-  });
+  },
+);
 
-export const ChainReadiness = z
-  .object({
-    name: z.string().openapi({ example: "chain31337" }),
-    chainId: z.number().int(),
-    indexed: z.number().int().nullable().openapi({ description: "The last indexed block" }),
-    head: z.number().int().nullable().openapi({ description: "The chain's head block" }),
-    lagBlocks: z.number().int().nullable(),
-    lagSeconds: z.number().int().nullable(),
-    caughtUp: z.boolean(),
-  })
-  .strict()
-  .openapi("ChainReadiness");
+export const ChainReadiness = named("ChainReadiness", {
+  name: z.string().openapi({ example: "chain31337" }),
+  chainId: z.number().int(),
+  indexed: z.number().int().nullable().openapi({ description: "The last indexed block" }),
+  head: z.number().int().nullable().openapi({ description: "The chain's head block" }),
+  lagBlocks: z.number().int().nullable(),
+  lagSeconds: z.number().int().nullable(),
+  caughtUp: z.boolean(),
+});
 
-export const Readiness = z
-  .object({
-    ready: z.boolean(),
-    reason: z.string().optional().openapi({ description: "Why not ready" }),
-    chains: z.array(ChainReadiness),
-  })
-  .strict()
-  .openapi("Readiness");
+export const Readiness = named("Readiness", {
+  ready: z.boolean(),
+  reason: z.string().optional().openapi({ description: "Why not ready" }),
+  chains: z.array(ChainReadiness),
+});

@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 
 import { limit } from "../validation.js";
-import { chainFilter, doc, errors, ok, query, retryAfter } from "./common.js";
+import { answers, chainFilter, doc, errors, ok, query, retryAfter } from "./common.js";
 import { ErrorBody, Readiness } from "./schemas.js";
 
 // ------------------------------------------------------------------ stats and service
@@ -29,27 +29,25 @@ export const getStats = createRoute({
         .strict(),
     ),
   },
-  responses: {
-    ...ok(
-      z
-        .object({
-          by: z.enum(STATS_BY),
-          items: z.array(
-            z
-              .object({
-                key: z.string().openapi({
-                  description: "Grantee, purpose, stored status, day (YYYY-MM-DD) or issuer",
-                }),
-                count: z.number().int(),
-              })
-              .strict(),
-          ),
-        })
-        .strict(),
-      "Counts, largest first (by=day: latest day first)",
-    ),
-    ...errors(400),
-  },
+  responses: answers(
+    z
+      .object({
+        by: z.enum(STATS_BY),
+        items: z.array(
+          z
+            .object({
+              key: z.string().openapi({
+                description: "Grantee, purpose, stored status, day (YYYY-MM-DD) or issuer",
+              }),
+              count: z.number().int(),
+            })
+            .strict(),
+        ),
+      })
+      .strict(),
+    "Counts, largest first (by=day: latest day first)",
+    400,
+  ),
 });
 
 export const getReady = createRoute({
@@ -77,13 +75,10 @@ export const getOpenApiDocument = createRoute({
   operationId: "getOpenApiDocument",
   tags: ["service"],
   summary: "This document",
-  responses: {
-    ...ok(
-      z.object({ openapi: z.string() }).loose().openapi({ description: "OpenAPI 3.1" }),
-      "The OpenAPI document",
-    ),
-    ...errors(),
-  },
+  responses: answers(
+    z.object({ openapi: z.string() }).loose().openapi({ description: "OpenAPI 3.1" }),
+    "The OpenAPI document",
+  ),
 });
 
 /** Every route, in the document's order. */
