@@ -128,6 +128,8 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
     }
 
     // ---------------------------------------------------------------- signed requests
+    // Each struct hash encodes the request's fields in its type string's order. `GrantKey` holds only
+    // static fields, so `abi.encode` lays one out in place: the same words as its three fields.
 
     /// @inheritdoc IAccessGrants
     function grantBySignature(
@@ -136,9 +138,9 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         Authorization calldata auth
     ) external returns (bytes32 id) {
         address grantee = params.grantee;
-        id = GrantIds.compute(owner, grantee, params.dataHash, params.purpose);
-        Slot storage slot = _grants[id];
-        uint256 word = slot.word;
+        Slot storage slot;
+        uint256 word;
+        (id, slot, word) = _load(owner, grantee, params.dataHash, params.purpose);
         bytes32 structHash = keccak256(
             abi.encode(
                 _GRANT_TYPEHASH,
@@ -163,20 +165,9 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         GrantKey calldata key,
         Authorization calldata auth
     ) external {
-        bytes32 id = GrantIds.compute(owner, key.grantee, key.dataHash, key.purpose);
-        Slot storage slot = _grants[id];
-        uint256 word = slot.word;
+        (bytes32 id, Slot storage slot, uint256 word) = _load(owner, key);
         bytes32 structHash = keccak256(
-            abi.encode(
-                _REVOKE_TYPEHASH,
-                owner,
-                key.grantee,
-                key.dataHash,
-                key.purpose,
-                _generationOf(word),
-                auth.nonce,
-                auth.deadline
-            )
+            abi.encode(_REVOKE_TYPEHASH, owner, key, _generationOf(word), auth.nonce, auth.deadline)
         );
         _authorize(owner, structHash, auth);
         _revoke(owner, key, id, slot, word);
@@ -189,23 +180,13 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         uint64 lockedUntil,
         Authorization calldata auth
     ) external {
-        bytes32 id = GrantIds.compute(owner, key.grantee, key.dataHash, key.purpose);
-        Slot storage slot = _grants[id];
-        uint256 word = slot.word;
-        bytes32 structHash = keccak256(
-            abi.encode(
-                _EXTEND_LOCK_TYPEHASH,
-                owner,
-                key.grantee,
-                key.dataHash,
-                key.purpose,
-                lockedUntil,
-                _generationOf(word),
-                auth.nonce,
-                auth.deadline
-            )
+        (bytes32 id, Slot storage slot, uint256 word) = _loadAuthorized(
+            _EXTEND_LOCK_TYPEHASH,
+            owner,
+            key,
+            lockedUntil,
+            auth
         );
-        _authorize(owner, structHash, auth);
         _extendLock(owner, key, lockedUntil, id, slot, word);
     }
 
@@ -216,23 +197,13 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         uint64 expiresAt,
         Authorization calldata auth
     ) external {
-        bytes32 id = GrantIds.compute(owner, key.grantee, key.dataHash, key.purpose);
-        Slot storage slot = _grants[id];
-        uint256 word = slot.word;
-        bytes32 structHash = keccak256(
-            abi.encode(
-                _EXTEND_EXPIRY_TYPEHASH,
-                owner,
-                key.grantee,
-                key.dataHash,
-                key.purpose,
-                expiresAt,
-                _generationOf(word),
-                auth.nonce,
-                auth.deadline
-            )
+        (bytes32 id, Slot storage slot, uint256 word) = _loadAuthorized(
+            _EXTEND_EXPIRY_TYPEHASH,
+            owner,
+            key,
+            expiresAt,
+            auth
         );
-        _authorize(owner, structHash, auth);
         _extendExpiry(owner, key, expiresAt, id, slot, word);
     }
 
@@ -252,9 +223,7 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
             abi.encode(
                 _REPLACE_TYPEHASH,
                 owner,
-                key.grantee,
-                key.dataHash,
-                key.purpose,
+                key,
                 newDataHash,
                 lockedUntil,
                 expiresAt,
@@ -341,6 +310,44 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
     /// @inheritdoc IAccessGrants
     function version() external pure returns (string memory) {
         return "2.0.0";
+    }
+
+    // ---------------------------------------------------------------- grant slots
+
+    /// @dev A grant's id, its slot and the word the action reads and then writes.
+    function _load(
+        address owner,
+        address grantee,
+        bytes32 dataHash,
+        bytes32 purpose
+    ) private view returns (bytes32 id, Slot storage slot, uint256 word) {
+        id = GrantIds.compute(owner, grantee, dataHash, purpose);
+        slot = _grants[id];
+        word = slot.word;
+    }
+
+    function _load(
+        address owner,
+        GrantKey calldata key
+    ) private view returns (bytes32 id, Slot storage slot, uint256 word) {
+        return _load(owner, key.grantee, key.dataHash, key.purpose);
+    }
+
+    /// @dev `_load` for a signed request that sets one time of an existing grant (`ExtendLock`,
+    /// `ExtendExpiry`: the same fields under another type hash), once the owner's signature over it
+    /// is verified.
+    function _loadAuthorized(
+        bytes32 typehash,
+        address owner,
+        GrantKey calldata key,
+        uint64 time,
+        Authorization calldata auth
+    ) private returns (bytes32 id, Slot storage slot, uint256 word) {
+        (id, slot, word) = _load(owner, key);
+        bytes32 structHash = keccak256(
+            abi.encode(typehash, owner, key, time, _generationOf(word), auth.nonce, auth.deadline)
+        );
+        _authorize(owner, structHash, auth);
     }
 
     // ---------------------------------------------------------------- state transitions

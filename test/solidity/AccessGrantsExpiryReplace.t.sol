@@ -49,14 +49,11 @@ contract AccessGrantsExpiryReplaceTest is AccessGrantsTestBase {
     /// never expires, or the request is finite and not later), or the new expiry is the requested
     /// one: 0 (never) or strictly later than the old. The lock is untouched.
     function testFuzz_extendExpiry_neverShortens(
-        uint64 lockSeed,
-        uint64 expirySeed,
-        bool neverExpires,
+        TermSeeds memory seeds,
         uint64 requestedSeed,
         uint8 mode
     ) public {
-        (uint64 lockedUntil, uint64 expiresAt) = _validTerms(lockSeed, expirySeed, neverExpires);
-        bytes32 id = _grant(lockedUntil, expiresAt);
+        (bytes32 id, uint64 lockedUntil, uint64 expiresAt) = _grantValid(seeds);
         uint64 requested;
         if (mode % 4 == 0) {
             requested = 0;

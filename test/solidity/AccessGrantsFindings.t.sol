@@ -59,12 +59,7 @@ contract AccessGrantsFindingsTest is AccessGrantsTestBase {
     /// generation 0, and the grant is in generation 1.
     function test_R4_revertedGrantSignatureCannotReviveRevokedGrant() public {
         IAccessGrants.GrantParams memory p = _params(DATA, 0, 0);
-        IAccessGrants.Authorization memory auth = _auth(
-            OWNER_PK,
-            _grantDigest(owner, p, 1, START + 1 days),
-            1,
-            START + 1 days
-        );
+        IAccessGrants.Authorization memory auth = _grantAuth(OWNER_PK, owner, p, 1, START + 1 days);
         bytes32 id = _grant(0, 0);
         vm.expectRevert(_errInvalidSignature(owner));
         vm.prank(relayer);
@@ -146,18 +141,8 @@ contract AccessGrantsFindingsTest is AccessGrantsTestBase {
     function test_R5_tryMulticall_frontRunItemFailsAlone() public {
         IAccessGrants.GrantParams memory p1 = _params(DATA, 0, 0);
         IAccessGrants.GrantParams memory p2 = _params(DATA2, 0, 0);
-        IAccessGrants.Authorization memory a1 = _auth(
-            OWNER_PK,
-            _grantDigest(owner, p1, 1, START),
-            1,
-            START
-        );
-        IAccessGrants.Authorization memory a2 = _auth(
-            OWNER_PK,
-            _grantDigest(owner, p2, 2, START),
-            2,
-            START
-        );
+        IAccessGrants.Authorization memory a1 = _grantAuth(OWNER_PK, owner, p1, 1, START);
+        IAccessGrants.Authorization memory a2 = _grantAuth(OWNER_PK, owner, p2, 2, START);
         bytes[] memory calls = new bytes[](2);
         calls[0] = abi.encodeCall(IAccessGrants.grantBySignature, (owner, p1, a1));
         calls[1] = abi.encodeCall(IAccessGrants.grantBySignature, (owner, p2, a2));

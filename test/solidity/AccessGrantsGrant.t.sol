@@ -170,13 +170,10 @@ contract AccessGrantsGrantTest is AccessGrantsTestBase {
     /// @dev For any terms and any later time: isGranted iff stored Active and (no expiry or now <
     /// expiresAt); getGrant says Expired exactly when it is not; lock and expiry never change.
     function testFuzz_isGranted_iffActiveAndBeforeExpiry(
-        uint64 lockSeed,
-        uint64 expirySeed,
-        bool neverExpires,
+        TermSeeds memory seeds,
         uint32 elapsed
     ) public {
-        (uint64 lockedUntil, uint64 expiresAt) = _validTerms(lockSeed, expirySeed, neverExpires);
-        bytes32 id = _grant(lockedUntil, expiresAt);
+        (bytes32 id, uint64 lockedUntil, uint64 expiresAt) = _grantValid(seeds);
         vm.warp(uint256(START) + elapsed);
         bool expected = expiresAt == 0 || block.timestamp < expiresAt;
         assertEq(grants.isGranted(owner, grantee, DATA, PURPOSE), expected, "isGranted");
@@ -203,62 +200,51 @@ contract AccessGrantsGrantTest is AccessGrantsTestBase {
     // ------------------------------------------------------------------ events
 
     function test_replace_emitsGrantReplaced() public {
-        bytes32 oldId = _grant(START + 30 days, 0);
-        vm.expectEmit(true, true, true, true, address(grants));
-        emit IAccessGrants.GrantReplaced(
-            oldId,
-            _id(DATA2),
-            owner,
-            grantee,
-            DATA,
-            DATA2,
-            PURPOSE,
-            IAccessGrants.GrantStatus.Active,
-            START + 30 days,
-            START + 30 days,
-            1,
-            START + 31 days,
-            START + 40 days,
-            1
-        );
-        vm.prank(owner);
-        grants.replace(_key(DATA), DATA2, START + 31 days, START + 40 days);
+        _grant(START + 30 days, 0);
+        _replaceExpectingEvent(true, START + 30 days, START + 31 days, START + 40 days);
     }
 
     function test_replace_afterLockEmitsReplacedStatus() public {
-        bytes32 oldId = _grant(START + 30 days, START + 90 days);
+        _grant(START + 30 days, START + 90 days);
         vm.warp(START + 30 days);
+        _replaceExpectingEvent(false, START + 90 days, START + 30 days, 0);
+    }
+
+    /// @dev Replaces DATA's grant (first life, locked until START + 30 days) with DATA2 on the given
+    /// terms, expecting GrantReplaced with the old grant's state after it: still Active (its lock
+    /// in force) or Replaced, with `oldExpiresAt`.
+    function _replaceExpectingEvent(
+        bool oldStaysActive,
+        uint64 oldExpiresAt,
+        uint64 lockedUntil,
+        uint64 expiresAt
+    ) internal {
         vm.expectEmit(true, true, true, true, address(grants));
         emit IAccessGrants.GrantReplaced(
-            oldId,
+            _id(DATA),
             _id(DATA2),
             owner,
             grantee,
             DATA,
             DATA2,
             PURPOSE,
-            IAccessGrants.GrantStatus.Replaced,
+            oldStaysActive ? IAccessGrants.GrantStatus.Active : IAccessGrants.GrantStatus.Replaced,
             START + 30 days,
-            START + 90 days,
+            oldExpiresAt,
             1,
-            START + 30 days,
-            0,
+            lockedUntil,
+            expiresAt,
             1
         );
         vm.prank(owner);
-        grants.replace(_key(DATA), DATA2, START + 30 days, 0);
+        grants.replace(_key(DATA), DATA2, lockedUntil, expiresAt);
     }
 
     /// @dev For any terms, the events of a grant's life carry its full key and its state after the
     /// change: GrantCreated with the terms, then GrantRevoked (at the lock) or GrantReleased with
     /// the same, unchanged lock and expiry, so an indexer never needs to read state.
-    function testFuzz_events_carryKeyAndTerms(
-        uint64 lockSeed,
-        uint64 expirySeed,
-        bool neverExpires,
-        bool byGrantee
-    ) public {
-        (uint64 lockedUntil, uint64 expiresAt) = _validTerms(lockSeed, expirySeed, neverExpires);
+    function testFuzz_events_carryKeyAndTerms(TermSeeds memory seeds, bool byGrantee) public {
+        (uint64 lockedUntil, uint64 expiresAt) = _validTerms(seeds);
         bytes32 id = _id(DATA);
         vm.expectEmit(true, true, true, true, address(grants));
         emit IAccessGrants.GrantCreated(

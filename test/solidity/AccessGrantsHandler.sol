@@ -28,12 +28,7 @@ contract AccessGrantsHandler is AccessGrantsHandlerRequests {
     ) external {
         _begin("grant");
         (bytes32 id, Key memory k) = _pick(keySeed);
-        (uint64 lockedUntil, uint64 expiresAt) = _terms(
-            lockSeed,
-            expirySeed,
-            neverExpires,
-            _model[id].lockedUntil
-        );
+        (uint64 lockedUntil, uint64 expiresAt) = _terms(id, lockSeed, expirySeed, neverExpires);
         bytes memory expected = _expectGrant(id, lockedUntil, expiresAt);
         vm.prank(k.owner);
         try grants.grant(_grantParams(k, lockedUntil, expiresAt)) returns (bytes32 returned) {
@@ -157,12 +152,7 @@ contract AccessGrantsHandler is AccessGrantsHandlerRequests {
     ) external {
         _begin("grantBySignature");
         (bytes32 id, Key memory k) = _pick(keySeed);
-        (uint64 lockedUntil, uint64 expiresAt) = _terms(
-            lockSeed,
-            expirySeed,
-            neverExpires,
-            _model[id].lockedUntil
-        );
+        (uint64 lockedUntil, uint64 expiresAt) = _terms(id, lockSeed, expirySeed, neverExpires);
         Request memory r = _newRequest(KIND_GRANT, id, k, bytes32(0), lockedUntil, expiresAt);
         r.foreign = foreignKey;
         _sign(r, nonceSeed % NONCE_SPACE, block.timestamp);
@@ -195,12 +185,7 @@ contract AccessGrantsHandler is AccessGrantsHandlerRequests {
         (bytes32 id, Key memory k) = kind == KIND_GRANT ? _pick(keySeed) : _pickLive(keySeed);
         Request memory r;
         if (kind == KIND_GRANT) {
-            (uint64 lock, uint64 expiry) = _terms(
-                aSeed,
-                bSeed,
-                bSeed % 3 == 0,
-                _model[id].lockedUntil
-            );
+            (uint64 lock, uint64 expiry) = _terms(id, aSeed, bSeed, bSeed % 3 == 0);
             r = _newRequest(kind, id, k, bytes32(0), lock, expiry);
         } else if (kind == KIND_REVOKE) {
             r = _newRequest(kind, id, k, bytes32(0), 0, 0);

@@ -77,25 +77,6 @@ abstract contract AccessGrantsHandlerModel is AccessGrantsHandlerState {
         _applyGrant(newId, newLock, newExpiry);
     }
 
-    function _expectGrant(
-        bytes32 id,
-        uint64 lockedUntil,
-        uint64 expiresAt
-    ) internal view returns (bytes memory) {
-        uint64 minimum = lockedUntil > block.timestamp ? lockedUntil : uint64(block.timestamp + 1);
-        if (expiresAt != 0 && expiresAt < minimum) {
-            return
-                abi.encodeWithSelector(
-                    IAccessGrants.AccessGrantsInvalidExpiry.selector,
-                    expiresAt,
-                    minimum
-                );
-        }
-        if (_isLive(id))
-            return abi.encodeWithSelector(IAccessGrants.AccessGrantsAlreadyActive.selector, id);
-        return "";
-    }
-
     function _expectRevoke(bytes32 id) internal view returns (bytes memory) {
         if (!_isLive(id)) return _errNotActive(id);
         uint64 lockedUntil = _model[id].lockedUntil;
@@ -155,7 +136,6 @@ abstract contract AccessGrantsHandlerModel is AccessGrantsHandlerState {
         uint64 newExpiry
     ) internal view returns (bytes memory) {
         Model memory old = _model[oldId];
-        uint64 minimumExpiry = newLock > block.timestamp ? newLock : uint64(block.timestamp + 1);
         if (!_isLive(oldId)) return _errNotActive(oldId);
         if (newLock < old.lockedUntil) {
             return
@@ -166,17 +146,29 @@ abstract contract AccessGrantsHandlerModel is AccessGrantsHandlerState {
                     newLock
                 );
         }
-        if (newExpiry != 0 && newExpiry < minimumExpiry) {
+        // Includes newId == oldId: "replacing" a grant with the same data.
+        return _expectGrant(newId, newLock, newExpiry);
+    }
+
+    /// @dev What starting a life of `id` with these terms reverts with: `grant`'s checks, which
+    /// `replace` repeats for the new id (the expiry against the lock or the next second, then no life
+    /// in force).
+    function _expectGrant(
+        bytes32 id,
+        uint64 lockedUntil,
+        uint64 expiresAt
+    ) internal view returns (bytes memory) {
+        uint64 minimum = lockedUntil > block.timestamp ? lockedUntil : uint64(block.timestamp + 1);
+        if (expiresAt != 0 && expiresAt < minimum) {
             return
                 abi.encodeWithSelector(
                     IAccessGrants.AccessGrantsInvalidExpiry.selector,
-                    newExpiry,
-                    minimumExpiry
+                    expiresAt,
+                    minimum
                 );
         }
-        // Includes newId == oldId: "replacing" a grant with the same data.
-        if (_isLive(newId))
-            return abi.encodeWithSelector(IAccessGrants.AccessGrantsAlreadyActive.selector, newId);
+        if (_isLive(id))
+            return abi.encodeWithSelector(IAccessGrants.AccessGrantsAlreadyActive.selector, id);
         return "";
     }
 
@@ -241,15 +233,15 @@ abstract contract AccessGrantsHandlerModel is AccessGrantsHandlerState {
     /// a lock from 5 days ago to 60 days ahead; no expiry, `now` (1 in 13, always refused), or one
     /// from the earliest allowed value up to 90 days after it.
     function _terms(
+        bytes32 id,
         uint256 lockSeed,
         uint256 expirySeed,
-        bool neverExpires,
-        uint64 previousLock
+        bool neverExpires
     ) internal view returns (uint64 lockedUntil, uint64 expiresAt) {
         if (lockSeed % 5 == 0) {
             lockedUntil = 0;
         } else if (lockSeed % 5 == 1) {
-            lockedUntil = previousLock;
+            lockedUntil = _model[id].lockedUntil;
         } else {
             lockedUntil = uint64(
                 bound(lockSeed, block.timestamp - 5 days, block.timestamp + 60 days)

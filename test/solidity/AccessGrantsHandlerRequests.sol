@@ -41,44 +41,24 @@ abstract contract AccessGrantsHandlerRequests is AccessGrantsHandlerModel {
     function _sign(Request memory r, uint256 nonce, uint256 deadline) internal view {
         Key memory k = r.k;
         bytes memory head = abi.encode(k.owner, k.grantee, k.dataHash, k.purpose);
-        bytes32 structHash;
+        // The request's own fields, between the key and the nonce, with the lives it signs.
+        bytes32 typehash;
+        bytes memory fields;
         if (r.kind == KIND_GRANT) {
-            structHash = keccak256(
-                bytes.concat(
-                    abi.encode(GRANT_TYPEHASH),
-                    head,
-                    abi.encode(r.a, r.b, r.life, nonce, deadline)
-                )
-            );
+            (typehash, fields) = (GRANT_TYPEHASH, abi.encode(r.a, r.b, r.life));
         } else if (r.kind == KIND_REVOKE) {
-            structHash = keccak256(
-                bytes.concat(abi.encode(REVOKE_TYPEHASH), head, abi.encode(r.life, nonce, deadline))
-            );
+            (typehash, fields) = (REVOKE_TYPEHASH, abi.encode(r.life));
         } else if (r.kind == KIND_EXTEND_LOCK) {
-            structHash = keccak256(
-                bytes.concat(
-                    abi.encode(EXTEND_LOCK_TYPEHASH),
-                    head,
-                    abi.encode(r.a, r.life, nonce, deadline)
-                )
-            );
+            (typehash, fields) = (EXTEND_LOCK_TYPEHASH, abi.encode(r.a, r.life));
         } else if (r.kind == KIND_EXTEND_EXPIRY) {
-            structHash = keccak256(
-                bytes.concat(
-                    abi.encode(EXTEND_EXPIRY_TYPEHASH),
-                    head,
-                    abi.encode(r.a, r.life, nonce, deadline)
-                )
-            );
+            (typehash, fields) = (EXTEND_EXPIRY_TYPEHASH, abi.encode(r.a, r.life));
         } else {
-            structHash = keccak256(
-                bytes.concat(
-                    abi.encode(REPLACE_TYPEHASH),
-                    head,
-                    abi.encode(r.newDataHash, r.a, r.b, r.life, r.newLife, nonce, deadline)
-                )
-            );
+            fields = abi.encode(r.newDataHash, r.a, r.b, r.life, r.newLife);
+            typehash = REPLACE_TYPEHASH;
         }
+        bytes32 structHash = keccak256(
+            bytes.concat(abi.encode(typehash), head, fields, abi.encode(nonce, deadline))
+        );
         uint256 pk =
             r.foreign
                 ? _pkOf(k.grantee, GRANTEE_PK_BASE, GRANTEES)

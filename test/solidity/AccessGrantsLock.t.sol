@@ -187,14 +187,11 @@ contract AccessGrantsLockTest is AccessGrantsTestBase {
     /// (not later than the current lock, or after the expiry), or the new lock is the requested
     /// one, strictly later than the old, and the expiry is untouched.
     function testFuzz_extendLock_neverShortens(
-        uint64 lockSeed,
-        uint64 expirySeed,
-        bool neverExpires,
+        TermSeeds memory seeds,
         uint64 requestedSeed,
         bool rawRequest
     ) public {
-        (uint64 lockedUntil, uint64 expiresAt) = _validTerms(lockSeed, expirySeed, neverExpires);
-        bytes32 id = _grant(lockedUntil, expiresAt);
+        (bytes32 id, uint64 lockedUntil, uint64 expiresAt) = _grantValid(seeds);
         // Mostly near the interesting boundaries; sometimes any uint64 at all.
         uint64 requested =
             rawRequest

@@ -36,12 +36,7 @@ contract AccessGrantsSignaturesTest is AccessGrantsTestBase {
 
     function test_grantBySignature_worksOnceThenReplayReverts() public {
         IAccessGrants.GrantParams memory p = _params(DATA, 0, 0);
-        IAccessGrants.Authorization memory auth = _auth(
-            OWNER_PK,
-            _grantDigest(owner, p, 0, START),
-            0,
-            START
-        );
+        IAccessGrants.Authorization memory auth = _grantAuth(OWNER_PK, owner, p, 0, START);
         vm.prank(relayer);
         bytes32 id = grants.grantBySignature(owner, p, auth);
         assertEq(id, _id(DATA), "id");
@@ -53,12 +48,7 @@ contract AccessGrantsSignaturesTest is AccessGrantsTestBase {
 
     function test_grantBySignature_tamperedTermsRevert() public {
         IAccessGrants.GrantParams memory p = _params(DATA, START + 30 days, 0);
-        IAccessGrants.Authorization memory auth = _auth(
-            OWNER_PK,
-            _grantDigest(owner, p, 1, START),
-            1,
-            START
-        );
+        IAccessGrants.Authorization memory auth = _grantAuth(OWNER_PK, owner, p, 1, START);
         p.lockedUntil = 0; // the relayer drops the lock the owner signed
         vm.expectRevert(_errInvalidSignature(owner));
         vm.prank(relayer);
@@ -77,12 +67,7 @@ contract AccessGrantsSignaturesTest is AccessGrantsTestBase {
         vm.assume(signer != grantee);
         uint256 deadline = uint256(START) + deadlineOffset;
         IAccessGrants.GrantParams memory p = _params(DATA, 0, 0);
-        IAccessGrants.Authorization memory auth = _auth(
-            pk,
-            _grantDigest(signer, p, nonce, deadline),
-            nonce,
-            deadline
-        );
+        IAccessGrants.Authorization memory auth = _grantAuth(pk, signer, p, nonce, deadline);
 
         assertFalse(grants.isNonceUsed(signer, nonce), "nonce used before");
         vm.prank(relayer);
@@ -113,18 +98,8 @@ contract AccessGrantsSignaturesTest is AccessGrantsTestBase {
         vm.assume(nonceA != nonceB);
         IAccessGrants.GrantParams memory pA = _params(DATA, 0, 0);
         IAccessGrants.GrantParams memory pB = _params(DATA2, 0, 0);
-        IAccessGrants.Authorization memory authA = _auth(
-            OWNER_PK,
-            _grantDigest(owner, pA, nonceA, START),
-            nonceA,
-            START
-        );
-        IAccessGrants.Authorization memory authB = _auth(
-            OWNER_PK,
-            _grantDigest(owner, pB, nonceB, START),
-            nonceB,
-            START
-        );
+        IAccessGrants.Authorization memory authA = _grantAuth(OWNER_PK, owner, pA, nonceA, START);
+        IAccessGrants.Authorization memory authB = _grantAuth(OWNER_PK, owner, pB, nonceB, START);
 
         uint256 wordA = grants.nonceBitmap(owner, nonceA >> 8);
         vm.prank(relayer);
@@ -175,23 +150,13 @@ contract AccessGrantsSignaturesTest is AccessGrantsTestBase {
 
     function test_grantBySignature_deadlineInclusive() public {
         IAccessGrants.GrantParams memory p = _params(DATA, 0, 0);
-        IAccessGrants.Authorization memory late = _auth(
-            OWNER_PK,
-            _grantDigest(owner, p, 4, START - 1),
-            4,
-            START - 1
-        );
+        IAccessGrants.Authorization memory late = _grantAuth(OWNER_PK, owner, p, 4, START - 1);
         vm.expectRevert(
             abi.encodeWithSelector(IAccessGrants.AccessGrantsExpiredSignature.selector, START - 1)
         );
         vm.prank(relayer);
         grants.grantBySignature(owner, p, late);
-        IAccessGrants.Authorization memory onTime = _auth(
-            OWNER_PK,
-            _grantDigest(owner, p, 4, START),
-            4,
-            START
-        );
+        IAccessGrants.Authorization memory onTime = _grantAuth(OWNER_PK, owner, p, 4, START);
         vm.prank(relayer);
         grants.grantBySignature(owner, p, onTime);
         assertTrue(grants.isGranted(owner, grantee, DATA, PURPOSE), "refused at its deadline");
@@ -203,12 +168,7 @@ contract AccessGrantsSignaturesTest is AccessGrantsTestBase {
         uint256 deadline =
             deadlineSeed % 4 == 0 ? deadlineSeed : uint256(START) - 2 + (deadlineSeed % 5);
         IAccessGrants.GrantParams memory p = _params(DATA, 0, 0);
-        IAccessGrants.Authorization memory auth = _auth(
-            OWNER_PK,
-            _grantDigest(owner, p, 3, deadline),
-            3,
-            deadline
-        );
+        IAccessGrants.Authorization memory auth = _grantAuth(OWNER_PK, owner, p, 3, deadline);
         if (block.timestamp > deadline) {
             vm.expectRevert(
                 abi.encodeWithSelector(
@@ -233,7 +193,7 @@ contract AccessGrantsSignaturesTest is AccessGrantsTestBase {
         IAccessGrants.GrantKey memory k = _key(DATA);
         IAccessGrants.GrantParams memory p = _params(DATA, START + 10 days, START + 20 days);
         vm.startPrank(relayer);
-        grants.grantBySignature(owner, p, _auth(OWNER_PK, _grantDigest(owner, p, 1, d), 1, d));
+        grants.grantBySignature(owner, p, _grantAuth(OWNER_PK, owner, p, 1, d));
 
         bytes32 lockHash = keccak256(
             abi.encode(
@@ -328,12 +288,7 @@ contract AccessGrantsSignaturesTest is AccessGrantsTestBase {
     /// @dev An owner can cancel any unused nonce; a signature over it is then refused.
     function testFuzz_invalidateNonces_blocksSignature(uint256 nonce) public {
         IAccessGrants.GrantParams memory p = _params(DATA, 0, 0);
-        IAccessGrants.Authorization memory auth = _auth(
-            OWNER_PK,
-            _grantDigest(owner, p, nonce, START),
-            nonce,
-            START
-        );
+        IAccessGrants.Authorization memory auth = _grantAuth(OWNER_PK, owner, p, nonce, START);
         vm.prank(owner);
         grants.invalidateNonces(nonce >> 8, uint256(1) << (nonce & 0xff));
         assertTrue(grants.isNonceUsed(owner, nonce), "nonce not cancelled");

@@ -24,6 +24,13 @@ abstract contract AccessGrantsTestBase is TestBase {
     bytes32 internal constant DATA2 = keccak256("data-2");
     bytes32 internal constant PURPOSE = keccak256("onboarding");
 
+    /// @dev A fuzz test's seeds for a grant's terms, which `_validTerms` makes valid.
+    struct TermSeeds {
+        uint64 lock;
+        uint64 expiry;
+        bool neverExpires;
+    }
+
     AccessGrants internal grants;
     address internal owner;
     address internal grantee;
@@ -84,14 +91,20 @@ abstract contract AccessGrantsTestBase is TestBase {
     /// @dev A valid (lock, expiry) pair for a grant made now: any lock up to a year ahead (0, past
     /// and future), and either no expiry or one between the earliest allowed value and two years on.
     function _validTerms(
-        uint256 lockSeed,
-        uint256 expirySeed,
-        bool neverExpires
+        TermSeeds memory seeds
     ) internal view returns (uint64 lockedUntil, uint64 expiresAt) {
-        lockedUntil = uint64(bound(lockSeed, 0, uint256(_now()) + 365 days));
-        if (neverExpires) return (lockedUntil, 0);
+        lockedUntil = uint64(bound(seeds.lock, 0, uint256(_now()) + 365 days));
+        if (seeds.neverExpires) return (lockedUntil, 0);
         uint256 minimum = lockedUntil > _now() ? lockedUntil : uint256(_now()) + 1;
-        expiresAt = uint64(bound(expirySeed, minimum, uint256(_now()) + 730 days));
+        expiresAt = uint64(bound(seeds.expiry, minimum, uint256(_now()) + 730 days));
+    }
+
+    /// @dev The owner grants `DATA` on the valid terms `seeds` give.
+    function _grantValid(
+        TermSeeds memory seeds
+    ) internal returns (bytes32 id, uint64 lockedUntil, uint64 expiresAt) {
+        (lockedUntil, expiresAt) = _validTerms(seeds);
+        id = _grant(lockedUntil, expiresAt);
     }
 
     function _assertState(
@@ -147,7 +160,7 @@ abstract contract AccessGrantsTestBase is TestBase {
                 deadline
             )
         );
-        return keccak256(abi.encodePacked("\x19\x01", _domainSeparator(), structHash));
+        return _digest(structHash);
     }
 
     function _revokeDigest(
@@ -168,7 +181,7 @@ abstract contract AccessGrantsTestBase is TestBase {
                 deadline
             )
         );
-        return keccak256(abi.encodePacked("\x19\x01", _domainSeparator(), structHash));
+        return _digest(structHash);
     }
 
     function _extendLockDigest(
@@ -200,23 +213,26 @@ abstract contract AccessGrantsTestBase is TestBase {
         return keccak256(abi.encodePacked("\x19\x01", _domainSeparator(), structHash));
     }
 
-    function _sign(uint256 pk, bytes32 digest) internal pure returns (bytes memory) {
-        (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, digest);
-        return abi.encodePacked(r, s, v);
-    }
-
+    /// @dev An authorization carrying `pk`'s 65-byte ECDSA signature (r, s, v) of `digest`.
     function _auth(
         uint256 pk,
         bytes32 digest,
         uint256 nonce,
         uint256 deadline
     ) internal pure returns (IAccessGrants.Authorization memory) {
-        return
-            IAccessGrants.Authorization({
-                nonce: nonce,
-                deadline: deadline,
-                signature: _sign(pk, digest)
-            });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(pk, digest);
+        return IAccessGrants.Authorization(nonce, deadline, abi.encodePacked(r, s, v));
+    }
+
+    /// @dev `signer`'s authorization, signed with `pk`, of a Grant request for the id's current life.
+    function _grantAuth(
+        uint256 pk,
+        address signer,
+        IAccessGrants.GrantParams memory p,
+        uint256 nonce,
+        uint256 deadline
+    ) internal view returns (IAccessGrants.Authorization memory) {
+        return _auth(pk, _grantDigest(signer, p, nonce, deadline), nonce, deadline);
     }
 
     function _errNotActive(bytes32 id) internal pure returns (bytes memory) {
