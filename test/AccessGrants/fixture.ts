@@ -3,6 +3,7 @@
  * toolkit with an ERC-1271 wallet, grant parameters and keys, and signed requests made with the
  * toolkit.
  */
+import { expect } from "chai";
 import { network } from "hardhat";
 import { keccak256, toUtf8Bytes, type Signer } from "ethers";
 
@@ -53,10 +54,14 @@ export async function deployGrants() {
 
 export type Fixture = Awaited<ReturnType<typeof deployGrants>>;
 
-export function params(
-  grantee: string,
-  over: Partial<{ dataHash: string; purpose: string; lockedUntil: bigint; expiresAt: bigint }> = {},
-) {
+export type ParamsOver = Partial<{
+  dataHash: string;
+  purpose: string;
+  lockedUntil: bigint;
+  expiresAt: bigint;
+}>;
+
+export function params(grantee: string, over: ParamsOver = {}) {
   return {
     grantee,
     dataHash: over.dataHash ?? DATA,
@@ -72,6 +77,39 @@ export function key(grantee: string, dataHash = DATA, purpose = PURPOSE) {
 
 export async function now(): Promise<bigint> {
   return BigInt(await time.latest());
+}
+
+/** The id of the owner's grant with these parameters. */
+export function grantId(f: Fixture, p: ReturnType<typeof key>) {
+  return computeGrantId({ owner: f.owner.address, ...p });
+}
+
+/**
+ * A fresh deployment where the owner has granted the grantee once; `over` sets the grant's
+ * parameters from the chain time `t` read just before.
+ */
+export async function withGrant(over: (t: bigint) => ParamsOver = () => ({})) {
+  const f = await loadFixture(deployGrants);
+  const t = await now();
+  const p = params(f.grantee.address, over(t));
+  await f.grants.grant(p);
+  return { f, t, p, id: grantId(f, p) };
+}
+
+/** Whether the owner's grant to the grantee for `dataHash` is in force. */
+export function isGranted(f: Fixture, dataHash = DATA, purpose = PURPOSE) {
+  return f.grants.isGranted(f.owner.address, f.grantee.address, dataHash, purpose);
+}
+
+/** Expects `tx` to revert with AccessGrants' custom `error`, and with `args` when given. */
+export async function expectRevert(
+  f: Fixture,
+  tx: Promise<unknown>,
+  error: string,
+  args?: unknown[],
+) {
+  const reverted = expect(tx).to.be.revertedWithCustomError(f.grants, error);
+  await (args ? reverted.withArgs(...args) : reverted);
 }
 
 /**
@@ -116,4 +154,25 @@ export async function authorize(
 
 export function grantMessage(owner: string, p: ReturnType<typeof params>) {
   return { owner, ...p };
+}
+
+/** The owner's signed Grant request for `p` under `nonce`, ready for a relayer. */
+export function signGrant(f: Fixture, p: ReturnType<typeof params>, nonce: bigint) {
+  return authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p), { nonce });
+}
+
+/**
+ * Two Grant requests the owner signed under `nonces` (for DATA, then DATA2) and the multicall
+ * payload that submits both.
+ */
+export async function twoSignedGrants(f: Fixture, nonces: [bigint, bigint]) {
+  const p1 = params(f.grantee.address);
+  const p2 = params(f.grantee.address, { dataHash: DATA2 });
+  const a1 = await signGrant(f, p1, nonces[0]);
+  const a2 = await signGrant(f, p2, nonces[1]);
+  const calls = [
+    f.grants.interface.encodeFunctionData("grantBySignature", [f.owner.address, p1, a1]),
+    f.grants.interface.encodeFunctionData("grantBySignature", [f.owner.address, p2, a2]),
+  ];
+  return { p1, p2, a1, a2, calls };
 }

@@ -19,6 +19,10 @@ import {
   params,
   key,
   now,
+  grantId,
+  withGrant,
+  isGranted,
+  expectRevert,
 } from "./fixture.js";
 
 describe("AccessGrants", function () {
@@ -28,7 +32,7 @@ describe("AccessGrants", function () {
       const lockedUntil = (await now()) + 1000n;
       const expiresAt = lockedUntil + 1000n;
       const p = params(f.grantee.address, { lockedUntil, expiresAt });
-      const id = computeGrantId({ owner: f.owner.address, ...p });
+      const id = grantId(f, p);
 
       expect(await f.grants.grant.staticCall(p)).to.equal(id);
       await expect(f.grants.grant(p))
@@ -44,9 +48,7 @@ describe("AccessGrants", function () {
           1n,
         );
 
-      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE)).to.equal(
-        true,
-      );
+      expect(await isGranted(f)).to.equal(true);
       expect((await f.grants.getGrant(id)).status).to.equal(Status.Active);
       const state = await f.grants.getGrant(id);
       expect(state.status).to.equal(Status.Active);
@@ -70,38 +72,22 @@ describe("AccessGrants", function () {
     it("keeps grants with different purposes apart (purpose limitation)", async function () {
       const f = await loadFixture(deployGrants);
       await f.grants.grant(params(f.grantee.address));
-      expect(
-        await f.grants.isGranted(
-          f.owner.address,
-          f.grantee.address,
-          DATA,
-          purposeHash("marketing"),
-        ),
-      ).to.equal(false);
-      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, ZERO)).to.equal(
-        false,
-      );
+      expect(await isGranted(f, DATA, purposeHash("marketing"))).to.equal(false);
+      expect(await isGranted(f, DATA, ZERO)).to.equal(false);
       await f.grants.grant(params(f.grantee.address, { purpose: ZERO }));
-      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, ZERO)).to.equal(
-        true,
-      );
+      expect(await isGranted(f, DATA, ZERO)).to.equal(true);
     });
 
     it("refuses to grant an active grant again, naming its id", async function () {
-      const f = await loadFixture(deployGrants);
-      const p = params(f.grantee.address);
-      await f.grants.grant(p);
-      const id = computeGrantId({ owner: f.owner.address, ...p });
-      await expect(f.grants.grant(p))
-        .to.be.revertedWithCustomError(f.grants, "AccessGrantsAlreadyActive")
-        .withArgs(id);
+      const { f, p, id } = await withGrant();
+      await expectRevert(f, f.grants.grant(p), "AccessGrantsAlreadyActive", [id]);
     });
 
     it("re-grants after revoke, release, replace and expiry", async function () {
       const f = await loadFixture(deployGrants);
       const p = params(f.grantee.address);
       const k = key(f.grantee.address);
-      const id = computeGrantId({ owner: f.owner.address, ...p });
+      const id = grantId(f, p);
 
       await f.grants.grant(p);
       await f.grants.revoke(k);
@@ -124,34 +110,40 @@ describe("AccessGrants", function () {
 
     it("rejects the zero address and the owner itself as grantee", async function () {
       const f = await loadFixture(deployGrants);
-      await expect(f.grants.grant(params(ethers.ZeroAddress)))
-        .to.be.revertedWithCustomError(f.grants, "AccessGrantsInvalidGrantee")
-        .withArgs(ethers.ZeroAddress);
-      await expect(f.grants.grant(params(f.owner.address)))
-        .to.be.revertedWithCustomError(f.grants, "AccessGrantsInvalidGrantee")
-        .withArgs(f.owner.address);
+      for (const grantee of [ethers.ZeroAddress, f.owner.address]) {
+        await expectRevert(f, f.grants.grant(params(grantee)), "AccessGrantsInvalidGrantee", [
+          grantee,
+        ]);
+      }
     });
 
     it("rejects a zero data hash", async function () {
       const f = await loadFixture(deployGrants);
-      await expect(f.grants.grant(params(f.grantee.address, { dataHash: ZERO })))
-        .to.be.revertedWithCustomError(f.grants, "AccessGrantsInvalidDataHash")
-        .withArgs(ZERO);
+      await expectRevert(
+        f,
+        f.grants.grant(params(f.grantee.address, { dataHash: ZERO })),
+        "AccessGrantsInvalidDataHash",
+        [ZERO],
+      );
     });
 
     it("rejects an expiry before the lock or not in the future, naming the minimum", async function () {
       const f = await loadFixture(deployGrants);
       const t = await now();
       const lockedUntil = t + 100n;
-      await expect(
+      await expectRevert(
+        f,
         f.grants.grant(params(f.grantee.address, { lockedUntil, expiresAt: lockedUntil - 1n })),
-      )
-        .to.be.revertedWithCustomError(f.grants, "AccessGrantsInvalidExpiry")
-        .withArgs(lockedUntil - 1n, lockedUntil);
+        "AccessGrantsInvalidExpiry",
+        [lockedUntil - 1n, lockedUntil],
+      );
       await time.setNextBlockTimestamp(t + 10n);
-      await expect(f.grants.grant(params(f.grantee.address, { expiresAt: t + 10n })))
-        .to.be.revertedWithCustomError(f.grants, "AccessGrantsInvalidExpiry")
-        .withArgs(t + 10n, t + 11n);
+      await expectRevert(
+        f,
+        f.grants.grant(params(f.grantee.address, { expiresAt: t + 10n })),
+        "AccessGrantsInvalidExpiry",
+        [t + 10n, t + 11n],
+      );
       // An expiry equal to the lock is allowed.
       await expect(
         f.grants.grant(params(f.grantee.address, { lockedUntil, expiresAt: lockedUntil })),
@@ -167,27 +159,25 @@ describe("AccessGrants", function () {
       );
       const tx = f.grants.grantBatch(batch);
       for (const p of batch) {
-        const id = computeGrantId({ owner: f.owner.address, ...p });
+        const id = grantId(f, p);
         await expect(tx)
           .to.emit(f.grants, "GrantCreated")
           .withArgs(id, f.owner.address, f.grantee.address, p.dataHash, PURPOSE, 0n, 0n, 1n);
       }
       for (const p of batch) {
-        expect(
-          await f.grants.isGranted(f.owner.address, f.grantee.address, p.dataHash, PURPOSE),
-        ).to.equal(true);
+        expect(await isGranted(f, p.dataHash)).to.equal(true);
       }
     });
 
     it("reverts the whole batch when one item is invalid", async function () {
       const f = await loadFixture(deployGrants);
       const good = params(f.grantee.address);
-      await expect(
+      await expectRevert(
+        f,
         f.grants.grantBatch([good, params(ethers.ZeroAddress, { dataHash: DATA2 })]),
-      ).to.be.revertedWithCustomError(f.grants, "AccessGrantsInvalidGrantee");
-      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE)).to.equal(
-        false,
+        "AccessGrantsInvalidGrantee",
       );
+      expect(await isGranted(f)).to.equal(false);
     });
   });
 
@@ -199,16 +189,14 @@ describe("AccessGrants", function () {
       const expiresAt = (await now()) + 10n;
       const p = params(f.grantee.address, { expiresAt });
       await f.grants.grant(p);
-      const id = computeGrantId({ owner: f.owner.address, ...p });
+      const id = grantId(f, p);
       await time.setNextBlockTimestamp(expiresAt - 1n);
       await networkHelpers.mine();
       expect((await f.grants.getGrant(id)).status).to.equal(Status.Active);
       await time.setNextBlockTimestamp(expiresAt);
       await networkHelpers.mine();
       expect((await f.grants.getGrant(id)).status).not.to.equal(Status.Active);
-      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE)).to.equal(
-        false,
-      );
+      expect(await isGranted(f)).to.equal(false);
       expect((await f.grants.getGrant(id)).status).to.equal(Status.Expired);
     });
 

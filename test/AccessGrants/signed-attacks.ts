@@ -25,6 +25,8 @@ import {
   now,
   authorize,
   grantMessage,
+  isGranted,
+  signGrant,
 } from "./fixture.js";
 
 describe("AccessGrants", function () {
@@ -56,9 +58,7 @@ describe("AccessGrants", function () {
       it("refuses a reused nonce, also after the grant was revoked", async function () {
         const f = await loadFixture(deployGrants);
         const p = params(f.grantee.address);
-        const auth = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p), {
-          nonce: 7n,
-        });
+        const auth = await signGrant(f, p, 7n);
         await f.grants.connect(f.relayer).grantBySignature(f.owner.address, p, auth);
         await expect(f.grants.connect(f.relayer).grantBySignature(f.owner.address, p, auth))
           .to.be.revertedWithCustomError(f.grants, "AccessGrantsNonceUsed")
@@ -67,18 +67,14 @@ describe("AccessGrants", function () {
         await expect(f.grants.connect(f.relayer).grantBySignature(f.owner.address, p, auth))
           .to.be.revertedWithCustomError(f.grants, "AccessGrantsNonceUsed")
           .withArgs(f.owner.address, 7n);
-        expect(
-          await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE),
-        ).to.equal(false);
+        expect(await isGranted(f)).to.equal(false);
       });
 
       it("refuses a cancelled nonce and emits the cancellation", async function () {
         const f = await loadFixture(deployGrants);
         const p = params(f.grantee.address);
         const nonce = 300n;
-        const auth = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p), {
-          nonce,
-        });
+        const auth = await signGrant(f, p, nonce);
         const { wordPos, mask } = nonceToBitmap(nonce);
         await expect(f.grants.invalidateNonces(wordPos, mask))
           .to.emit(f.grants, "NoncesInvalidated")

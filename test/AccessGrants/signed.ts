@@ -3,7 +3,7 @@
  */
 import { expect } from "chai";
 
-import { computeGrantId } from "../../scripts/lib/grants.js";
+import { computeGrantId, type RequestKind } from "../../scripts/lib/grants.js";
 import {
   loadFixture,
   time,
@@ -16,7 +16,10 @@ import {
   key,
   now,
   authorize,
-  grantMessage,
+  isGranted,
+  expectRevert,
+  signGrant,
+  twoSignedGrants,
 } from "./fixture.js";
 
 describe("AccessGrants", function () {
@@ -24,9 +27,7 @@ describe("AccessGrants", function () {
     it("grantBySignature: a relayer submits the owner's signed grant", async function () {
       const f = await loadFixture(deployGrants);
       const p = params(f.grantee.address, { lockedUntil: (await now()) + 100n });
-      const auth = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p), {
-        nonce: 42n,
-      });
+      const auth = await signGrant(f, p, 42n);
       const id = computeGrantId({ owner: f.owner.address, ...p });
       await expect(f.grants.connect(f.relayer).grantBySignature(f.owner.address, p, auth))
         .to.emit(f.grants, "GrantCreated")
@@ -38,22 +39,11 @@ describe("AccessGrants", function () {
 
     it("accepts nonces in any order (parallel requests)", async function () {
       const f = await loadFixture(deployGrants);
-      const p1 = params(f.grantee.address);
-      const p2 = params(f.grantee.address, { dataHash: DATA2 });
-      const a1 = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p1), {
-        nonce: 1000n,
-      });
-      const a2 = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p2), {
-        nonce: 3n,
-      });
+      const { p1, p2, a1, a2 } = await twoSignedGrants(f, [1000n, 3n]);
       await f.grants.connect(f.relayer).grantBySignature(f.owner.address, p2, a2);
       await f.grants.connect(f.relayer).grantBySignature(f.owner.address, p1, a1);
-      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE)).to.equal(
-        true,
-      );
-      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA2, PURPOSE)).to.equal(
-        true,
-      );
+      expect(await isGranted(f)).to.equal(true);
+      expect(await isGranted(f, DATA2)).to.equal(true);
       expect(await f.grants.nonceBitmap(f.owner.address, 1000n >> 8n)).to.equal(
         1n << (1000n & 255n),
       );
@@ -68,36 +58,25 @@ describe("AccessGrants", function () {
         params(f.grantee.address, { lockedUntil: t + 100n, expiresAt: t + 1000n }),
       );
       const id = computeGrantId({ owner: o, ...k });
+      // Each request names the grant's key and its own fields, under its own nonce.
+      const sign = (kind: RequestKind, fields: Record<string, unknown>, nonce: bigint) =>
+        authorize(f, f.owner, kind, { owner: o, ...k, ...fields }, { nonce });
 
-      const lockAuth = await authorize(
-        f,
-        f.owner,
-        "ExtendLock",
-        { owner: o, ...k, lockedUntil: t + 200n },
-        { nonce: 1n },
-      );
+      const lockAuth = await sign("ExtendLock", { lockedUntil: t + 200n }, 1n);
       await expect(f.grants.connect(f.relayer).extendLockBySignature(o, k, t + 200n, lockAuth))
         .to.emit(f.grants, "GrantLockExtended")
         .withArgs(id, o, f.grantee.address, DATA, PURPOSE, t + 200n, t + 1000n, 1n);
 
-      const expAuth = await authorize(
-        f,
-        f.owner,
-        "ExtendExpiry",
-        { owner: o, ...k, expiresAt: t + 2000n },
-        { nonce: 2n },
-      );
+      const expAuth = await sign("ExtendExpiry", { expiresAt: t + 2000n }, 2n);
       await expect(f.grants.connect(f.relayer).extendExpiryBySignature(o, k, t + 2000n, expAuth))
         .to.emit(f.grants, "GrantExpiryExtended")
         .withArgs(id, o, f.grantee.address, DATA, PURPOSE, t + 200n, t + 2000n, 1n);
 
       const newId = computeGrantId({ owner: o, ...k, dataHash: DATA2 });
-      const repAuth = await authorize(
-        f,
-        f.owner,
+      const repAuth = await sign(
         "Replace",
-        { owner: o, ...k, newDataHash: DATA2, lockedUntil: t + 200n, expiresAt: t + 2000n },
-        { nonce: 3n },
+        { newDataHash: DATA2, lockedUntil: t + 200n, expiresAt: t + 2000n },
+        3n,
       );
       expect(
         await f.grants
@@ -135,51 +114,33 @@ describe("AccessGrants", function () {
 
     it("lets a relayer batch several signed requests with multicall", async function () {
       const f = await loadFixture(deployGrants);
-      const p1 = params(f.grantee.address);
-      const p2 = params(f.grantee.address, { dataHash: DATA2 });
-      const a1 = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p1), {
-        nonce: 1n,
-      });
-      const a2 = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p2), {
-        nonce: 2n,
-      });
-      const calls = [
-        f.grants.interface.encodeFunctionData("grantBySignature", [f.owner.address, p1, a1]),
-        f.grants.interface.encodeFunctionData("grantBySignature", [f.owner.address, p2, a2]),
-      ];
+      const { calls } = await twoSignedGrants(f, [1n, 2n]);
       await expect(f.grants.connect(f.relayer).multicall(calls)).to.emit(f.grants, "GrantCreated");
-      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE)).to.equal(
-        true,
-      );
-      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA2, PURPOSE)).to.equal(
-        true,
-      );
+      expect(await isGranted(f)).to.equal(true);
+      expect(await isGranted(f, DATA2)).to.equal(true);
     });
 
     it("R4: refuses a signature made for an earlier life of the grant (generation)", async function () {
       const f = await loadFixture(deployGrants);
       const p = params(f.grantee.address);
       const id = computeGrantId({ owner: f.owner.address, ...p });
-      const auth = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p), {
-        nonce: 5n,
-      });
+      const auth = await signGrant(f, p, 5n);
       // The owner grants directly: the relayer's copy fails and its signature is now public.
       await f.grants.grant(p);
       expect((await f.grants.getGrant(id)).generation).to.equal(1n);
-      await expect(f.grants.connect(f.relayer).grantBySignature(f.owner.address, p, auth))
-        .to.be.revertedWithCustomError(f.grants, "AccessGrantsInvalidSignature")
-        .withArgs(f.owner.address);
+      const refused = (by: typeof f.other) =>
+        expectRevert(
+          f,
+          f.grants.connect(by).grantBySignature(f.owner.address, p, auth),
+          "AccessGrantsInvalidSignature",
+          [f.owner.address],
+        );
+      await refused(f.relayer);
       await f.grants.revoke(key(f.grantee.address));
-      await expect(f.grants.connect(f.other).grantBySignature(f.owner.address, p, auth))
-        .to.be.revertedWithCustomError(f.grants, "AccessGrantsInvalidSignature")
-        .withArgs(f.owner.address);
-      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA, PURPOSE)).to.equal(
-        false,
-      );
+      await refused(f.other);
+      expect(await isGranted(f)).to.equal(false);
       // A request signed for the current life (generation 1) is accepted.
-      const fresh = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p), {
-        nonce: 6n,
-      });
+      const fresh = await signGrant(f, p, 6n);
       await expect(f.grants.connect(f.relayer).grantBySignature(f.owner.address, p, fresh))
         .to.emit(f.grants, "GrantCreated")
         .withArgs(id, f.owner.address, f.grantee.address, DATA, PURPOSE, 0n, 0n, 2n);
@@ -187,18 +148,7 @@ describe("AccessGrants", function () {
 
     it("R5: tryMulticall lets a front-run request fail alone, with BatchItemFailed and its result", async function () {
       const f = await loadFixture(deployGrants);
-      const p1 = params(f.grantee.address);
-      const p2 = params(f.grantee.address, { dataHash: DATA2 });
-      const a1 = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p1), {
-        nonce: 1n,
-      });
-      const a2 = await authorize(f, f.owner, "Grant", grantMessage(f.owner.address, p2), {
-        nonce: 2n,
-      });
-      const calls = [
-        f.grants.interface.encodeFunctionData("grantBySignature", [f.owner.address, p1, a1]),
-        f.grants.interface.encodeFunctionData("grantBySignature", [f.owner.address, p2, a2]),
-      ];
+      const { p1, p2, a1, calls } = await twoSignedGrants(f, [1n, 2n]);
       // Someone copies the first request from the mempool and lands it first.
       await f.grants.connect(f.other).grantBySignature(f.owner.address, p1, a1);
       await expect(f.grants.connect(f.relayer).multicall(calls))
@@ -225,9 +175,7 @@ describe("AccessGrants", function () {
           0n,
           1n,
         );
-      expect(await f.grants.isGranted(f.owner.address, f.grantee.address, DATA2, PURPOSE)).to.equal(
-        true,
-      );
+      expect(await isGranted(f, DATA2)).to.equal(true);
     });
   });
 });

@@ -60,29 +60,27 @@ describe("GrantGate (through KycVault)", function () {
       const deposit = () =>
         f.vault.connect(f.user).deposit(DATA, receipt, signature, { value: AMOUNT });
       const g = f.grants.connect(f.user);
+      const refused = () =>
+        expect(deposit())
+          .to.be.revertedWithCustomError(f.vault, "GrantGateNotGranted")
+          .withArgs(f.user.address, DATA);
 
       await g.grant(grantParams(f, { purpose: purposeHash("marketing") }));
       await g.grant(grantParams(f, { purpose: purposeHash("") }));
       await g.grant(grantParams(f, { grantee: f.other.address }));
       await g.grant(grantParams(f, { dataHash: DATA2 }));
-      await expect(deposit())
-        .to.be.revertedWithCustomError(f.vault, "GrantGateNotGranted")
-        .withArgs(f.user.address, DATA);
+      await refused();
 
       await g.grant(grantParams(f));
       await expect(deposit()).to.emit(f.vault, "Deposited");
       await g.revoke({ grantee: f.compliance.address, dataHash: DATA, purpose: ONBOARDING });
-      await expect(deposit())
-        .to.be.revertedWithCustomError(f.vault, "GrantGateNotGranted")
-        .withArgs(f.user.address, DATA);
+      await refused();
 
       const expiresAt = (await now()) + 100n;
       await g.grant(grantParams(f, { expiresAt }));
       await expect(deposit()).to.emit(f.vault, "Deposited");
       await time.setNextBlockTimestamp(expiresAt);
-      await expect(deposit())
-        .to.be.revertedWithCustomError(f.vault, "GrantGateNotGranted")
-        .withArgs(f.user.address, DATA);
+      await refused();
     });
 
     it("checks the grant of the caller, not of the receipt's owner", async function () {

@@ -3,6 +3,7 @@
  * deploy toolkit, the issuer record as a plain object, receipts and key rotations signed with the
  * toolkit, a seeded PRNG for the randomised history.
  */
+import { expect } from "chai";
 import { network } from "hardhat";
 import { hexlify, keccak256, toUtf8Bytes, type Signer } from "ethers";
 
@@ -205,4 +206,15 @@ export async function rotate(f: Fixture, from: Signer, to: Signer | string, dead
           deadline: d,
         });
   return f.registry.connect(from).rotateKey(newKey, d, proof);
+}
+
+/** Expects `tx` to revert with IssuerRegistry's custom `error`, and with `args` when given. */
+export async function expectRevert(
+  f: Pick<Fixture, "registry">,
+  tx: Promise<unknown>,
+  error: string,
+  args?: unknown[],
+) {
+  const reverted = expect(tx).to.be.revertedWithCustomError(f.registry, error);
+  await (args ? reverted.withArgs(...args) : reverted);
 }

@@ -26,6 +26,7 @@ import {
   deployWithIssuer,
   record,
   rotate,
+  expectRevert,
 } from "./fixture.js";
 
 describe("IssuerRegistry", function () {
@@ -183,23 +184,16 @@ describe("IssuerRegistry", function () {
 
     it("suspend needs Active; restore needs Suspended (IssuerRegistryWrongStatus)", async function () {
       const f = await loadFixture(deployWithIssuer);
-      await expect(f.reg.suspendIssuer(f.other.address))
-        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryWrongStatus")
-        .withArgs(f.other.address, IssuerStatus.None, IssuerStatus.Active);
-      await expect(f.reg.restoreIssuer(f.issuer.address))
-        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryWrongStatus")
-        .withArgs(f.issuer.address, IssuerStatus.Active, IssuerStatus.Suspended);
+      const refused = (tx: Promise<unknown>, key: string, status: number, needs: number) =>
+        expectRevert(f, tx, "IssuerRegistryWrongStatus", [key, status, needs]);
+      const { None, Active, Suspended, Removed } = IssuerStatus;
+      await refused(f.reg.suspendIssuer(f.other.address), f.other.address, None, Active);
+      await refused(f.reg.restoreIssuer(f.issuer.address), f.issuer.address, Active, Suspended);
       await f.reg.suspendIssuer(f.issuer.address);
-      await expect(f.reg.suspendIssuer(f.issuer.address))
-        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryWrongStatus")
-        .withArgs(f.issuer.address, IssuerStatus.Suspended, IssuerStatus.Active);
+      await refused(f.reg.suspendIssuer(f.issuer.address), f.issuer.address, Suspended, Active);
       await f.reg.removeIssuer(f.issuer.address);
-      await expect(f.reg.restoreIssuer(f.issuer.address))
-        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryWrongStatus")
-        .withArgs(f.issuer.address, IssuerStatus.Removed, IssuerStatus.Suspended);
-      await expect(f.reg.suspendIssuer(f.issuer.address))
-        .to.be.revertedWithCustomError(f.registry, "IssuerRegistryWrongStatus")
-        .withArgs(f.issuer.address, IssuerStatus.Removed, IssuerStatus.Active);
+      await refused(f.reg.restoreIssuer(f.issuer.address), f.issuer.address, Removed, Suspended);
+      await refused(f.reg.suspendIssuer(f.issuer.address), f.issuer.address, Removed, Active);
     });
 
     it("remove works from Suspended and through a rotated key (the lineage); refuses None and Removed (IssuerRegistryNotLive)", async function () {

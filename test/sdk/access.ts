@@ -10,7 +10,6 @@ import {
   createDataReference,
   grant,
   parseAccessRequest,
-  purposeHash,
   release,
   serializeAccessRequest,
   signAccessRequest,
@@ -18,22 +17,13 @@ import {
   type AccessIndexer,
 } from "../../sdk/src/index.js";
 import { createIndexerClient, IndexerRequestError } from "../../sdk/src/indexer.js";
-import {
-  chainNow,
-  deployFixture,
-  localAccount,
-  networkHelpers,
-  publicClient,
-  wallet,
-} from "./fixture.js";
+import { chainNow, loadGrants, localAccount, publicClient, PURPOSE, wallet } from "./fixture.js";
 
-const PURPOSE = purposeHash("onboarding");
 const AUDIENCE = "https://vault.example";
 
 async function setup() {
-  const f = await networkHelpers.loadFixture(deployFixture);
-  const accessGrants = f.deployment.accessGrants.address;
-  const { dataHash } = createDataReference({ dataId: "passport-1", grantee: localAccount.address });
+  const f = await loadGrants(localAccount.address);
+  const { address: accessGrants, dataHash } = f;
   // The owner (account 0) grants the local account (the data consumer) access.
   await publicClient.waitForTransactionReceipt({
     hash: await grant(wallet(f.admin), {

@@ -5,7 +5,6 @@ import {
   createDataReference,
   isContractError,
   prepareRequest,
-  purposeHash,
   signRequest,
   verifyRequest,
 } from "../../sdk/src/index.js";
@@ -17,9 +16,8 @@ import {
   localAccount,
   networkHelpers,
   publicClient,
+  PURPOSE,
 } from "./fixture.js";
-
-const PURPOSE = purposeHash("onboarding");
 
 describe("sdk: ethers v6 adapter", function () {
   it("an ethers Wallet on an ethers provider grants, reads, and gets decoded reverts", async function () {

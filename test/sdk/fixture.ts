@@ -2,6 +2,7 @@
  * The SDK's tests run on Hardhat's in-process chain through viem clients over the connection's
  * EIP-1193 provider; the contracts come from the real deploy path (test/helpers/deploy.ts).
  */
+import { expect } from "chai";
 import { network } from "hardhat";
 import {
   createPublicClient,
@@ -9,6 +10,7 @@ import {
   custom,
   getAddress,
   type Address,
+  type Hex,
   type PublicClient,
   type WalletClient,
   type Transport,
@@ -20,8 +22,10 @@ import { hardhat } from "viem/chains";
 
 import { deployForTest, testConfig } from "../helpers/deploy.js";
 import {
+  createDataReference,
   credentialTypeId,
   deploymentFromRecord,
+  purposeHash,
   type GrantKitDeployment,
 } from "../../sdk/src/index.js";
 
@@ -44,6 +48,7 @@ export function wallet(account: Address | ReturnType<typeof privateKeyToAccount>
 
 export const KYC_BASIC = credentialTypeId("kyc.basic");
 export const KYC_FULL = credentialTypeId("kyc.full");
+export const PURPOSE = purposeHash("onboarding");
 
 /** Deploys AccessGrants and IssuerRegistry (admin and registrar: account 0; issuer: account 4). */
 export async function deployFixture() {
@@ -88,4 +93,22 @@ export async function chainNow(): Promise<bigint> {
  */
 export async function advanceTo(t: bigint): Promise<void> {
   if ((await chainNow()) < t) await networkHelpers.time.increaseTo(t);
+}
+
+/** Waits for the transaction `hash` and expects it to have succeeded. */
+export async function mined(hash: Hex) {
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  expect(receipt.status).to.equal("success");
+  return receipt;
+}
+
+/**
+ * The deployed fixture with AccessGrants' address and the data hash of the reference
+ * "passport-1" made for `grantee` (the fixture's grantee unless named).
+ */
+export async function loadGrants(grantee?: Address) {
+  const f = await networkHelpers.loadFixture(deployFixture);
+  const address = f.deployment.accessGrants.address;
+  const { dataHash } = createDataReference({ dataId: "passport-1", grantee: grantee ?? f.grantee });
+  return { ...f, address, dataHash };
 }

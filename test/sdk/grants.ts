@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { decodeFunctionData, type Address, type Hex } from "viem";
+import { decodeFunctionData, type Address } from "viem";
 
 import {
   canRelease,
@@ -22,7 +22,6 @@ import {
   isNonceUsed,
   prepareGrant,
   prepareRevoke,
-  purposeHash,
   release,
   replace,
   revoke,
@@ -35,26 +34,18 @@ import { accessGrantsAbi } from "../../sdk/src/abi.js";
 import {
   advanceTo,
   chainNow,
-  deployFixture,
+  loadGrants,
   localAccount,
+  mined,
   networkHelpers,
   publicClient,
+  PURPOSE,
   wallet,
 } from "./fixture.js";
 
-const PURPOSE = purposeHash("onboarding");
-
 async function setup() {
-  const f = await networkHelpers.loadFixture(deployFixture);
-  const address = f.deployment.accessGrants.address;
-  const owner = wallet(f.admin);
-  const { dataHash } = createDataReference({ dataId: "passport-1", grantee: f.grantee });
-  const mined = async (hash: Hex) => {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    expect(receipt.status).to.equal("success");
-    return receipt;
-  };
-  return { ...f, address, owner, dataHash, mined };
+  const f = await loadGrants();
+  return { ...f, owner: wallet(f.admin), mined };
 }
 
 describe("sdk: grant actions", function () {
@@ -134,51 +125,17 @@ describe("sdk: grant actions", function () {
     const { address, owner, admin, grantee, other, mined } = await setup();
     const a = createDataReference({ dataId: "a", grantee }).dataHash;
     const b = createDataReference({ dataId: "b", grantee: other }).dataHash;
-    await mined(
-      await grantBatch(owner, {
-        address,
-        grants: [
-          { grantee, dataHash: a, purpose: PURPOSE },
-          { grantee: other, dataHash: b, purpose: PURPOSE },
-        ],
-      }),
-    );
-    expect(
-      await isGranted(publicClient, {
-        address,
-        owner: admin,
-        grantee: other,
-        dataHash: b,
-        purpose: PURPOSE,
-      }),
-    ).to.equal(true);
-    await mined(
-      await revokeBatch(owner, {
-        address,
-        keys: [
-          { grantee, dataHash: a, purpose: PURPOSE },
-          { grantee: other, dataHash: b, purpose: PURPOSE },
-        ],
-      }),
-    );
-    expect(
-      await isGranted(publicClient, {
-        address,
-        owner: admin,
-        grantee,
-        dataHash: a,
-        purpose: PURPOSE,
-      }),
-    ).to.equal(false);
-    expect(
-      await isGranted(publicClient, {
-        address,
-        owner: admin,
-        grantee: other,
-        dataHash: b,
-        purpose: PURPOSE,
-      }),
-    ).to.equal(false);
+    const keys = [
+      { grantee, dataHash: a, purpose: PURPOSE },
+      { grantee: other, dataHash: b, purpose: PURPOSE },
+    ];
+    const granted = (k: (typeof keys)[number]) =>
+      isGranted(publicClient, { address, owner: admin, ...k });
+    await mined(await grantBatch(owner, { address, grants: keys }));
+    expect(await granted(keys[1]!)).to.equal(true);
+    await mined(await revokeBatch(owner, { address, keys }));
+    expect(await granted(keys[0]!)).to.equal(false);
+    expect(await granted(keys[1]!)).to.equal(false);
   });
 
   it("release by the grantee works while locked", async function () {

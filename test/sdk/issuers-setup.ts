@@ -2,18 +2,11 @@
  * The SDK's issuer and receipt tests (test/sdk/issuers.ts, test/sdk/receipts.ts) share this: the
  * deployed fixture with the registrar's wallet and a check that a transaction was mined.
  */
-import { expect } from "chai";
-import type { Hex } from "viem";
-
-import { deployFixture, networkHelpers, publicClient, wallet } from "./fixture.js";
+import { deployFixture, mined, networkHelpers, wallet } from "./fixture.js";
 
 export async function setup() {
   const f = await networkHelpers.loadFixture(deployFixture);
   const registry = f.deployment.issuerRegistry.address;
   const registrar = wallet(f.admin);
-  const mined = async (hash: Hex) => {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    expect(receipt.status).to.equal("success");
-  };
   return { ...f, registry, registrar, mined };
 }

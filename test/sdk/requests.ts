@@ -16,7 +16,6 @@ import {
   pickNonce,
   prepareRelayRequest,
   prepareRequest,
-  purposeHash,
   relayBatch,
   relayRequest,
   revoke,
@@ -34,26 +33,17 @@ import {
   advanceTo,
   chainNow,
   connection,
-  deployFixture,
+  loadGrants,
   localAccount,
-  networkHelpers,
+  mined,
   publicClient,
+  PURPOSE,
   wallet,
 } from "./fixture.js";
 
-const PURPOSE = purposeHash("onboarding");
-
 async function setup() {
-  const f = await networkHelpers.loadFixture(deployFixture);
-  const address = f.deployment.accessGrants.address;
-  const relayer = wallet(f.relayer);
-  const owner = localAccount.address;
-  const { dataHash } = createDataReference({ dataId: "passport-1", grantee: f.grantee });
-  const mined = async (hash: `0x${string}`) => {
-    const receipt = await publicClient.waitForTransactionReceipt({ hash });
-    expect(receipt.status).to.equal("success");
-  };
-  return { ...f, address, relayer, owner, dataHash, mined };
+  const f = await loadGrants();
+  return { ...f, relayer: wallet(f.relayer), owner: localAccount.address, mined };
 }
 
 describe("sdk: signed requests", function () {
