@@ -25,24 +25,20 @@ import {
   readRecord,
   recordFiles,
   recordsDir,
-  startTrackedNode,
-  stopAll,
+  trackedNodes,
 } from "./support.js";
 
 describeDeploy(function () {
   describe("on a fresh node (chain 31337)", function () {
-    const nodes: LocalNode[] = [];
+    const nodes = trackedNodes();
     let node: LocalNode;
     let dir: string;
     let predicted: Record<string, string>;
     let first: DeploymentRecord;
 
     before(async function () {
-      node = await startTrackedNode(nodes);
+      node = await nodes.start();
       dir = recordsDir();
-    });
-    after(async function () {
-      await stopAll(nodes);
     });
 
     it("dry run prints the predicted addresses, admin, registrars and issuers, and sends nothing", async function () {
@@ -116,7 +112,7 @@ describeDeploy(function () {
 
     it("gives the same addresses on a node with another chain id (31338), recorded as such", async function () {
       expect(first, "the deploy test ran").to.not.equal(undefined);
-      const other = await startTrackedNode(nodes, "otherchain");
+      const other = await nodes.start("otherchain");
       expect(Number(await other.provider.send("eth_chainId", []))).to.equal(31338);
       const otherDir = recordsDir();
       const r = await runHardhat(DEPLOY, { url: other.url, recordsDir: otherDir });
@@ -138,7 +134,7 @@ describeDeploy(function () {
     it("never lets another chain overwrite the record: refused with the fix, which works", async function () {
       expect(first, "the deploy test ran").to.not.equal(undefined);
       // `localhost` pointed at a node of chain 31338, with chain 31337's record in the same folder.
-      const other = await startTrackedNode(nodes, "otherchain");
+      const other = await nodes.start("otherchain");
       const file = path.join(dir, "localhost.json");
       const before = readFileSync(file, "utf8");
       const blocks = await blockNumber(other);

@@ -9,7 +9,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { ensureCreateX } from "../../../scripts/lib/deployment.js";
-import { kill9, runHardhat, type LocalNode } from "../../../scripts/lib/harness/node.js";
+import { kill9, runHardhat } from "../../../scripts/lib/harness/node.js";
 import { checkRecord, checkRegistryState, createXTransactions } from "./checks.js";
 import {
   DEPLOY,
@@ -21,19 +21,15 @@ import {
   readRecord,
   recordFiles,
   recordsDir,
-  startTrackedNode,
-  stopAll,
+  trackedNodes,
 } from "./support.js";
 
 describeDeploy(function () {
   describe("kill -9 half-way", function () {
-    const nodes: LocalNode[] = [];
-    afterEach(async function () {
-      await stopAll(nodes);
-    });
+    const nodes = trackedNodes("each");
 
     it("resumes: the next run completes and creates each contract exactly once", async function () {
-      const node = await startTrackedNode(nodes);
+      const node = await nodes.start();
       const dir = recordsDir();
       const { provider } = node;
       const genesis = (await provider.getBlock(0))!.hash!;

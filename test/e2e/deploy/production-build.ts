@@ -8,7 +8,7 @@ import path from "node:path";
 import { expect } from "chai";
 
 import { ROOT, predictAddress } from "../../../scripts/lib/deployment.js";
-import { runHardhat, type LocalNode } from "../../../scripts/lib/harness/node.js";
+import { runHardhat } from "../../../scripts/lib/harness/node.js";
 import { checkRecord } from "./checks.js";
 import {
   DEPLOY,
@@ -18,13 +18,12 @@ import {
   readRecord,
   recordFiles,
   recordsDir,
-  startTrackedNode,
-  stopAll,
+  trackedNodes,
 } from "./support.js";
 
 describeDeploy(function () {
   describe("the right bytecode: only the production build is deployed", function () {
-    const nodes: LocalNode[] = [];
+    const nodes = trackedNodes();
     const accessGrants = path.join(ROOT, "artifacts/contracts/AccessGrants.sol/AccessGrants.json");
     const readArtifact = () =>
       JSON.parse(readFileSync(accessGrants, "utf8")) as {
@@ -32,9 +31,6 @@ describeDeploy(function () {
         deployedBytecode: string;
         buildInfoId: string;
       };
-    after(async function () {
-      await stopAll(nodes);
-    });
 
     it("after a coverage build left instrumented artifacts, deploy rebuilds and deploys the production bytecode at its address", async function () {
       // What `npm run coverage` leaves behind, made the cheap way: the same global --coverage
@@ -45,7 +41,7 @@ describeDeploy(function () {
       );
       expectSuccess(coverage);
       const instrumented = readArtifact();
-      const node = await startTrackedNode(nodes);
+      const node = await nodes.start();
       const dir = recordsDir();
       const r = await runHardhat(DEPLOY, { url: node.url, recordsDir: dir });
       expectSuccess(r);
@@ -72,7 +68,7 @@ describeDeploy(function () {
     });
 
     it("a deploy run with --coverage is refused with the fix, and sends nothing", async function () {
-      const node = await startTrackedNode(nodes);
+      const node = await nodes.start();
       const dir = recordsDir();
       const r = await runHardhat([...DEPLOY, "--coverage"], { url: node.url, recordsDir: dir });
       expect(r.code).to.equal(1);
