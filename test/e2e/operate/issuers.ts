@@ -5,7 +5,16 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 
-import { ACCOUNT, describeOperate, grantkit, issuerStatus, ok, record, refused } from "./setup.js";
+import {
+  ACCOUNT,
+  describeOperate,
+  grantkit,
+  grantkitWith,
+  issuerStatus,
+  ok,
+  record,
+  refused,
+} from "./setup.js";
 
 describeOperate(function () {
   describe("list", function () {
@@ -27,15 +36,11 @@ describeOperate(function () {
   describe("issuers (as registrar, account 1)", function () {
     it("issuer-add without REGISTRAR_ROLE is refused, naming the role and who grants it", async function () {
       const line = refused(
-        await grantkit([
-          "issuer-add",
-          "--issuer",
-          ACCOUNT[3],
-          "--types",
-          "kyc.basic",
-          "--jurisdiction",
-          "CH",
-        ]),
+        await grantkitWith("issuer-add", {
+          issuer: ACCOUNT[3],
+          types: "kyc.basic",
+          jurisdiction: "CH",
+        }),
       );
       expect(line).to.include(`account ${ACCOUNT[0]} does not have REGISTRAR_ROLE`);
       expect(line).to.include(`the default admin ${ACCOUNT[0]} grants it`);
@@ -45,21 +50,14 @@ describeOperate(function () {
 
     it("issuer-add accredits an issuer with types, jurisdiction, validity and metadata", async function () {
       const out = ok(
-        await grantkit([
-          "issuer-add",
-          "--from",
-          "1",
-          "--issuer",
-          ACCOUNT[3].toLowerCase(),
-          "--types",
-          "kyc.basic,aml.screening",
-          "--jurisdiction",
-          "CH",
-          "--valid-until",
-          "+30d",
-          "--metadata",
-          "acme kyc v1",
-        ]),
+        await grantkitWith("issuer-add", {
+          from: "1",
+          issuer: ACCOUNT[3].toLowerCase(),
+          types: "kyc.basic,aml.screening",
+          jurisdiction: "CH",
+          validUntil: "+30d",
+          metadata: "acme kyc v1",
+        }),
       );
       expect(out).to.match(
         new RegExp(`added issuer ${ACCOUNT[3]} \\(kyc.basic, aml.screening; CH;`),
@@ -70,15 +68,11 @@ describeOperate(function () {
 
     it("an unknown credential type label is refused with the registered ones", async function () {
       const line = refused(
-        await grantkit([
-          "issuer-set-types",
-          "--from",
-          "1",
-          "--issuer",
-          ACCOUNT[3],
-          "--types",
-          "kyc.basic,kyc.gold",
-        ]),
+        await grantkitWith("issuer-set-types", {
+          from: "1",
+          issuer: ACCOUNT[3],
+          types: "kyc.basic,kyc.gold",
+        }),
       );
       expect(line).to.equal(
         'error: unknown credential type "kyc.gold" (registered types: kyc.basic, kyc.enhanced, aml.screening; a registrar registers new ones (registerCredentialType))',
@@ -87,15 +81,11 @@ describeOperate(function () {
 
     it("issuer-set-types replaces the types", async function () {
       const out = ok(
-        await grantkit([
-          "issuer-set-types",
-          "--from",
-          "1",
-          "--issuer",
-          ACCOUNT[3],
-          "--types",
-          "kyc.enhanced",
-        ]),
+        await grantkitWith("issuer-set-types", {
+          from: "1",
+          issuer: ACCOUNT[3],
+          types: "kyc.enhanced",
+        }),
       );
       expect(out).to.match(
         /set types of issuer 0x90F79.* to kyc\.enhanced: tx 0x[0-9a-f]{64} block \d+/,
