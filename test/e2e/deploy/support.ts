@@ -127,13 +127,14 @@ function removeRecordsAndJournals(): void {
 }
 
 /**
- * The suite's outer block, as each file of test/e2e/deploy/ opens it: the same title (so every test
- * keeps its full name), the timeout, and the clean-up of what the file's tests left.
+ * A block of the suite, as each file of test/e2e/deploy/ opens it: inside the suite's outer block
+ * (the same title, so every test keeps its full name; the timeout; the clean-up of what the file's
+ * tests left), the file's own block `title`.
  */
-export function describeDeploy(body: (this: Mocha.Suite) => void): void {
+export function describeDeploy(title: string, body: (this: Mocha.Suite) => void): void {
   describe("e2e: grantkit deploy", function () {
     this.timeout(300_000);
     after(removeRecordsAndJournals);
-    body.call(this);
+    describe(title, body);
   });
 }
