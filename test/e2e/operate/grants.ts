@@ -120,16 +120,21 @@ describeOperate(function () {
     const dataHash = "0x" + "c4".repeat(32);
     const purpose = purposeHash("kyc-check");
     let requestFile: string;
+    /** `command` as the owner (account 2) on its grant to account 1. */
+    const asOwner = (command: string, options: Record<string, string> = {}) =>
+      grantkitWith(command, {
+        from: "2",
+        grantee: ACCOUNT[1],
+        dataHash,
+        purpose: "kyc-check",
+        ...options,
+      });
 
     it("sign-grant writes a signed request without sending anything", async function () {
       requestFile = path.join(scratch, "requests", "grant.json");
       const before = await node.provider.getBlockNumber();
       const out = ok(
-        await grantkitWith("sign-grant", {
-          from: "2",
-          grantee: ACCOUNT[1],
-          dataHash,
-          purpose: "kyc-check",
+        await asOwner("sign-grant", {
           nonce: "7",
           deadline: "+1h",
           out: requestFile,
@@ -210,14 +215,7 @@ describeOperate(function () {
     });
 
     it("revoke by the owner of the relayed (unlocked) grant", async function () {
-      const out = ok(
-        await grantkitWith("revoke", {
-          from: "2",
-          grantee: ACCOUNT[1],
-          dataHash,
-          purpose: "kyc-check",
-        }),
-      );
+      const out = ok(await asOwner("revoke"));
       expect(out).to.match(
         /revoked grant 0x[0-9a-f]{64} .*: tx 0x[0-9a-f]{64} block \d+ \(from 0x3C44/,
       );
@@ -229,11 +227,7 @@ describeOperate(function () {
     it("relay of a request signed for an earlier life of the grant is refused before sending", async function () {
       const file = path.join(scratch, "requests", "stale.json");
       ok(
-        await grantkitWith("sign-grant", {
-          from: "2",
-          grantee: ACCOUNT[1],
-          dataHash,
-          purpose: "kyc-check",
+        await asOwner("sign-grant", {
           generation: "0",
           out: file,
         }),
