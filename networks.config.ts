@@ -38,6 +38,12 @@ export interface ChainPreset {
 /** Etherscan's v2 API: one endpoint for every chain it supports, told apart by `chainid`. */
 export const ETHERSCAN_V2_API_URL = "https://api.etherscan.io/v2/api";
 
+/** A chain's explorer on blockscout.com: its site and, below it, its Etherscan-compatible API. */
+function blockscoutAt(name: string): { url: string; apiUrl: string } {
+  const url = `https://${name}.blockscout.com`;
+  return { url, apiUrl: `${url}/api` };
+}
+
 export const presets = {
   ethereum: {
     chainId: 1,
@@ -47,7 +53,7 @@ export const presets = {
     testnet: false,
     currency: "ETH",
     etherscan: { name: "Etherscan", url: "https://etherscan.io" },
-    blockscout: { url: "https://eth.blockscout.com", apiUrl: "https://eth.blockscout.com/api" },
+    blockscout: blockscoutAt("eth"),
     confirmations: 3,
     finalityBlocks: 65,
   },
@@ -59,7 +65,7 @@ export const presets = {
     testnet: false,
     currency: "ETH",
     etherscan: { name: "Basescan", url: "https://basescan.org" },
-    blockscout: { url: "https://base.blockscout.com", apiUrl: "https://base.blockscout.com/api" },
+    blockscout: blockscoutAt("base"),
     confirmations: 5,
     finalityBlocks: 30,
   },
@@ -71,10 +77,7 @@ export const presets = {
     testnet: false,
     currency: "ETH",
     etherscan: { name: "Optimistic Etherscan", url: "https://optimistic.etherscan.io" },
-    blockscout: {
-      url: "https://optimism.blockscout.com",
-      apiUrl: "https://optimism.blockscout.com/api",
-    },
+    blockscout: blockscoutAt("optimism"),
     confirmations: 5,
     finalityBlocks: 30,
   },
@@ -86,10 +89,7 @@ export const presets = {
     testnet: false,
     currency: "ETH",
     etherscan: { name: "Arbiscan", url: "https://arbiscan.io" },
-    blockscout: {
-      url: "https://arbitrum.blockscout.com",
-      apiUrl: "https://arbitrum.blockscout.com/api",
-    },
+    blockscout: blockscoutAt("arbitrum"),
     confirmations: 10,
     finalityBlocks: 240,
   },
@@ -116,10 +116,7 @@ export const presets = {
     testnet: false,
     currency: "POL",
     etherscan: { name: "PolygonScan", url: "https://polygonscan.com" },
-    blockscout: {
-      url: "https://polygon.blockscout.com",
-      apiUrl: "https://polygon.blockscout.com/api",
-    },
+    blockscout: blockscoutAt("polygon"),
     confirmations: 10,
     finalityBlocks: 200,
   },
@@ -131,10 +128,7 @@ export const presets = {
     testnet: true,
     currency: "ETH",
     etherscan: { name: "Etherscan", url: "https://sepolia.etherscan.io" },
-    blockscout: {
-      url: "https://eth-sepolia.blockscout.com",
-      apiUrl: "https://eth-sepolia.blockscout.com/api",
-    },
+    blockscout: blockscoutAt("eth-sepolia"),
     confirmations: 2,
     finalityBlocks: 65,
   },
@@ -146,10 +140,7 @@ export const presets = {
     testnet: true,
     currency: "ETH",
     etherscan: { name: "Basescan", url: "https://sepolia.basescan.org" },
-    blockscout: {
-      url: "https://base-sepolia.blockscout.com",
-      apiUrl: "https://base-sepolia.blockscout.com/api",
-    },
+    blockscout: blockscoutAt("base-sepolia"),
     confirmations: 5,
     finalityBlocks: 30,
   },
@@ -161,10 +152,7 @@ export const presets = {
     testnet: true,
     currency: "ETH",
     etherscan: { name: "Optimistic Etherscan", url: "https://sepolia-optimism.etherscan.io" },
-    blockscout: {
-      url: "https://optimism-sepolia.blockscout.com",
-      apiUrl: "https://optimism-sepolia.blockscout.com/api",
-    },
+    blockscout: blockscoutAt("optimism-sepolia"),
     confirmations: 5,
     finalityBlocks: 30,
   },
@@ -176,10 +164,7 @@ export const presets = {
     testnet: true,
     currency: "ETH",
     etherscan: { name: "Arbiscan", url: "https://sepolia.arbiscan.io" },
-    blockscout: {
-      url: "https://arbitrum-sepolia.blockscout.com",
-      apiUrl: "https://arbitrum-sepolia.blockscout.com/api",
-    },
+    blockscout: blockscoutAt("arbitrum-sepolia"),
     confirmations: 10,
     finalityBlocks: 240,
   },

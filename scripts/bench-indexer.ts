@@ -3,10 +3,10 @@
  * BENCH_EVENTS overrides) from a local node and prints events/s, time to ready, peak memory and
  * database size; then p50/p99 latency of the main REST routes and a GraphQL query under a fixed
  * concurrency; then the live lag from a grant's block to the grant being visible in the API.
- * BENCH_DB=postgres runs it against a private PostgreSQL 17 server (scripts/lib/harness/postgres.ts)
+ * BENCH_DB=postgres runs it against a private PostgreSQL 17 server (scripts/lib/postgres.ts)
  * instead of PGlite.
  */
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -16,12 +16,12 @@ import { network } from "hardhat";
 import { keccak256, toBeHex } from "ethers";
 
 import { startNode } from "./lib/harness/node.js";
-import { startPostgres, stopPostgres } from "./lib/harness/postgres.js";
+import { spawnPonder, type PonderProcess } from "./lib/harness/ponder.js";
+import { startPostgres, stopPostgres } from "./lib/postgres.js";
 import { indexerCacheBytes, ponderStartArgs } from "./lib/indexer-process.js";
 import { deployGrantKit } from "./lib/deploy.js";
-import { ROOT } from "./lib/deployment.js";
 import { computeGrantId, purposeHash } from "./lib/grants.js";
-import { freePort, killGroup, treeRss } from "./lib/processes.js";
+import { freePort, treeRss } from "./lib/processes.js";
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 100_000);
 const PER_TX = 500;
@@ -29,16 +29,18 @@ const DB = process.env.BENCH_DB === "postgres" ? "postgres" : "pglite";
 const CONCURRENCY = 8;
 const REQUESTS = 2_000;
 const LIVE_GRANTS = 300;
+/** The backfill of a large N on a slow machine: far longer than it should ever take. */
+const READY_TIMEOUT_MS = 3_600_000;
 
 const work = mkdtempSync(path.join(tmpdir(), "grantkit-bench-"));
 const recordsDir = path.join(work, "records");
 process.env.GRANTKIT_DEPLOYMENTS_DIR = recordsDir;
 const node = await startNode();
-const children: ChildProcess[] = [];
+let indexer: PonderProcess | undefined;
 let pgDir: string | null = null;
 
 async function cleanup() {
-  for (const c of children) killGroup(c);
+  await indexer?.kill9();
   if (pgDir) {
     await stopPostgres(pgDir);
     rmSync(pgDir, { recursive: true, force: true });
@@ -123,36 +125,24 @@ try {
     env.DATABASE_URL = await startPostgres(pgDir);
   }
   const started = performance.now();
-  // Ponder as `npm start` runs it (scripts/lib/indexer-process.ts): its own binary under this Node,
-  // without an npm wrapper, so memory is the indexer's; the same heap limit and cache.
-  const indexer = spawn(process.execPath, ponderStartArgs(port, "bench"), {
-    cwd: path.join(ROOT, "indexer"),
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  children.push(indexer);
-  // Ponder logs when the backfill starts and completes: the backfill rate is measured between them.
+  // Ponder as `npm start` runs it (scripts/lib/indexer-process.ts), through the harness's handle: its
+  // own binary under this Node, without an npm wrapper, so memory is the indexer's; the same heap
+  // limit and cache. It logs when the backfill starts and completes: the rate is measured between.
   let backfillStart = 0;
   let backfillEnd = 0;
-  indexer.stdout?.on("data", (d: Buffer) => {
-    const text = d.toString();
-    if (/Started backfill indexing/.test(text) && backfillStart === 0)
-      backfillStart = performance.now();
-    if (/Completed backfill indexing/.test(text)) backfillEnd = performance.now();
+  indexer = spawnPonder("the indexer", ponderStartArgs(port, "bench"), port, env, {
+    keepLines: 200,
+    onLine: (line) => {
+      if (/Started backfill indexing/.test(line) && backfillStart === 0)
+        backfillStart = performance.now();
+      if (/Completed backfill indexing/.test(line)) backfillEnd = performance.now();
+    },
   });
-  indexer.stderr?.on("data", () => {});
+  const pid = indexer.pid;
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, treeRss(indexer.pid!))), 200);
-  const base = `http://127.0.0.1:${port}`;
-  for (;;) {
-    const ok = await fetch(`${base}/v1/ready`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) break;
-    if (indexer.exitCode !== null) throw new Error("the indexer exited during the backfill");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const sampler = setInterval(() => (peak = Math.max(peak, treeRss(pid))), 200);
+  const base = indexer.api;
+  await indexer.waitAnswers("/v1/ready", READY_TIMEOUT_MS, 100);
   const readySeconds = (performance.now() - started) / 1000;
   const dbSize =
     DB === "postgres"

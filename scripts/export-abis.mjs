@@ -5,19 +5,10 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
-import {
-  sdkAbiFile,
-  sdkAbiModule,
-  sdkAbiNames,
-  sdkCoreAbisFile,
-  sdkCoreAbisModule,
-  sdkDeploymentsFile,
-  sdkDeploymentsModule,
-} from "./lib/sdk-sources.mjs";
+import { sdkGeneratedFiles } from "./lib/sdk-sources.mjs";
 
-mkdirSync(path.dirname(sdkAbiFile("AccessGrants")), { recursive: true });
-for (const name of sdkAbiNames) writeFileSync(sdkAbiFile(name), sdkAbiModule(name));
-writeFileSync(sdkCoreAbisFile, sdkCoreAbisModule());
-mkdirSync(path.dirname(sdkDeploymentsFile), { recursive: true });
-writeFileSync(sdkDeploymentsFile, sdkDeploymentsModule());
+for (const { file, text } of sdkGeneratedFiles()) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
 console.log("wrote sdk/src/abi/{*Abi,coreAbis}.ts, sdk/src/deployments/builtin.ts");

@@ -3,6 +3,7 @@
  * Actions load lazily, so `hardhat --help` stays fast.
  */
 import { emptyTask, task } from "hardhat/config";
+import type { NewTaskDefinitionBuilder, TaskArguments } from "hardhat/types/tasks";
 
 /** A string option whose empty default means "not given". */
 const opt = <NameT extends string>(name: NameT, description: string) => ({
@@ -27,6 +28,28 @@ const LOCKED_UNTIL = opt(
   "Owner cannot revoke before (unix, ISO date or +<n>[smhd])",
 );
 const EXPIRES_AT = opt("expiresAt", "Grant ends at (unix, ISO date or +<n>[smhd])");
+const GRANTEE = opt("grantee", "Grantee address");
+const OWNER = opt("owner", "Owner address");
+const TYPES = opt("types", "Credential type labels, comma-separated");
+
+/** The options that name a grant's data item (its hash, or its id and salt) and its purpose. */
+const grantItem = <ArgsT extends TaskArguments>(builder: NewTaskDefinitionBuilder<ArgsT>) =>
+  builder.addOption(DATA_HASH).addOption(DATA_ID).addOption(SALT).addOption(PURPOSE);
+
+/** The export `name` of a module of ./operate/ as a task's action, loaded when the task runs. */
+const lazy =
+  <ModuleT, NameT extends keyof ModuleT>(load: () => Promise<ModuleT>, name: NameT) =>
+  async () => ({ default: (await load())[name] });
+const issuer = () => import("./operate/issuer.js");
+const grants = () => import("./operate/grants.js");
+const signing = () => import("./operate/signing.js");
+
+/** The issuer commands that take only the key and the sender: a change of the issuer's status. */
+const ISSUER_STATUS = [
+  ["issuer-suspend", "Suspend an Active issuer (registrar)", "issuerSuspend"],
+  ["issuer-restore", "Restore a Suspended issuer (registrar)", "issuerRestore"],
+  ["issuer-remove", "Remove an issuer key for good (registrar)", "issuerRemove"],
+] as const;
 
 export const tasks = [
   emptyTask("grantkit", "GrantKit deploy and operate commands").build(),
@@ -75,88 +98,67 @@ export const tasks = [
     .build(),
   task(["grantkit", "issuer-add"], "Accredit a new issuer (registrar)")
     .addOption(ISSUER)
-    .addOption(opt("types", "Credential type labels, comma-separated"))
+    .addOption(TYPES)
     .addOption(opt("jurisdiction", "ISO 3166-1 alpha-2 code, e.g. CH"))
     .addOption(opt("validFrom", "Trusted from (unix, ISO date or +<n>[smhd])"))
     .addOption(opt("validUntil", "Trusted until, exclusive (unix, ISO date or +<n>[smhd])"))
     .addOption(opt("metadata", "Metadata hash (0x 32 bytes) or text to hash"))
     .addOption(FROM)
-    .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerAdd }))
+    .setAction(lazy(issuer, "issuerAdd"))
     .build(),
-  task(["grantkit", "issuer-suspend"], "Suspend an Active issuer (registrar)")
-    .addOption(ISSUER)
-    .addOption(FROM)
-    .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerSuspend }))
-    .build(),
-  task(["grantkit", "issuer-restore"], "Restore a Suspended issuer (registrar)")
-    .addOption(ISSUER)
-    .addOption(FROM)
-    .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerRestore }))
-    .build(),
-  task(["grantkit", "issuer-remove"], "Remove an issuer key for good (registrar)")
-    .addOption(ISSUER)
-    .addOption(FROM)
-    .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerRemove }))
-    .build(),
+  ...ISSUER_STATUS.map(([name, description, action]) =>
+    task(["grantkit", name], description)
+      .addOption(ISSUER)
+      .addOption(FROM)
+      .setAction(lazy(issuer, action))
+      .build(),
+  ),
   task(["grantkit", "issuer-set-types"], "Replace an issuer's credential types (registrar)")
     .addOption(ISSUER)
-    .addOption(opt("types", "Credential type labels, comma-separated"))
+    .addOption(TYPES)
     .addOption(FROM)
-    .setAction(async () => ({
-      default: (await import("./operate/issuer.js")).issuerSetTypes,
-    }))
+    .setAction(lazy(issuer, "issuerSetTypes"))
     .build(),
   task(["grantkit", "issuer-show"], "Print an issuer's record, trusted types and history")
     .addOption(ISSUER)
-    .setAction(async () => ({ default: (await import("./operate/issuer.js")).issuerShow }))
+    .setAction(lazy(issuer, "issuerShow"))
     .build(),
-  task(["grantkit", "grant"], "Grant access to a data item for a purpose (as the owner, --from)")
-    .addOption(opt("grantee", "Grantee address"))
-    .addOption(DATA_HASH)
-    .addOption(DATA_ID)
-    .addOption(SALT)
-    .addOption(PURPOSE)
+  grantItem(
+    task(
+      ["grantkit", "grant"],
+      "Grant access to a data item for a purpose (as the owner, --from)",
+    ).addOption(GRANTEE),
+  )
     .addOption(LOCKED_UNTIL)
     .addOption(EXPIRES_AT)
     .addOption(FROM)
-    .setAction(async () => ({ default: (await import("./operate/grants.js")).grant }))
+    .setAction(lazy(grants, "grant"))
     .build(),
-  task(["grantkit", "revoke"], "Revoke a grant (as the owner, --from)")
-    .addOption(opt("grantee", "Grantee address"))
-    .addOption(DATA_HASH)
-    .addOption(DATA_ID)
-    .addOption(SALT)
-    .addOption(PURPOSE)
-    .addOption(FROM)
-    .setAction(async () => ({ default: (await import("./operate/grants.js")).revoke }))
-    .build(),
-  task(["grantkit", "release"], "Give up a grant (as the grantee, --from)")
-    .addOption(opt("owner", "Owner address"))
-    .addOption(DATA_HASH)
-    .addOption(DATA_ID)
-    .addOption(SALT)
-    .addOption(PURPOSE)
-    .addOption(FROM)
-    .setAction(async () => ({ default: (await import("./operate/grants.js")).release }))
-    .build(),
-  task(["grantkit", "check"], "Print whether a grant is active and its state")
-    .addOption(opt("owner", "Owner address"))
-    .addOption(opt("grantee", "Grantee address"))
-    .addOption(DATA_HASH)
-    .addOption(DATA_ID)
-    .addOption(SALT)
-    .addOption(PURPOSE)
-    .setAction(async () => ({ default: (await import("./operate/grants.js")).check }))
-    .build(),
-  task(
-    ["grantkit", "sign-grant"],
-    "Sign a Grant request offline as the owner (--from); write it to --out",
+  grantItem(
+    task(["grantkit", "revoke"], "Revoke a grant (as the owner, --from)").addOption(GRANTEE),
   )
-    .addOption(opt("grantee", "Grantee address"))
-    .addOption(DATA_HASH)
-    .addOption(DATA_ID)
-    .addOption(SALT)
-    .addOption(PURPOSE)
+    .addOption(FROM)
+    .setAction(lazy(grants, "revoke"))
+    .build(),
+  grantItem(
+    task(["grantkit", "release"], "Give up a grant (as the grantee, --from)").addOption(OWNER),
+  )
+    .addOption(FROM)
+    .setAction(lazy(grants, "release"))
+    .build(),
+  grantItem(
+    task(["grantkit", "check"], "Print whether a grant is active and its state")
+      .addOption(OWNER)
+      .addOption(GRANTEE),
+  )
+    .setAction(lazy(grants, "check"))
+    .build(),
+  grantItem(
+    task(
+      ["grantkit", "sign-grant"],
+      "Sign a Grant request offline as the owner (--from); write it to --out",
+    ).addOption(GRANTEE),
+  )
     .addOption(LOCKED_UNTIL)
     .addOption(EXPIRES_AT)
     .addOption(opt("nonce", "Unused nonce of the owner; empty = random"))
@@ -169,7 +171,7 @@ export const tasks = [
     .addOption(opt("deadline", "Last valid time of the signature; empty = +1h"))
     .addOption(opt("out", "File to write the signed request to"))
     .addOption(FROM)
-    .setAction(async () => ({ default: (await import("./operate/signing.js")).signGrant }))
+    .setAction(lazy(signing, "signGrant"))
     .build(),
   task(
     ["grantkit", "relay"],
@@ -177,7 +179,7 @@ export const tasks = [
   )
     .addOption(opt("request", "File written by sign-grant"))
     .addOption(FROM)
-    .setAction(async () => ({ default: (await import("./operate/signing.js")).relay }))
+    .setAction(lazy(signing, "relay"))
     .build(),
   task(
     ["grantkit", "export"],

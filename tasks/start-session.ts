@@ -1,10 +1,12 @@
 /**
- * The life of one `npm start` (tasks/start.ts): its child process groups, the step it is at, the
- * children's output (printed with their names, the last lines kept for an error message), and the
- * stop: on any failure, a supervised child's exit, Ctrl-C, SIGTERM, SIGHUP or the end of the process
+ * The life of one `npm start` (tasks/start.ts) or `npm run start:scale` (tasks/start-scale.ts): its
+ * child process groups, the step it is at, the children's output (printed with their names, the last
+ * lines kept for an error message), the banner, and the stop: on any failure, a supervised child's exit, Ctrl-C, SIGTERM, SIGHUP or the end of the process
  * that launched it, every group is stopped, the ports are waited for, and the failure (a
  * `StartError`: what failed and what to do) is printed last.
  */
+import path from "node:path";
+
 import { GrantKitError } from "../sdk/src/errors/base.js";
 import {
   groupAlive,
@@ -34,6 +36,19 @@ export const ourPorts: number[] = [];
 /** What start is doing, for the error line ("npm start failed while <step>"). */
 export const progress = { step: "checking the ports" };
 let stopping: Promise<never> | undefined;
+/**
+ * What differs between the commands that share this session (set before anything starts): the
+ * command's name in the error line, the hint when nothing more precise is known, and what the stop
+ * does before and after it stops the children (start:scale: its servers before the chain they read,
+ * then PostgreSQL).
+ */
+export const session = {
+  command: "npm start",
+  hint: "see the lines above; npm start -- --verbose shows every line of the chain's output",
+  alsoStopping: "",
+  beforeStop: async (): Promise<void> => {},
+  afterStop: async (): Promise<void> => {},
+};
 /** The last lines printed of each child's output (as shown: filtered, decoded, no colours). */
 const shown = new Map<string, string[]>();
 
@@ -51,6 +66,9 @@ export function show(name: string, line: string): void {
   shown.set(name, lines);
 }
 
+/** True once the stop has begun. */
+export const isStopping = () => stopping !== undefined;
+
 export function heading(n: number, total: number, text: string): void {
   console.log(`\n==> [${n}/${total}] ${text}`);
 }
@@ -62,8 +80,10 @@ export function heading(n: number, total: number, text: string): void {
 export function shutdown(code: number, failure?: StartError): Promise<never> {
   stopping ??= (async () => {
     const running = groups.children.filter((c) => groupAlive(c.pgid)).map((c) => c.name);
-    if (running.length > 0) console.log(`\nstopping ${running.join(", ")}…`);
+    if (running.length > 0) console.log(`\nstopping ${running.join(", ")}${session.alsoStopping}…`);
+    await session.beforeStop();
     const killed = await groups.stopAll();
+    await session.afterStop();
     const taken = await waitPortsFree(ourPorts, 3_000);
     if (running.length > 0) {
       const how = killed.length > 0 ? ` (${killed.join(", ")} needed SIGKILL)` : "";
@@ -80,7 +100,9 @@ export function shutdown(code: number, failure?: StartError): Promise<never> {
         console.error(`\nlast lines of the ${failure.child!.name}'s output:`);
         for (const line of tail) console.error(`  ${line}`);
       }
-      console.error(`\nerror: npm start failed while ${failure.step}: ${failure.shortMessage}`);
+      console.error(
+        `\nerror: ${session.command} failed while ${failure.step}: ${failure.shortMessage}`,
+      );
       console.error(`hint: ${failure.hint}`);
     }
     process.exit(code);
@@ -111,10 +133,7 @@ export function failure(error: unknown): StartError {
     "seeding the demo data":
       "see the lines above (npm start -- --verbose shows every call); npm start without --demo comes up without demo data",
   };
-  const hint =
-    hints.find(([re]) => re.test(text))?.[1] ??
-    alone[progress.step] ??
-    "see the lines above; npm start -- --verbose shows every line of the chain's output";
+  const hint = hints.find(([re]) => re.test(text))?.[1] ?? alone[progress.step] ?? session.hint;
   return new StartError(progress.step, text.split("\n")[0] ?? text, hint);
 }
 
@@ -145,10 +164,46 @@ export function installSignalHandlers(): void {
   process.on("unhandledRejection", (error) => void shutdown(1, failure(error)));
 }
 
+/** A path relative to the working directory when it is inside it. */
+export function shortPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith("..") ? file : relative;
+}
+
+/** One line of the banner: a label and a URL (probed by npm run test:start), or a plain value. */
+export interface BannerLine {
+  label: string;
+  value: string;
+  note?: string;
+}
+
+/** The banner once everything is up: `title`, then the lines, labels aligned. */
+export function printBanner(title: string, lines: BannerLine[]): void {
+  const width = Math.max(...lines.map((l) => l.label.length));
+  console.log(`\n  ${title}`);
+  for (const l of lines) {
+    console.log(`    ${l.label.padEnd(width)}  ${l.value}${l.note ? `   ${l.note}` : ""}`);
+  }
+  console.log("  Ctrl-C stops everything.");
+}
+
 /** The children that must keep running (supervise). */
 export const supervised = new Set<ManagedChild>();
 /** How long a failed step waits for a supervised child's exit to be seen first. */
 export const CHILD_EXIT_GRACE_MS = 1_000;
+
+/**
+ * Stops everything for a failed step. A step that failed because a child it talks to died (the
+ * deploy's call to a killed chain) is that child's failure: its exit gets a moment to be seen first,
+ * so the error names it, not a socket.
+ */
+export async function stopOnFailure(error: unknown): Promise<never> {
+  await Promise.race<unknown>([
+    ...[...supervised].map((c) => c.exited),
+    sleep(CHILD_EXIT_GRACE_MS),
+  ]);
+  return shutdown(1, failure(error));
+}
 
 /** A child that must keep running: its exit stops everything, with its last lines. */
 export function supervise(child: ManagedChild, hint: string): void {

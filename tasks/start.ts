@@ -15,8 +15,6 @@
  * Here: the order of the steps and the banner. The steps are in ./start-steps.ts; the children, the
  * step start is at, the stop and the error line in ./start-session.ts.
  */
-import path from "node:path";
-
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { ChainOutput, type RevertDecoder } from "../scripts/lib/chain-output.js";
@@ -24,15 +22,14 @@ import { deployGrantKit } from "../scripts/lib/deploy.js";
 import { recordPath, type DeploymentRecord } from "../scripts/lib/deployment.js";
 import { seedDemo } from "../scripts/lib/demo.js";
 import {
-  CHILD_EXIT_GRACE_MS,
-  failure,
   heading,
   installSignalHandlers,
+  printBanner,
   progress,
   seconds,
-  shutdown,
-  sleep,
-  supervised,
+  shortPath,
+  stopOnFailure,
+  type BannerLine,
 } from "./start-session.js";
 import {
   build,
@@ -50,19 +47,6 @@ interface Args {
 
 const startedAt = performance.now();
 
-/** A path relative to the working directory when it is inside it. */
-function shortPath(file: string): string {
-  const relative = path.relative(process.cwd(), file);
-  return relative.startsWith("..") ? file : relative;
-}
-
-/** One line of the banner: a label and a URL (probed by npm run test:start), or a plain value. */
-interface BannerLine {
-  label: string;
-  value: string;
-  note?: string;
-}
-
 async function firstGrantUrl(api: string): Promise<string | undefined> {
   try {
     const res = await fetch(`${api}/v1/grants?limit=1`, { signal: AbortSignal.timeout(5_000) });
@@ -72,15 +56,6 @@ async function firstGrantUrl(api: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function printBanner(lines: BannerLine[]): void {
-  const width = Math.max(...lines.map((l) => l.label.length));
-  console.log(`\n  GrantKit is up (${seconds(startedAt)}).`);
-  for (const l of lines) {
-    console.log(`    ${l.label.padEnd(width)}  ${l.value}${l.note ? `   ${l.note}` : ""}`);
-  }
-  console.log("  Ctrl-C stops everything.");
 }
 
 export default async function startStack(
@@ -163,17 +138,11 @@ export default async function startStack(
       { label: "record", value: shortPath(recordPath(record.network)) },
       ...(demoSummary ? [{ label: "demo data", value: demoSummary }] : []),
     ];
-    printBanner(lines);
+    printBanner(`GrantKit is up (${seconds(startedAt)}).`, lines);
     progress.step = "running";
     // Runs until a signal or a child's exit stops everything.
     await new Promise<never>(() => {});
   } catch (error) {
-    // A step that failed because a child it talks to died (the deploy's call to a killed chain) is
-    // that child's failure: give its exit a moment to be seen, so the error names it, not a socket.
-    await Promise.race<unknown>([
-      ...[...supervised].map((c) => c.exited),
-      sleep(CHILD_EXIT_GRACE_MS),
-    ]);
-    await shutdown(1, failure(error));
+    await stopOnFailure(error);
   }
 }

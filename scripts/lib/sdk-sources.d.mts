@@ -17,3 +17,5 @@ export const sdkCoreAbisFile: string;
 export function sdkCoreAbisModule(): string;
 export const sdkDeploymentsFile: string;
 export function sdkDeploymentsModule(): string;
+/** Every generated source of the SDK: its file and the text it must hold. */
+export function sdkGeneratedFiles(): { file: string; text: string }[];

@@ -156,3 +156,12 @@ export function sdkDeploymentsModule() {
     `export const builtinDeployments: Readonly<Record<number, GrantKitDeployment>> = ${JSON.stringify(byChain, null, 2)};\n`
   );
 }
+
+/** Every generated source of the SDK: its file and the text it must hold (written by export-abis.mjs). */
+export function sdkGeneratedFiles() {
+  return [
+    ...sdkAbiNames.map((name) => ({ file: sdkAbiFile(name), text: sdkAbiModule(name) })),
+    { file: sdkCoreAbisFile, text: sdkCoreAbisModule() },
+    { file: sdkDeploymentsFile, text: sdkDeploymentsModule() },
+  ];
+}

@@ -2,6 +2,8 @@
  * Grants, as their owner or grantee: `grantkit grant`, `revoke` (owner), `release` (grantee) and
  * `check` (read-only). A data item is `--data-hash`, or `--data-id` with its secret `--salt`.
  */
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+
 import { GrantKitError, computeGrantId } from "../../scripts/lib/grants.js";
 import { grantStatuses } from "../../sdk/src/constants.js";
 import { chainNow, command, contracts, openChain, signerFrom, type Chain } from "./context.js";
@@ -125,15 +127,30 @@ export const grant = command(async (args: GrantArgs, hre) => {
   );
 });
 
-export const revoke = command(async (args: RevokeArgs, hre) => {
-  const grantee = parseAddress(args.grantee, "--grantee");
+/**
+ * The active grant that revoke (signed by its owner) and release (by its grantee) end: the data item
+ * and purpose from the arguments, the signer from --from, the other party from `partyOf(signer)`.
+ * Refused unless the grant is active.
+ */
+async function activeGrant(
+  hre: HardhatRuntimeEnvironment,
+  args: DataArgs & { from: string },
+  partyOf: (signer: string) => { owner: string; grantee: string },
+) {
   const dataHash = parseDataHash(args);
   const { purpose, label } = parsePurpose(args.purpose);
   const chain = await openChain(hre);
-  const owner = await signerFrom(chain, args.from);
-  const key = { owner: owner.address, grantee, dataHash, purpose };
+  const signer = await signerFrom(chain, args.from);
+  const key = { ...partyOf(signer.address), dataHash, purpose };
   const state = await grantState(chain, key);
   if (state.status !== "Active") throw notActive(state, checkArgs(key, args.purpose));
+  return { chain, signer, dataHash, purpose, label, state };
+}
+
+export const revoke = command(async (args: RevokeArgs, hre) => {
+  const grantee = parseAddress(args.grantee, "--grantee");
+  const active = await activeGrant(hre, args, (owner) => ({ owner, grantee }));
+  const { chain, signer: owner, dataHash, purpose, label, state } = active;
   const now = await chainNow(chain.provider);
   // The next block is at least one second later; the contract refuses while now < lockedUntil.
   if (BigInt(now) + 1n < state.lockedUntil) {
@@ -154,13 +171,8 @@ export const revoke = command(async (args: RevokeArgs, hre) => {
 
 export const release = command(async (args: ReleaseArgs, hre) => {
   const owner = parseAddress(args.owner, "--owner");
-  const dataHash = parseDataHash(args);
-  const { purpose, label } = parsePurpose(args.purpose);
-  const chain = await openChain(hre);
-  const grantee = await signerFrom(chain, args.from);
-  const key = { owner, grantee: grantee.address, dataHash, purpose };
-  const state = await grantState(chain, key);
-  if (state.status !== "Active") throw notActive(state, checkArgs(key, args.purpose));
+  const active = await activeGrant(hre, args, (grantee) => ({ owner, grantee }));
+  const { chain, signer: grantee, dataHash, purpose, label, state } = active;
   const { grants } = await contracts(chain);
   await transact(
     grants,

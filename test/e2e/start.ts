@@ -157,6 +157,11 @@ function listen(port: number): Promise<Server> {
   });
 }
 
+/** Whether a process whose command line holds `command` ran below the start (`seen`). */
+function ran(seen: Map<number, string>, command: string): boolean {
+  return [...seen.values()].some((a) => a.includes(command));
+}
+
 describe("npm start: failures", function () {
   this.timeout(300_000);
 
@@ -258,26 +263,19 @@ describe("npm start: failures", function () {
     expect(run.output).to.match(/last lines of the indexer's output:[\s\S]*SQL_MAX_COST/);
     expect(run.output).to.match(/stopping chain/);
     expect(run.output).to.match(/stopped everything; ports \d+, \d+ are free/);
-    expect(
-      [...run.seen.values()].some((a) => a.includes("hardhat node")),
-      "the chain ran",
-    ).to.equal(true);
+    expect(ran(run.seen, "hardhat node"), "the chain ran").to.equal(true);
     await expectNothingLeft(run);
   });
 
   it("SIGTERM while the indexer starts leaves nothing behind", async function () {
     const run = await runStart({
       // Once Ponder runs beside the chain: the most there is to stop before the banner.
-      signalWhen: (_output, seen) =>
-        [...seen.values()].some((a) => a.includes("ponder start")) ? "SIGTERM" : undefined,
+      signalWhen: (_output, seen) => (ran(seen, "ponder start") ? "SIGTERM" : undefined),
     });
     expect(run.code, run.output).to.equal(0);
     expect(run.output).to.match(/SIGTERM: stopping/);
     expect(run.output).to.match(/stopped everything/);
-    expect(
-      [...run.seen.values()].some((a) => a.includes("ponder start")),
-      "the indexer ran",
-    ).to.equal(true);
+    expect(ran(run.seen, "ponder start"), "the indexer ran").to.equal(true);
     await expectNothingLeft(run);
   });
 
@@ -285,8 +283,7 @@ describe("npm start: failures", function () {
     const run = await runStart({
       viaShell: true,
       // SIGKILL to the shell once the chain runs: the start is orphaned, as after `kill <npm>`.
-      signalWhen: (_output, seen) =>
-        [...seen.values()].some((a) => a.includes("hardhat node")) ? "SIGKILL" : undefined,
+      signalWhen: (_output, seen) => (ran(seen, "hardhat node") ? "SIGKILL" : undefined),
     });
     expect(run.output).to.match(
       /our parent process \(pid \d+: npm or its shell\) is gone: stopping/,

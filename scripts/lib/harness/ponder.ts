@@ -37,18 +37,21 @@ export async function fetchAnswer<T>(
     timeoutMs === undefined ? init : { ...init, signal: AbortSignal.timeout(timeoutMs) },
   );
   const text = await res.text();
-  let body: unknown = null;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = null;
-  }
   return {
     status: res.status,
     contentType: res.headers.get("content-type") ?? "",
-    body: body as T,
+    body: jsonOrNull(text) as T,
     text,
   };
+}
+
+/** `text` parsed as JSON, or null where it is not JSON (an error page, an empty body). */
+export function jsonOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 /** What /v1/ready answers. */
@@ -138,14 +141,15 @@ export async function startPonder(options: PonderOptions): Promise<PonderProcess
 /**
  * A Ponder process (`ponder start` or `ponder serve`: `argv` for Node, listening on `port`) in
  * indexer/, in a process group of its own, as a handle: its output's last `keepLines` lines, HTTP
- * and GraphQL readers, waits, kill -9 and a clean stop. `what` names it in errors ("the indexer").
+ * and GraphQL readers, waits, kill -9 and a clean stop. `what` names it in errors ("the indexer");
+ * `onLine` sees each line as it comes (a benchmark timing Ponder's phases).
  */
 export function spawnPonder(
   what: string,
   argv: string[],
   port: number,
   env: NodeJS.ProcessEnv,
-  { keepLines }: { keepLines: number },
+  { keepLines, onLine }: { keepLines: number; onLine?: (line: string) => void },
 ): PonderProcess {
   const api = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, argv, {
@@ -156,7 +160,11 @@ export function spawnPonder(
   });
   const lines: string[] = [];
   const keep = (d: Buffer) => {
-    for (const line of d.toString().split("\n")) if (line.trim() !== "") lines.push(line);
+    for (const line of d.toString().split("\n")) {
+      if (line.trim() === "") continue;
+      lines.push(line);
+      onLine?.(line);
+    }
     if (lines.length > keepLines) lines.splice(0, lines.length - keepLines);
   };
   child.stdout?.on("data", keep);

@@ -45,7 +45,7 @@ export function recordsDir(): string {
  * a node whose id is already taken (by another node of this run, or by someone else's run on this
  * checkout) would resume a foreign journal, so it is replaced by one started a second later.
  */
-export async function startTrackedNode(nodes: LocalNode[], network?: string): Promise<LocalNode> {
+async function startTrackedNode(nodes: LocalNode[], network?: string): Promise<LocalNode> {
   for (let attempt = 1; ; attempt++) {
     const node = await startNode(network);
     nodes.push(node);
@@ -67,8 +67,20 @@ export async function startTrackedNode(nodes: LocalNode[], network?: string): Pr
   }
 }
 
-export async function stopAll(nodes: LocalNode[]): Promise<void> {
+async function stopAll(nodes: LocalNode[]): Promise<void> {
   await Promise.all(nodes.splice(0).map((n) => n.stop()));
+}
+
+/**
+ * The nodes a block of tests starts (`start`: a tracked node, see startTrackedNode), all stopped
+ * after the block, or after each test (`"each"`: a test that kills a deploy half-way starts afresh).
+ */
+export function trackedNodes(stop: "all" | "each" = "all"): {
+  start(network?: string): Promise<LocalNode>;
+} {
+  const nodes: LocalNode[] = [];
+  (stop === "each" ? afterEach : after)(() => stopAll(nodes));
+  return { start: (network) => startTrackedNode(nodes, network) };
 }
 
 // ------------------------------------------------------------------ helpers
@@ -115,13 +127,14 @@ function removeRecordsAndJournals(): void {
 }
 
 /**
- * The suite's outer block, as each file of test/e2e/deploy/ opens it: the same title (so every test
- * keeps its full name), the timeout, and the clean-up of what the file's tests left.
+ * A block of the suite, as each file of test/e2e/deploy/ opens it: inside the suite's outer block
+ * (the same title, so every test keeps its full name; the timeout; the clean-up of what the file's
+ * tests left), the file's own block `title`.
  */
-export function describeDeploy(body: (this: Mocha.Suite) => void): void {
+export function describeDeploy(title: string, body: (this: Mocha.Suite) => void): void {
   describe("e2e: grantkit deploy", function () {
     this.timeout(300_000);
     after(removeRecordsAndJournals);
-    body.call(this);
+    describe(title, body);
   });
 }

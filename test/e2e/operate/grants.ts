@@ -18,6 +18,7 @@ import {
   ACCOUNT,
   describeOperate,
   grantkit,
+  grantkitWith,
   grants,
   node,
   ok,
@@ -37,15 +38,7 @@ describeOperate(function () {
 
     it("a malformed address is refused", async function () {
       const line = refused(
-        await grantkit([
-          "check",
-          "--owner",
-          "0x1234",
-          "--grantee",
-          ACCOUNT[1],
-          "--data-hash",
-          dataHash,
-        ]),
+        await grantkitWith("check", { owner: "0x1234", grantee: ACCOUNT[1], dataHash }),
       );
       expect(line).to.equal(
         'error: --owner "0x1234" is not an address (pass 0x and 40 hex digits, e.g. 0x70997970C51812dc3A010C7d01b50e0d17dc79C8)',
@@ -54,34 +47,20 @@ describeOperate(function () {
 
     it("a malformed 32-byte hash is refused", async function () {
       const line = refused(
-        await grantkit([
-          "check",
-          "--owner",
-          ACCOUNT[0],
-          "--grantee",
-          ACCOUNT[1],
-          "--data-hash",
-          "0xabc",
-        ]),
+        await grantkitWith("check", { owner: ACCOUNT[0], grantee: ACCOUNT[1], dataHash: "0xabc" }),
       );
       expect(line).to.match(/^error: --data-hash "0xabc" is not a 32-byte hash \(pass --data-hash/);
     });
 
     it("grant (data id + salt, locked) as account 0", async function () {
       const out = ok(
-        await grantkit([
-          "grant",
-          "--grantee",
-          ACCOUNT[1],
-          "--data-id",
-          DATA_ID,
-          "--salt",
-          SALT,
-          "--purpose",
-          "onboarding",
-          "--locked-until",
-          LOCK_ISO,
-        ]),
+        await grantkitWith("grant", {
+          grantee: ACCOUNT[1],
+          dataId: DATA_ID,
+          salt: SALT,
+          purpose: "onboarding",
+          lockedUntil: LOCK_ISO,
+        }),
       );
       const id = computeGrantId({ owner: ACCOUNT[0], grantee: ACCOUNT[1], dataHash, purpose });
       expect(out).to.include(
@@ -95,17 +74,12 @@ describeOperate(function () {
 
     it("check prints granted yes and the state with ISO dates", async function () {
       const out = ok(
-        await grantkit([
-          "check",
-          "--owner",
-          ACCOUNT[0],
-          "--grantee",
-          ACCOUNT[1],
-          "--data-hash",
+        await grantkitWith("check", {
+          owner: ACCOUNT[0],
+          grantee: ACCOUNT[1],
           dataHash,
-          "--purpose",
-          "onboarding",
-        ]),
+          purpose: "onboarding",
+        }),
       );
       expect(out).to.match(/^granted: yes$/m);
       expect(out).to.include("status Active");
@@ -115,15 +89,7 @@ describeOperate(function () {
 
     it("revoke of a locked grant is refused with its unlock time", async function () {
       const line = refused(
-        await grantkit([
-          "revoke",
-          "--grantee",
-          ACCOUNT[1],
-          "--data-hash",
-          dataHash,
-          "--purpose",
-          "onboarding",
-        ]),
+        await grantkitWith("revoke", { grantee: ACCOUNT[1], dataHash, purpose: "onboarding" }),
       );
       expect(line).to.match(
         new RegExp(`^error: grant 0x[0-9a-f]{64} is locked until ${LOCK_ISO} `),
@@ -133,19 +99,13 @@ describeOperate(function () {
 
     it("release as the grantee (account 1)", async function () {
       const out = ok(
-        await grantkit([
-          "release",
-          "--from",
-          "1",
-          "--owner",
-          ACCOUNT[0],
-          "--data-id",
-          DATA_ID,
-          "--salt",
-          SALT,
-          "--purpose",
-          "onboarding",
-        ]),
+        await grantkitWith("release", {
+          from: "1",
+          owner: ACCOUNT[0],
+          dataId: DATA_ID,
+          salt: SALT,
+          purpose: "onboarding",
+        }),
       );
       expect(out).to.match(
         /released grant 0x[0-9a-f]{64} as grantee 0x70997970.*: tx 0x[0-9a-f]{64} block \d+/,
@@ -160,28 +120,25 @@ describeOperate(function () {
     const dataHash = "0x" + "c4".repeat(32);
     const purpose = purposeHash("kyc-check");
     let requestFile: string;
+    /** `command` as the owner (account 2) on its grant to account 1. */
+    const asOwner = (command: string, options: Record<string, string> = {}) =>
+      grantkitWith(command, {
+        from: "2",
+        grantee: ACCOUNT[1],
+        dataHash,
+        purpose: "kyc-check",
+        ...options,
+      });
 
     it("sign-grant writes a signed request without sending anything", async function () {
       requestFile = path.join(scratch, "requests", "grant.json");
       const before = await node.provider.getBlockNumber();
       const out = ok(
-        await grantkit([
-          "sign-grant",
-          "--from",
-          "2",
-          "--grantee",
-          ACCOUNT[1],
-          "--data-hash",
-          dataHash,
-          "--purpose",
-          "kyc-check",
-          "--nonce",
-          "7",
-          "--deadline",
-          "+1h",
-          "--out",
-          requestFile,
-        ]),
+        await asOwner("sign-grant", {
+          nonce: "7",
+          deadline: "+1h",
+          out: requestFile,
+        }),
       );
       expect(out).to.include(`signed a Grant request as owner ${ACCOUNT[2]}`);
       expect(out).to.include("no transaction sent");
@@ -258,19 +215,7 @@ describeOperate(function () {
     });
 
     it("revoke by the owner of the relayed (unlocked) grant", async function () {
-      const out = ok(
-        await grantkit([
-          "revoke",
-          "--from",
-          "2",
-          "--grantee",
-          ACCOUNT[1],
-          "--data-hash",
-          dataHash,
-          "--purpose",
-          "kyc-check",
-        ]),
-      );
+      const out = ok(await asOwner("revoke"));
       expect(out).to.match(
         /revoked grant 0x[0-9a-f]{64} .*: tx 0x[0-9a-f]{64} block \d+ \(from 0x3C44/,
       );
@@ -282,21 +227,10 @@ describeOperate(function () {
     it("relay of a request signed for an earlier life of the grant is refused before sending", async function () {
       const file = path.join(scratch, "requests", "stale.json");
       ok(
-        await grantkit([
-          "sign-grant",
-          "--from",
-          "2",
-          "--grantee",
-          ACCOUNT[1],
-          "--data-hash",
-          dataHash,
-          "--purpose",
-          "kyc-check",
-          "--generation",
-          "0",
-          "--out",
-          file,
-        ]),
+        await asOwner("sign-grant", {
+          generation: "0",
+          out: file,
+        }),
       );
       const id = computeGrantId({ owner: ACCOUNT[2], grantee: ACCOUNT[1], dataHash, purpose });
       const line = refused(await grantkit(["relay", "--request", file, "--from", "3"]));

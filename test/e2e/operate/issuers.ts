@@ -5,7 +5,16 @@
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
 
-import { ACCOUNT, describeOperate, grantkit, issuerStatus, ok, record, refused } from "./setup.js";
+import {
+  ACCOUNT,
+  describeOperate,
+  grantkit,
+  grantkitWith,
+  issuerStatus,
+  ok,
+  record,
+  refused,
+} from "./setup.js";
 
 describeOperate(function () {
   describe("list", function () {
@@ -25,17 +34,17 @@ describeOperate(function () {
   });
 
   describe("issuers (as registrar, account 1)", function () {
+    /** `command` as the registrar on account 3's issuer key. */
+    const asRegistrar = (command: string, options: Record<string, string> = {}) =>
+      grantkitWith(command, { from: "1", issuer: ACCOUNT[3], ...options });
+
     it("issuer-add without REGISTRAR_ROLE is refused, naming the role and who grants it", async function () {
       const line = refused(
-        await grantkit([
-          "issuer-add",
-          "--issuer",
-          ACCOUNT[3],
-          "--types",
-          "kyc.basic",
-          "--jurisdiction",
-          "CH",
-        ]),
+        await grantkitWith("issuer-add", {
+          issuer: ACCOUNT[3],
+          types: "kyc.basic",
+          jurisdiction: "CH",
+        }),
       );
       expect(line).to.include(`account ${ACCOUNT[0]} does not have REGISTRAR_ROLE`);
       expect(line).to.include(`the default admin ${ACCOUNT[0]} grants it`);
@@ -45,21 +54,13 @@ describeOperate(function () {
 
     it("issuer-add accredits an issuer with types, jurisdiction, validity and metadata", async function () {
       const out = ok(
-        await grantkit([
-          "issuer-add",
-          "--from",
-          "1",
-          "--issuer",
-          ACCOUNT[3].toLowerCase(),
-          "--types",
-          "kyc.basic,aml.screening",
-          "--jurisdiction",
-          "CH",
-          "--valid-until",
-          "+30d",
-          "--metadata",
-          "acme kyc v1",
-        ]),
+        await asRegistrar("issuer-add", {
+          issuer: ACCOUNT[3].toLowerCase(),
+          types: "kyc.basic,aml.screening",
+          jurisdiction: "CH",
+          validUntil: "+30d",
+          metadata: "acme kyc v1",
+        }),
       );
       expect(out).to.match(
         new RegExp(`added issuer ${ACCOUNT[3]} \\(kyc.basic, aml.screening; CH;`),
@@ -69,41 +70,21 @@ describeOperate(function () {
     });
 
     it("an unknown credential type label is refused with the registered ones", async function () {
-      const line = refused(
-        await grantkit([
-          "issuer-set-types",
-          "--from",
-          "1",
-          "--issuer",
-          ACCOUNT[3],
-          "--types",
-          "kyc.basic,kyc.gold",
-        ]),
-      );
+      const line = refused(await asRegistrar("issuer-set-types", { types: "kyc.basic,kyc.gold" }));
       expect(line).to.equal(
         'error: unknown credential type "kyc.gold" (registered types: kyc.basic, kyc.enhanced, aml.screening; a registrar registers new ones (registerCredentialType))',
       );
     });
 
     it("issuer-set-types replaces the types", async function () {
-      const out = ok(
-        await grantkit([
-          "issuer-set-types",
-          "--from",
-          "1",
-          "--issuer",
-          ACCOUNT[3],
-          "--types",
-          "kyc.enhanced",
-        ]),
-      );
+      const out = ok(await asRegistrar("issuer-set-types", { types: "kyc.enhanced" }));
       expect(out).to.match(
         /set types of issuer 0x90F79.* to kyc\.enhanced: tx 0x[0-9a-f]{64} block \d+/,
       );
     });
 
     it("issuer-suspend and issuer-restore", async function () {
-      ok(await grantkit(["issuer-suspend", "--from", "1", "--issuer", ACCOUNT[3]]));
+      ok(await asRegistrar("issuer-suspend"));
       expect(await issuerStatus(ACCOUNT[3])).to.equal(2);
       const out = ok(
         await grantkit(["issuer-restore", "--from", ACCOUNT[1], "--issuer", ACCOUNT[3]]),
@@ -128,7 +109,7 @@ describeOperate(function () {
     });
 
     it("issuer-remove", async function () {
-      const out = ok(await grantkit(["issuer-remove", "--from", "1", "--issuer", ACCOUNT[3]]));
+      const out = ok(await asRegistrar("issuer-remove"));
       expect(out).to.match(
         /removed issuer 0x90F79.* \(was Active; every key of its lineage follows\): tx 0x[0-9a-f]{64} block \d+/,
       );

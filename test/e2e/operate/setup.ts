@@ -57,6 +57,19 @@ export let registry: Contract;
 export const grantkit = (args: string[], dir = recordsDir, network = "localhost") =>
   runHardhat(["--network", network, "grantkit", ...args], { url: node.url, recordsDir: dir });
 
+/**
+ * `grantkit <command>` with its options named as in the code, in their order: `{ dataHash: h }`
+ * passes `--data-hash h`.
+ */
+export const grantkitWith = (command: string, options: Record<string, string>) =>
+  grantkit([
+    command,
+    ...Object.entries(options).flatMap(([name, value]) => [
+      `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+      value,
+    ]),
+  ]);
+
 /** The issuer's status in IssuerRegistry (0 none, 1 active, 2 suspended, 3 removed). */
 export const issuerStatus = async (issuer: string) =>
   Number(((await registry.getFunction("getIssuer")(issuer)) as [bigint])[0]);

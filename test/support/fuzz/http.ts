@@ -4,6 +4,8 @@
  */
 import { Agent, request, type IncomingHttpHeaders } from "node:http";
 
+import { jsonOrNull } from "../../../scripts/lib/harness/ponder.js";
+
 /** A request without an answer after this long is reported as a hang. */
 export const HANG_MS = 15_000;
 
@@ -68,11 +70,5 @@ export async function postJson(base: string, body: unknown, headers: Record<stri
     signal: AbortSignal.timeout(HANG_MS),
   });
   const text = await res.text();
-  let json: unknown = null;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = null;
-  }
-  return { status: res.status, headers: res.headers, text, json };
+  return { status: res.status, headers: res.headers, text, json: jsonOrNull(text) };
 }

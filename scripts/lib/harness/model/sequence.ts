@@ -20,39 +20,26 @@ export class Sequence extends IssuerOps {
 
   // ---------------------------------------------------------------- blocks
 
+  /** What each kind of the owner's side does; any other kind is the issuers' (IssuerOps). */
+  private readonly byKind: Record<string, () => Promise<boolean>> = {
+    grant: () => this.ownerCall(this.opGrant()),
+    grantBatch: () => this.grantBatch(),
+    grantBySignature: () => this.grantBySignature(),
+    revoke: () => this.ownerCall(this.opRevoke()),
+    "revoke.refusedLocked": () => this.revokeLocked(),
+    revokeBatch: () => this.revokeBatch(),
+    release: () => this.release(),
+    replace: () => this.ownerCall(this.opReplace()),
+    "replace.unlocked": () => this.ownerCall(this.opReplace(undefined, true)),
+    extendLock: () => this.ownerCall(this.opExtendLock()),
+    extendExpiry: () => this.ownerCall(this.opExtendExpiry()),
+    multicall: () => this.multicall(),
+    tryMulticall: () => this.tryMulticall(),
+    invalidateNonces: () => this.invalidateNonces(),
+  };
+
   protected async action(kind: string): Promise<boolean> {
-    switch (kind) {
-      case "grant":
-        return this.ownerCall(this.opGrant());
-      case "grantBatch":
-        return this.grantBatch();
-      case "grantBySignature":
-        return this.grantBySignature();
-      case "revoke":
-        return this.ownerCall(this.opRevoke());
-      case "revoke.refusedLocked":
-        return this.revokeLocked();
-      case "revokeBatch":
-        return this.revokeBatch();
-      case "release":
-        return this.release();
-      case "replace":
-        return this.ownerCall(this.opReplace());
-      case "replace.unlocked":
-        return this.ownerCall(this.opReplace(undefined, true));
-      case "extendLock":
-        return this.ownerCall(this.opExtendLock());
-      case "extendExpiry":
-        return this.ownerCall(this.opExtendExpiry());
-      case "multicall":
-        return this.multicall();
-      case "tryMulticall":
-        return this.tryMulticall();
-      case "invalidateNonces":
-        return this.invalidateNonces();
-      default:
-        return this.issuerAction();
-    }
+    return (this.byKind[kind] ?? (() => this.issuerAction()))();
   }
 
   protected randomKind(): string {
