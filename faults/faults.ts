@@ -26,7 +26,7 @@ import { getAddress } from "ethers";
 import { Activity } from "../scripts/lib/harness/activity.js";
 import { Anvil } from "../scripts/lib/harness/anvil.js";
 import { deployToNode, genesisTag, removeJournals } from "../scripts/lib/harness/indexer.js";
-import { startPostgres, stopPostgres } from "../scripts/lib/harness/postgres.js";
+import { startPostgres, stopPostgres } from "../scripts/lib/postgres.js";
 import { Indexer, type Database } from "../scripts/lib/harness/ponder-process.js";
 import type { FaultRecord } from "../scripts/lib/suite-records.js";
 import { crashCases } from "./crash.js";

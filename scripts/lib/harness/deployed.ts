@@ -15,7 +15,7 @@ import type { DeploymentRecord } from "../deployment.js";
 import { purposeHash } from "../grants.js";
 import { deployToNode, genesisTag, removeJournals } from "./indexer.js";
 import { startNode, tempRecordsDir, type LocalNode } from "./node.js";
-import { startPostgres, stopPostgres } from "./postgres.js";
+import { startPostgres, stopPostgres } from "../postgres.js";
 
 export type Cleanup = () => Promise<void> | void;
 

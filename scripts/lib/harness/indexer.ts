@@ -19,7 +19,7 @@ import { indexerCacheBytes } from "../indexer-process.js";
 import { startNode, tempRecordsDir, type LocalNode } from "./node.js";
 import { grantStatuses } from "../../../sdk/src/constants.js";
 import { seconds, startPonder, type HttpAnswer } from "./ponder.js";
-import { startPostgres, stopPostgres } from "./postgres.js";
+import { startPostgres, stopPostgres } from "../postgres.js";
 
 export type DatabaseKind = "pglite" | "postgres";
 
