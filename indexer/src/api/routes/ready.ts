@@ -2,8 +2,9 @@
  * Readiness that means "caught up with the chain": Ponder's backfill is done and, on every chain, the
  * indexed block is at most READY_MAX_LAG_BLOCKS (default 2) behind the head and its time at most
  * READY_MAX_LAG_SECONDS (default 60) behind the head's. Answered from memory (the checkpoint watcher,
- * the chain clock's last head) but for Ponder's backfill flag, one small query when asked and at most
- * once a second; a head older than a few seconds (the RPC is down) is not ready.
+ * the chain clock's last head, Ponder's backfill flag as last read; asking re-reads the flag in the
+ * background when that read is over a second old), so it answers at once whatever the server is
+ * doing; a head older than a few seconds (the RPC is down) is not ready.
  * Also the OpenAPI document (`/v1/openapi.json`).
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -18,15 +19,20 @@ import { getOpenApiDocument, getReady } from "../spec/service.js";
 const HEAD_MAX_AGE_MS = 5_000;
 /** Checkpoints read longer ago than this mean the database does not answer. */
 const CHECKPOINT_MAX_AGE_MS = 5_000;
-/** How long one read of the backfill flag answers for. */
+/** How long one read of the backfill flag answers for before an ask re-reads it in the background. */
 const BACKFILL_MEMO_MS = 1_000;
+/** How old a read may be and still answer at once, while the re-read runs. */
+const BACKFILL_STALE_MS = 5_000;
 
 /**
- * Ponder's backfill flag, read when asked, at most once per BACKFILL_MEMO_MS (concurrent askers share
- * one read). Read again and again, not only until first set: a read replica (`ponder serve`,
- * docs/scale-out.md) outlives restarts of the indexer, and Ponder's crash recovery clears the flag in
- * the transaction that rolls back what was indexed past the last safe checkpoint, until the
- * restarted indexer has backfilled again.
+ * Ponder's backfill flag, re-read when asked and the last read is older than BACKFILL_MEMO_MS (one
+ * read at a time; no timer while nobody asks). The answer is the last value read, at once, so that a
+ * busy database cannot slow /v1/ready while it is asked often (a load balancer's checks); the first
+ * ask, and one after more than BACKFILL_STALE_MS without a read, wait for the read. Read again and
+ * again, not only until first set: a read replica (`ponder serve`, docs/scale-out.md) outlives
+ * restarts of the indexer, and Ponder's crash recovery clears the flag in the transaction that rolls
+ * back what was indexed past the last safe checkpoint, until the restarted indexer has backfilled
+ * again.
  */
 function memoBackfilled(backfillDone: () => Promise<boolean>): () => Promise<boolean> {
   let backfilled = false;
@@ -45,7 +51,9 @@ function memoBackfilled(backfillDone: () => Promise<boolean>): () => Promise<boo
           reading = null;
         });
     }
-    if (reading !== null) await reading;
+    // The last value stands while it is recent; none yet, or an older one (nobody asked for a
+    // while), is not served: the ask waits for the read it started.
+    if (reading !== null && Date.now() - readAt > BACKFILL_STALE_MS) await reading;
     return backfilled;
   };
 }
