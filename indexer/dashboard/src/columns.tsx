@@ -1,7 +1,7 @@
 /**
  * Table columns the pages share: one definition per kind of cell (a grant link, a purpose, a status,
  * a deadline, a chain, a time, a transaction), typed by the fields a row needs, so that the same cell
- * looks the same on every page.
+ * looks the same on every page. Pages import the module as `col` (`col.grant()`, `col.status()`).
  */
 import type { ReactNode } from "react";
 import type { ColumnDef } from "@tanstack/react-table";
@@ -20,26 +20,26 @@ export function column<T>(
   return { id, header, cell: (c) => cell(c.row.original, c.row.index) };
 }
 
-export const grantColumn = <T extends { chainId: number; grantId: string }>() =>
+export const grant = <T extends { chainId: number; grantId: string }>() =>
   column<T>("grantId", "grant", (r) => <GrantLink chainId={r.chainId} grantId={r.grantId} />);
 
-export const purposeColumn = <T extends { purpose: string }>() =>
+export const purpose = <T extends { purpose: string }>() =>
   column<T>("purpose", "purpose", (r) => <Hash value={r.purpose} label />);
 
-export const statusColumn = <T extends { status: string }>(header = "status") =>
+export const status = <T extends { status: string }>(header = "status") =>
   column<T>("status", header, (r) => <StatusBadge status={r.status} />);
 
-export const lockedColumn = <T extends { lockedUntil: bigint }>() =>
+export const lockedUntil = <T extends { lockedUntil: bigint }>() =>
   column<T>("lockedUntil", "locked until", (r) => formatDeadline(r.lockedUntil, "—"));
 
-export const expiresColumn = <T extends { expiresAt: bigint }>() =>
+export const expires = <T extends { expiresAt: bigint }>() =>
   column<T>("expiresAt", "expires", (r) => formatDeadline(r.expiresAt, "never"));
 
-export const chainColumn = <T extends { chainId: number }>() =>
+export const chain = <T extends { chainId: number }>() =>
   column<T>("chainId", "chain", (r) => r.chainId);
 
-export const timeColumn = <T extends { blockTime: bigint }>() =>
+export const time = <T extends { blockTime: bigint }>() =>
   column<T>("time", "time", (r) => <Time seconds={r.blockTime} />);
 
-export const txColumn = <T extends { txHash: string }>() =>
+export const tx = <T extends { txHash: string }>() =>
   column<T>("tx", "transaction", (r) => <TxLink hash={r.txHash} />);

@@ -103,3 +103,20 @@ export function RadioGroup<V extends string>(props: {
     </fieldset>
   );
 }
+
+/** How a point in time (or a range's ends) is given: by block number or by date. */
+export type PointBy = "block" | "time";
+
+/** The block-or-date choice (radio buttons named "by"); `dateText` names the date option. */
+export function BlockOrDate(props: {
+  legend: string;
+  value: PointBy;
+  onChange: (by: PointBy) => void;
+  dateText: string;
+}) {
+  const options = [
+    { value: "block", text: "block" },
+    { value: "time", text: props.dateText },
+  ] as const;
+  return <RadioGroup {...props} name="by" options={options} />;
+}

@@ -74,14 +74,20 @@ export const grantListQuery = (f: GrantListFilters) => {
   return { queryKey: ["grants", params], queryFn: () => sdk.listGrants(params) };
 };
 
-export const issuersQuery = (p: {
-  chainId?: number | undefined;
+/** One page of issuer keys for the list's URL parameters (as the grant list's). */
+export const issuersQuery = (f: {
+  chain?: string | undefined;
   status?: string | undefined;
   cursor?: string | undefined;
-}) => ({
-  queryKey: ["issuers", p],
-  queryFn: () => listIssuers({ ...p, status: p.status as IssuerStatus | undefined, limit: 50 }),
-});
+}) => {
+  const params = {
+    chainId: f.chain ? Number(f.chain) : undefined,
+    status: f.status as IssuerStatus | undefined,
+    cursor: f.cursor,
+    limit: 50,
+  };
+  return { queryKey: ["issuers", params], queryFn: () => listIssuers(params) };
+};
 
 export const issuerQuery = (chainId: number, issuer: string) => ({
   queryKey: ["issuer", chainId, issuer],

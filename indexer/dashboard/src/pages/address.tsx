@@ -16,16 +16,7 @@ import {
 } from "../api.js";
 import { readyQuery } from "../queries.js";
 import { DataTable, ErrorNote, Hash, Page, PagedTable, Time } from "../components.js";
-import {
-  chainColumn,
-  column,
-  expiresColumn,
-  grantColumn,
-  lockedColumn,
-  purposeColumn,
-  statusColumn,
-  type Column,
-} from "../columns.js";
+import * as col from "../columns.js";
 import { UtcInput } from "../controls.js";
 import { formatDeadline, formatTime, parseUtc, shortHex } from "../format.js";
 import { FilterForm, GrantList, useGrantPage } from "./grants.js";
@@ -33,25 +24,25 @@ import { FilterForm, GrantList, useGrantPage } from "./grants.js";
 type Role = "owner" | "grantee";
 type Retained = IndexedGrant & { unlocksAt: string | null };
 
-const retentionColumns: Column<Retained>[] = [
-  grantColumn(),
-  purposeColumn(),
-  column("dataHash", "data hash", (g) => <Hash value={g.dataHash} />),
-  column("unlocksAt", "unlocks at", (g) => (
+const retentionColumns: col.Column<Retained>[] = [
+  col.grant(),
+  col.purpose(),
+  col.column("dataHash", "data hash", (g) => <Hash value={g.dataHash} />),
+  col.column("unlocksAt", "unlocks at", (g) => (
     <time dateTime={g.unlocksAt ?? undefined} data-unlocks={g.lockedUntil.toString()}>
       {formatDeadline(g.lockedUntil, "—")}
     </time>
   )),
-  expiresColumn(),
-  chainColumn(),
+  col.expires(),
+  col.chain(),
 ];
 
-const asOfColumns: Column<IndexedGrantAt>[] = [
-  grantColumn(),
-  purposeColumn(),
-  statusColumn("status then"),
-  lockedColumn(),
-  column("changed", "last change", (g) => (
+const asOfColumns: col.Column<IndexedGrantAt>[] = [
+  col.grant(),
+  col.purpose(),
+  col.status("status then"),
+  col.lockedUntil(),
+  col.column("changed", "last change", (g) => (
     <>
       {g.kind} at <Time seconds={g.blockTime} />
     </>

@@ -8,14 +8,9 @@ import { useNavigate, useSearch } from "@tanstack/react-router";
 
 import { auditChangesUrl, getAuditCount, type AuditRange } from "../api.js";
 import { ErrorNote, Page } from "../components.js";
-import { ChainSelect, RadioGroup } from "../controls.js";
+import { BlockOrDate, ChainSelect, RadioGroup, type PointBy } from "../controls.js";
 import { number, parseUtc } from "../format.js";
 
-type By = "block" | "time";
-const BY_OPTIONS = [
-  { value: "block", text: "block" },
-  { value: "time", text: "date (UTC)" },
-] as const;
 const FORMATS = [
   { value: "csv", text: "CSV" },
   { value: "ndjson", text: "NDJSON" },
@@ -24,7 +19,7 @@ const FORMATS = [
 /** One end of the range: a block number or a UTC date-time, as the range is taken by. */
 function RangeEnd(props: {
   end: "from" | "to";
-  by: By;
+  by: PointBy;
   value: string;
   onChange: (value: string) => void;
 }) {
@@ -70,7 +65,7 @@ function rangeOf(s: {
 export function ExportPage() {
   const search = useSearch({ from: "/export" });
   const navigate = useNavigate({ from: "/export" });
-  const [by, setBy] = useState<By>(search.by === "time" ? "time" : "block");
+  const [by, setBy] = useState<PointBy>(search.by === "time" ? "time" : "block");
   const [from, setFrom] = useState(search.from ?? "");
   const [to, setTo] = useState(search.to ?? "");
   const [chain, setChain] = useState(search.chain ?? "");
@@ -101,7 +96,7 @@ export function ExportPage() {
     });
   };
   // The ends typed for one kind of range mean nothing in the other.
-  const changeBy = (next: By) => {
+  const changeBy = (next: PointBy) => {
     setBy(next);
     setFrom("");
     setTo("");
@@ -113,13 +108,7 @@ export function ExportPage() {
         its block, time and transaction. The count is what the download will hold.
       </p>
       <form className="filters" onSubmit={submit} aria-label="Export range">
-        <RadioGroup
-          legend="Range by"
-          name="by"
-          value={by}
-          options={BY_OPTIONS}
-          onChange={changeBy}
-        />
+        <BlockOrDate legend="Range by" value={by} onChange={changeBy} dateText="date (UTC)" />
         <RangeEnd end="from" by={by} value={from} onChange={setFrom} />
         <RangeEnd end="to" by={by} value={to} onChange={setTo} />
         <ChainSelect value={chain} onChange={setChain} />

@@ -19,16 +19,8 @@ import {
   Page,
   StatusBadge,
 } from "../components.js";
-import {
-  column,
-  expiresColumn,
-  lockedColumn,
-  statusColumn,
-  timeColumn,
-  txColumn,
-  type Column,
-} from "../columns.js";
-import { RadioGroup, UtcInput } from "../controls.js";
+import * as col from "../columns.js";
+import { BlockOrDate, UtcInput, type PointBy } from "../controls.js";
 import { followLinks, LineageList } from "../lineage.js";
 import { formatDeadline, formatTime, number, parseUtc, shortHex } from "../format.js";
 
@@ -45,13 +37,13 @@ export function GrantPage() {
   const now = useQuery({ ...grantQuery(chainId, grantId, contract), enabled: valid });
   const g = now.data?.grant;
 
-  const historyColumns: Column<IndexedGrantEvent>[] = [
-    column("n", "#", (_, index) => index + 1),
-    column("kind", "change", (e) => e.kind),
-    statusColumn("stored status after"),
-    lockedColumn(),
-    expiresColumn(),
-    column("block", "block", (e) => (
+  const historyColumns: col.Column<IndexedGrantEvent>[] = [
+    col.column("n", "#", (_, index) => index + 1),
+    col.column("kind", "change", (e) => e.kind),
+    col.status("stored status after"),
+    col.lockedUntil(),
+    col.expires(),
+    col.column("block", "block", (e) => (
       <Link
         to="/grant/$chainId/$grantId"
         params={params}
@@ -61,9 +53,9 @@ export function GrantPage() {
         {number.format(e.blockNumber)}
       </Link>
     )),
-    timeColumn(),
-    txColumn(),
-    column("related", "related grant", (e) =>
+    col.time(),
+    col.tx(),
+    col.column("related", "related grant", (e) =>
       e.relatedGrantId ? <GrantLink chainId={chainId} grantId={e.relatedGrantId} /> : "—",
     ),
   ];
@@ -139,11 +131,6 @@ export function GrantPage() {
   );
 }
 
-const MODES = [
-  { value: "block", text: "block" },
-  { value: "time", text: "date" },
-] as const;
-
 /** "As of block / date": the state then, from the grant's history (the API's `/at`). */
 function AsOfSection(props: {
   chainId: number;
@@ -153,7 +140,7 @@ function AsOfSection(props: {
   at?: string | undefined;
 }) {
   const navigate = useNavigate({ from: "/grant/$chainId/$grantId" });
-  const [mode, setMode] = useState<"block" | "time">(props.at ? "time" : "block");
+  const [mode, setMode] = useState<PointBy>(props.at ? "time" : "block");
   const [block, setBlock] = useState(props.block ?? "");
   const [date, setDate] = useState(props.at ?? "");
   const [problem, setProblem] = useState<string | null>(null);
@@ -197,13 +184,7 @@ function AsOfSection(props: {
     <section aria-labelledby="asof-heading">
       <h2 id="asof-heading">As of a past block or date</h2>
       <form className="filters" onSubmit={submit} aria-label="Point in time">
-        <RadioGroup
-          legend="Point in time by"
-          name="mode"
-          value={mode}
-          options={MODES}
-          onChange={setMode}
-        />
+        <BlockOrDate legend="Point in time by" value={mode} onChange={setMode} dateText="date" />
         {mode === "block" ? (
           <label>
             Block number

@@ -6,16 +6,7 @@ import { useNavigate, useSearch } from "@tanstack/react-router";
 import { STATUSES, type IndexedGrant } from "../api.js";
 import { grantListQuery } from "../queries.js";
 import { AddressLink, Page, PagedTable, Time } from "../components.js";
-import {
-  chainColumn,
-  column,
-  expiresColumn,
-  grantColumn,
-  lockedColumn,
-  purposeColumn,
-  statusColumn,
-  type Column,
-} from "../columns.js";
+import * as col from "../columns.js";
 import { ChainSelect, Choice, plainOptions } from "../controls.js";
 
 export interface GrantFilters {
@@ -27,19 +18,19 @@ export interface GrantFilters {
 type Party = "owner" | "grantee";
 
 const partyColumn = (party: Party) =>
-  column<IndexedGrant>(party, party, (g) => <AddressLink address={g[party]} role={party} />);
+  col.column<IndexedGrant>(party, party, (g) => <AddressLink address={g[party]} role={party} />);
 
 /** The columns of a grant list; the address the page is about is left out. */
-export function grantColumns(hide: Party | null): Column<IndexedGrant>[] {
+export function grantColumns(hide: Party | null): col.Column<IndexedGrant>[] {
   return [
-    grantColumn(),
+    col.grant(),
     ...(["owner", "grantee"] as const).filter((p) => p !== hide).map(partyColumn),
-    purposeColumn(),
-    statusColumn(),
-    lockedColumn(),
-    expiresColumn(),
-    column("createdAt", "created", (g) => <Time seconds={g.createdAt} />),
-    chainColumn(),
+    col.purpose(),
+    col.status(),
+    col.lockedUntil(),
+    col.expires(),
+    col.column("createdAt", "created", (g) => <Time seconds={g.createdAt} />),
+    col.chain(),
   ];
 }
 

@@ -9,7 +9,7 @@ import { Link, useNavigate, useParams, useSearch } from "@tanstack/react-router"
 import { getIssuer, getIssuerTrusted, type IssuerEvent, type IssuerRecord } from "../api.js";
 import { issuerQuery, issuersQuery } from "../queries.js";
 import { BlockTime, DataTable, ErrorNote, Fields, Hash, Page, PagedTable } from "../components.js";
-import { chainColumn, column, timeColumn, txColumn, type Column } from "../columns.js";
+import * as col from "../columns.js";
 import { ChainSelect, Choice, UtcInput, plainOptions } from "../controls.js";
 import { followLinks, LineageList } from "../lineage.js";
 import { formatDeadline, formatTime, jurisdiction, number, parseUtc, shortHex } from "../format.js";
@@ -45,12 +45,7 @@ function Types({ types }: { types: string[] }) {
 export function IssuersPage() {
   const search = useSearch({ from: "/issuers" });
   const navigate = useNavigate({ from: "/issuers" });
-  const params = {
-    chainId: search.chain ? Number(search.chain) : undefined,
-    status: search.status,
-    cursor: search.cursor,
-  };
-  const page = useQuery(issuersQuery(params));
+  const page = useQuery(issuersQuery(search));
   // A filter change starts again from the first page.
   const filter = (key: "status" | "chain") => (value: string) =>
     void navigate({ search: { ...search, [key]: value || undefined, cursor: undefined } });
@@ -81,37 +76,37 @@ export function IssuersPage() {
 }
 
 const keyStatusColumn = <T extends { status: string }>(header: string) =>
-  column<T>("status", header, (r) => <KeyStatus status={r.status} />);
+  col.column<T>("status", header, (r) => <KeyStatus status={r.status} />);
 
 const jurisdictionColumn = <T extends { jurisdiction: string }>() =>
-  column<T>("jurisdiction", "jurisdiction", (r) => jurisdiction(r.jurisdiction));
+  col.column<T>("jurisdiction", "jurisdiction", (r) => jurisdiction(r.jurisdiction));
 
-const keyColumns: Column<IssuerRecord>[] = [
-  column("issuer", "key", (r) => <IssuerLink chainId={r.chainId} issuer={r.issuer} />),
+const keyColumns: col.Column<IssuerRecord>[] = [
+  col.column("issuer", "key", (r) => <IssuerLink chainId={r.chainId} issuer={r.issuer} />),
   keyStatusColumn("status"),
   jurisdictionColumn(),
-  column("types", "credential types", (r) => <Types types={r.credentialTypes} />),
-  column("validFrom", "valid from", (r) => formatDeadline(r.validFrom, "always")),
-  column("validUntil", "valid until", (r) => formatDeadline(r.validUntil, "no end")),
-  chainColumn(),
+  col.column("types", "credential types", (r) => <Types types={r.credentialTypes} />),
+  col.column("validFrom", "valid from", (r) => formatDeadline(r.validFrom, "always")),
+  col.column("validUntil", "valid until", (r) => formatDeadline(r.validUntil, "no end")),
+  col.chain(),
 ];
 
-const historyColumns: Column<IssuerEvent>[] = [
-  column("action", "change", (e) => e.action),
+const historyColumns: col.Column<IssuerEvent>[] = [
+  col.column("action", "change", (e) => e.action),
   keyStatusColumn("status after"),
   jurisdictionColumn(),
-  column(
+  col.column(
     "validity",
     "validity",
     (e) => `${formatDeadline(e.validFrom, "always")} – ${formatDeadline(e.validUntil, "no end")}`,
   ),
-  column("typeBits", "type bits", (e) => <code>0x{e.typeBits.toString(16)}</code>),
-  column("related", "related key", (e) =>
+  col.column("typeBits", "type bits", (e) => <code>0x{e.typeBits.toString(16)}</code>),
+  col.column("related", "related key", (e) =>
     e.relatedKey ? <IssuerLink chainId={e.chainId} issuer={e.relatedKey} /> : "—",
   ),
-  column("block", "block", (e) => number.format(e.blockNumber)),
-  timeColumn(),
-  txColumn(),
+  col.column("block", "block", (e) => number.format(e.blockNumber)),
+  col.time(),
+  col.tx(),
 ];
 
 export function IssuerPage() {
