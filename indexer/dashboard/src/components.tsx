@@ -1,4 +1,4 @@
-/** The pieces every page uses: the page frame, tables, charts, badges, hashes, pagers, errors. */
+/** The pieces every page uses: the page frame, tables, paged tables, badges, hashes, pagers, errors. */
 import { useEffect, useState, type ReactNode } from "react";
 import { Link } from "@tanstack/react-router";
 import {
@@ -10,7 +10,7 @@ import {
   type SortingState,
 } from "@tanstack/react-table";
 
-import { formatTime, shortHex } from "./format.js";
+import { formatTime, number, shortHex } from "./format.js";
 import { labelOf } from "./labels.js";
 
 /**
@@ -223,5 +223,56 @@ export function Fields({ items, testId }: { items: [string, ReactNode][]; testId
         </div>
       ))}
     </dl>
+  );
+}
+
+/** "block 123, <time>": where a change stands on the chain. */
+export function BlockTime({ block, seconds }: { block: bigint; seconds: bigint }) {
+  return (
+    <span>
+      block {number.format(block)}, <Time seconds={seconds} />
+    </span>
+  );
+}
+
+/**
+ * One page of a cursor-paged list: its error, its table and its pager. `query` is the page's
+ * `useQuery` result; `empty`, when given, stands in an empty table once the answer is in (a loading
+ * note before it).
+ */
+export function PagedTable<T>(props: {
+  query: {
+    error: unknown;
+    isPending: boolean;
+    data?: { items: T[]; nextCursor?: string | null | undefined } | undefined;
+  };
+  caption: string;
+  pagerLabel?: string;
+  testId: string;
+  columns: ColumnDef<T, unknown>[];
+  rowId: (row: T) => string;
+  empty?: string;
+  cursor: string | undefined;
+  onPage: (cursor: string | undefined) => void;
+}) {
+  const { query } = props;
+  return (
+    <>
+      <ErrorNote error={query.error} />
+      <DataTable
+        testId={props.testId}
+        caption={props.caption}
+        data={query.data?.items ?? []}
+        columns={props.columns}
+        rowId={props.rowId}
+        {...(props.empty ? { empty: query.isPending ? "Loading…" : props.empty } : {})}
+      />
+      <Pager
+        label={props.pagerLabel ?? props.caption}
+        cursor={props.cursor}
+        nextCursor={query.data?.nextCursor}
+        onPage={props.onPage}
+      />
+    </>
   );
 }

@@ -7,6 +7,7 @@ import { QueryClient } from "@tanstack/react-query";
 
 import {
   getIssuer,
+  getReadiness,
   getSeries,
   getStats,
   listIssuers,
@@ -24,6 +25,14 @@ export const queryClient = new QueryClient({
 });
 
 type Hex = `0x${string}`;
+
+/** The indexer's progress per chain (the chains it follows); always asked afresh. */
+export const readyQuery = { queryKey: ["ready"], queryFn: getReadiness, staleTime: 0 };
+
+/** The overview's choices of how many days back; 90 unless the URL names one of them. */
+export const DAY_CHOICES = ["30", "90", "180", "366"];
+export const daysOf = (days: string | undefined) =>
+  DAY_CHOICES.includes(days ?? "") ? Number(days) : 90;
 
 export const seriesQuery = (days: number, chainId: number | undefined) => ({
   queryKey: ["series", days, chainId],
@@ -65,14 +74,20 @@ export const grantListQuery = (f: GrantListFilters) => {
   return { queryKey: ["grants", params], queryFn: () => sdk.listGrants(params) };
 };
 
-export const issuersQuery = (p: {
-  chainId?: number | undefined;
+/** One page of issuer keys for the list's URL parameters (as the grant list's). */
+export const issuersQuery = (f: {
+  chain?: string | undefined;
   status?: string | undefined;
   cursor?: string | undefined;
-}) => ({
-  queryKey: ["issuers", p],
-  queryFn: () => listIssuers({ ...p, status: p.status as IssuerStatus | undefined, limit: 50 }),
-});
+}) => {
+  const params = {
+    chainId: f.chain ? Number(f.chain) : undefined,
+    status: f.status as IssuerStatus | undefined,
+    cursor: f.cursor,
+    limit: 50,
+  };
+  return { queryKey: ["issuers", params], queryFn: () => listIssuers(params) };
+};
 
 export const issuerQuery = (chainId: number, issuer: string) => ({
   queryKey: ["issuer", chainId, issuer],

@@ -7,10 +7,12 @@ import {
   createRoute,
   createRouter,
   lazyRouteComponent,
+  type RouteComponent,
 } from "@tanstack/react-router";
 
 import { Layout, NotFound } from "./layout.js";
 import {
+  daysOf,
   grantListQuery,
   grantQuery,
   issuerQuery,
@@ -49,33 +51,39 @@ function pick<K extends string>(...keys: K[]) {
 
 const root = createRootRoute({ component: Layout, notFoundComponent: NotFound });
 
+/**
+ * A page without path parameters whose search parameters (`keys`) name what it shows: `load` starts
+ * those queries while the page's code loads (a new set of parameters loads again).
+ */
+function searchPage<const P extends string, K extends string>(
+  path: P,
+  keys: K[],
+  component: RouteComponent,
+  load: (search: Strings<K>) => void,
+) {
+  return createRoute({
+    getParentRoute: () => root,
+    path,
+    validateSearch: pick(...keys),
+    loaderDeps: ({ search }) => search,
+    loader: ({ deps }) => load(deps),
+    component,
+  });
+}
+
 // The indexer answers these paths with index.html (indexer/src/api/dashboard.ts): keep them in step.
 const routeTree = root.addChildren([
-  createRoute({
-    getParentRoute: () => root,
-    path: "/",
-    validateSearch: pick("chain", "days"),
-    loaderDeps: ({ search }) => search,
-    loader: ({ deps }) => {
-      const chainId = deps.chain ? Number(deps.chain) : undefined;
-      prefetch(
-        seriesQuery(
-          ["30", "90", "180", "366"].includes(deps.days ?? "") ? Number(deps.days) : 90,
-          chainId,
-        ),
-      );
-      for (const by of ["purpose", "grantee", "issuer"] as const) prefetch(statsQuery(by, chainId));
-    },
-    component: OverviewPage,
+  searchPage("/", ["chain", "days"], OverviewPage, (search) => {
+    const chainId = search.chain ? Number(search.chain) : undefined;
+    prefetch(seriesQuery(daysOf(search.days), chainId));
+    for (const by of ["purpose", "grantee", "issuer"] as const) prefetch(statsQuery(by, chainId));
   }),
-  createRoute({
-    getParentRoute: () => root,
-    path: "/grants",
-    validateSearch: pick("owner", "grantee", "purpose", "status", "chain", "cursor"),
-    loaderDeps: ({ search }) => search,
-    loader: ({ deps }) => prefetch(grantListQuery(deps)),
-    component: GrantsPage,
-  }),
+  searchPage(
+    "/grants",
+    ["owner", "grantee", "purpose", "status", "chain", "cursor"],
+    GrantsPage,
+    (search) => prefetch(grantListQuery(search)),
+  ),
   createRoute({
     getParentRoute: () => root,
     path: "/grant/$chainId/$grantId",
@@ -107,21 +115,9 @@ const routeTree = root.addChildren([
     },
     component: AddressPage,
   }),
-  createRoute({
-    getParentRoute: () => root,
-    path: "/issuers",
-    validateSearch: pick("chain", "status", "cursor"),
-    loaderDeps: ({ search }) => search,
-    loader: ({ deps }) =>
-      prefetch(
-        issuersQuery({
-          chainId: deps.chain ? Number(deps.chain) : undefined,
-          status: deps.status,
-          cursor: deps.cursor,
-        }),
-      ),
-    component: IssuersPage,
-  }),
+  searchPage("/issuers", ["chain", "status", "cursor"], IssuersPage, (search) =>
+    prefetch(issuersQuery(search)),
+  ),
   createRoute({
     getParentRoute: () => root,
     path: "/issuer/$chainId/$issuer",

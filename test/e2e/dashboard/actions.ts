@@ -15,11 +15,11 @@ import {
   api,
   apiText,
   connection,
-  expectAccessible,
+  expectCleanPage,
   expectNoConsoleErrors,
-  newPage,
+  expectRows,
   open,
-  rowIds,
+  openNew,
   shot,
   stack,
   toNumber,
@@ -33,8 +33,7 @@ export function actionTests(): void {
     const head = await connection.ethers.provider.getBlockNumber();
     const from = 5;
     const to = Math.floor(head / 2);
-    const page = await newPage();
-    await open(page, "/export", "export");
+    const page = await openNew("/export", "export");
     await page.getByLabel("From block").fill(String(from));
     await page.getByLabel("To block").fill(String(to));
     await page.getByLabel("To block").press("Enter");
@@ -66,15 +65,13 @@ export function actionTests(): void {
       // The server names the file (content-disposition).
       expect(download.suggestedFilename()).to.equal(`changes.${format}`);
     }
-    await expectAccessible(page);
-    expectNoConsoleErrors();
+    await expectCleanPage(page);
   });
 
   it("search: from the keyboard, a grant id, a transaction, an address and a purpose label each open their page", async function () {
     const [g] = (await api("/v1/grants?limit=1")).items as Json[];
     const created = ((await api(`/v1/grants/31337/${g!.grantId}`)).history as Json[])[0]!;
-    const page = await newPage();
-    await open(page, "/", "overview");
+    const page = await openNew("/", "overview");
     // Keyboard: the skip link comes first, then the navigation, then the search box.
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal(
@@ -115,30 +112,26 @@ export function actionTests(): void {
     await page.waitForURL(new RegExp(`/grants\\?purpose=${purposeHash("onboarding")}$`));
     await waitReady(page, "grants");
     const listed = await api(`/v1/grants?purpose=onboarding&limit=${PAGE_SIZE}`);
-    expect(await rowIds(page, "grants")).to.deep.equal(
-      (listed.items as Json[]).map((x) => x.grantId),
-    );
+    await expectRows(page, "grants", listed.items as Json[]);
     await shot(page, "grants-by-purpose");
 
     await page.getByLabel("Search", { exact: true }).focus();
     await searchFor("no-such-purpose");
     await waitReady(page, "search");
     await page.locator('[data-testid="no-match"]').waitFor();
-    await expectAccessible(page);
-    expectNoConsoleErrors();
+    await expectCleanPage(page);
   });
 
   it("live: a grant made during the test appears on the open pages without a reload", async function () {
     const signers = await connection.ethers.getSigners();
     const owner = signers[5]!;
     const grantee = signers[19]!.address;
-    const overview = await newPage();
-    await open(overview, "/", "overview");
+    const overview = await openNew("/", "overview");
     const total = overview.locator('[data-testid="now-counts"] [data-field="total"] dd');
     const before = toNumber((await total.textContent())!);
     const address = await overview.context().newPage();
     await open(address, `/address/${grantee.toLowerCase()}?role=grantee`, "address");
-    expect(await rowIds(address, "address-grants")).to.deep.equal([]);
+    await expectRows(address, "address-grants", []);
     for (const p of [overview, address])
       await p.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
 

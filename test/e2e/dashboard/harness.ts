@@ -128,6 +128,13 @@ export async function open(page: Page, pathAndQuery: string, name: string): Prom
   await waitReady(page, name);
 }
 
+/** A fresh page (`newPage`) opened at a dashboard path (`open`). */
+export async function openNew(pathAndQuery: string, name: string): Promise<Page> {
+  const page = await newPage();
+  await open(page, pathAndQuery, name);
+  return page;
+}
+
 export async function waitReady(page: Page, name: string): Promise<void> {
   await page.waitForSelector(`main[data-page="${name}"][aria-busy="false"]`, { timeout: 20_000 });
 }
@@ -162,11 +169,22 @@ export const rowIds = (page: Page, table: string) =>
   page.$$eval(`[data-testid="${table}"] tbody tr[data-row]`, (trs) =>
     trs.map((tr) => tr.getAttribute("data-row")!),
   );
+/** The table's rows are the API's items, in order (a row's id is the item's `key`). */
+export async function expectRows(page: Page, table: string, items: Json[], key = "grantId") {
+  expect(await rowIds(page, table), table).to.deep.equal(items.map((i) => i[key]));
+}
 export const toNumber = (s: string) => Number(s.replace(/,/g, ""));
 
 /** Each browser test ends with this: the page printed no error. */
 export const expectNoConsoleErrors = () =>
   expect(consoleErrors, consoleErrors.join("\n")).to.deep.equal([]);
+
+/** How a page's test ends: its screenshot when named, no accessibility violation, no console error. */
+export async function expectCleanPage(page: Page, shotName?: string): Promise<void> {
+  if (shotName) await shot(page, shotName);
+  await expectAccessible(page);
+  expectNoConsoleErrors();
+}
 
 /** The stack with the demo data and one issuer key rotation, indexed to the head. */
 async function startStack(): Promise<void> {

@@ -6,86 +6,47 @@
 import { useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useParams, useSearch } from "@tanstack/react-router";
-import type { ColumnDef } from "@tanstack/react-table";
 
 import {
   getGranteeGrantsAt,
-  getReadiness,
   sdk,
   search as searchApi,
   type IndexedGrant,
   type IndexedGrantAt,
 } from "../api.js";
-import {
-  DataTable,
-  ErrorNote,
-  GrantLink,
-  Hash,
-  Page,
-  Pager,
-  StatusBadge,
-  Time,
-} from "../components.js";
+import { readyQuery } from "../queries.js";
+import { DataTable, ErrorNote, Hash, Page, PagedTable, Time } from "../components.js";
+import * as col from "../columns.js";
+import { UtcInput } from "../controls.js";
 import { formatDeadline, formatTime, parseUtc, shortHex } from "../format.js";
 import { FilterForm, GrantList, useGrantPage } from "./grants.js";
 
 type Role = "owner" | "grantee";
 type Retained = IndexedGrant & { unlocksAt: string | null };
 
-const retentionColumns: ColumnDef<Retained, unknown>[] = [
-  {
-    id: "grantId",
-    header: "grant",
-    cell: (c) => <GrantLink chainId={c.row.original.chainId} grantId={c.row.original.grantId} />,
-  },
-  { id: "purpose", header: "purpose", cell: (c) => <Hash value={c.row.original.purpose} label /> },
-  { id: "dataHash", header: "data hash", cell: (c) => <Hash value={c.row.original.dataHash} /> },
-  {
-    id: "unlocksAt",
-    header: "unlocks at",
-    cell: (c) => (
-      <time
-        dateTime={c.row.original.unlocksAt ?? undefined}
-        data-unlocks={c.row.original.lockedUntil.toString()}
-      >
-        {formatDeadline(c.row.original.lockedUntil, "—")}
-      </time>
-    ),
-  },
-  {
-    id: "expiresAt",
-    header: "expires",
-    cell: (c) => formatDeadline(c.row.original.expiresAt, "never"),
-  },
-  { id: "chainId", header: "chain", cell: (c) => c.row.original.chainId },
+const retentionColumns: col.Column<Retained>[] = [
+  col.grant(),
+  col.purpose(),
+  col.column("dataHash", "data hash", (g) => <Hash value={g.dataHash} />),
+  col.column("unlocksAt", "unlocks at", (g) => (
+    <time dateTime={g.unlocksAt ?? undefined} data-unlocks={g.lockedUntil.toString()}>
+      {formatDeadline(g.lockedUntil, "—")}
+    </time>
+  )),
+  col.expires(),
+  col.chain(),
 ];
 
-const asOfColumns: ColumnDef<IndexedGrantAt, unknown>[] = [
-  {
-    id: "grantId",
-    header: "grant",
-    cell: (c) => <GrantLink chainId={c.row.original.chainId} grantId={c.row.original.grantId} />,
-  },
-  { id: "purpose", header: "purpose", cell: (c) => <Hash value={c.row.original.purpose} label /> },
-  {
-    id: "status",
-    header: "status then",
-    cell: (c) => <StatusBadge status={c.row.original.status} />,
-  },
-  {
-    id: "lockedUntil",
-    header: "locked until",
-    cell: (c) => formatDeadline(c.row.original.lockedUntil, "—"),
-  },
-  {
-    id: "changed",
-    header: "last change",
-    cell: (c) => (
-      <>
-        {c.row.original.kind} at <Time seconds={c.row.original.blockTime} />
-      </>
-    ),
-  },
+const asOfColumns: col.Column<IndexedGrantAt>[] = [
+  col.grant(),
+  col.purpose(),
+  col.status("status then"),
+  col.lockedUntil(),
+  col.column("changed", "last change", (g) => (
+    <>
+      {g.kind} at <Time seconds={g.blockTime} />
+    </>
+  )),
 ];
 
 export function AddressPage() {
@@ -180,7 +141,7 @@ function GranteeDuties(props: {
     queryFn: () =>
       sdk.getRetention({ grantee: props.grantee as `0x${string}`, chainId, cursor, limit: 50 }),
   });
-  const ready = useQuery({ queryKey: ["ready"], queryFn: getReadiness, staleTime: 0 });
+  const ready = useQuery(readyQuery);
   const atChain = chainId ?? ready.data?.chains[0]?.chainId;
   const atTime = props.at ? parseUtc(props.at) : null;
   const asOf = useQuery({
@@ -207,35 +168,22 @@ function GranteeDuties(props: {
           Grants whose lock is in force: the grantee must keep the data until the unlock date, and
           the owner cannot revoke before it.
         </p>
-        <ErrorNote error={retention.error} />
-        <DataTable
+        <PagedTable
+          query={retention}
           testId="retention"
           caption="Locked grants and their unlock dates"
-          data={retention.data?.items ?? []}
+          pagerLabel="Retention duties"
           columns={retentionColumns}
           rowId={(g) => g.grantId}
-          empty={retention.isPending ? "Loading…" : "No retention duty in force."}
-        />
-        <Pager
-          label="Retention duties"
+          empty="No retention duty in force."
           cursor={cursor}
-          nextCursor={retention.data?.nextCursor}
           onPage={setCursor}
         />
       </section>
       <section aria-labelledby="asof-heading">
         <h2 id="asof-heading">Grants as they stood at a date</h2>
         <form className="filters" onSubmit={submit}>
-          <label>
-            Date and time (UTC)
-            <input
-              type="datetime-local"
-              step={1}
-              name="at"
-              value={date}
-              onChange={(e) => setDate(e.target.value)}
-            />
-          </label>
+          <UtcInput label="Date and time (UTC)" name="at" value={date} onChange={setDate} />
           <button type="submit">Show</button>
         </form>
         <ErrorNote error={asOf.error} />

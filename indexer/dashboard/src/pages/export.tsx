@@ -6,9 +6,39 @@ import { useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
 
-import { auditChangesUrl, getAuditCount, getReadiness, type AuditRange } from "../api.js";
+import { auditChangesUrl, getAuditCount, type AuditRange } from "../api.js";
 import { ErrorNote, Page } from "../components.js";
+import { BlockOrDate, ChainSelect, RadioGroup, type PointBy } from "../controls.js";
 import { number, parseUtc } from "../format.js";
+
+const FORMATS = [
+  { value: "csv", text: "CSV" },
+  { value: "ndjson", text: "NDJSON" },
+] as const;
+
+/** One end of the range: a block number or a UTC date-time, as the range is taken by. */
+function RangeEnd(props: {
+  end: "from" | "to";
+  by: PointBy;
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  const block = props.by === "block";
+  return (
+    <label>
+      {props.end === "from" ? "From" : "To"} {block ? "block" : "(UTC)"}
+      <input
+        name={props.end}
+        type={block ? "text" : "datetime-local"}
+        step={1}
+        inputMode={block ? "numeric" : undefined}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+        placeholder={block ? (props.end === "from" ? "0" : "latest") : undefined}
+      />
+    </label>
+  );
+}
 
 /** The range in the URL as the API's parameters, or a reason it is not one. */
 function rangeOf(s: {
@@ -35,8 +65,7 @@ function rangeOf(s: {
 export function ExportPage() {
   const search = useSearch({ from: "/export" });
   const navigate = useNavigate({ from: "/export" });
-  const ready = useQuery({ queryKey: ["ready"], queryFn: getReadiness, staleTime: 0 });
-  const [by, setBy] = useState(search.by === "time" ? "time" : "block");
+  const [by, setBy] = useState<PointBy>(search.by === "time" ? "time" : "block");
   const [from, setFrom] = useState(search.from ?? "");
   const [to, setTo] = useState(search.to ?? "");
   const [chain, setChain] = useState(search.chain ?? "");
@@ -66,7 +95,12 @@ export function ExportPage() {
       },
     });
   };
-  const inputType = by === "time" ? "datetime-local" : "text";
+  // The ends typed for one kind of range mean nothing in the other.
+  const changeBy = (next: PointBy) => {
+    setBy(next);
+    setFrom("");
+    setTo("");
+  };
   return (
     <Page name="export" title="Audit export" busy={typeof range !== "string" && count.isPending}>
       <p>
@@ -74,72 +108,10 @@ export function ExportPage() {
         its block, time and transaction. The count is what the download will hold.
       </p>
       <form className="filters" onSubmit={submit} aria-label="Export range">
-        <fieldset>
-          <legend>Range by</legend>
-          <label>
-            <input
-              type="radio"
-              name="by"
-              value="block"
-              checked={by === "block"}
-              onChange={() => {
-                setBy("block");
-                setFrom("");
-                setTo("");
-              }}
-            />{" "}
-            block
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="by"
-              value="time"
-              checked={by === "time"}
-              onChange={() => {
-                setBy("time");
-                setFrom("");
-                setTo("");
-              }}
-            />{" "}
-            date (UTC)
-          </label>
-        </fieldset>
-        <label>
-          From {by === "time" ? "(UTC)" : "block"}
-          <input
-            name="from"
-            type={inputType}
-            step={1}
-            inputMode={by === "block" ? "numeric" : undefined}
-            value={from}
-            onChange={(e) => setFrom(e.target.value)}
-            placeholder={by === "block" ? "0" : undefined}
-          />
-        </label>
-        <label>
-          To {by === "time" ? "(UTC)" : "block"}
-          <input
-            name="to"
-            type={inputType}
-            step={1}
-            inputMode={by === "block" ? "numeric" : undefined}
-            value={to}
-            onChange={(e) => setTo(e.target.value)}
-            placeholder={by === "block" ? "latest" : undefined}
-          />
-        </label>
-        <label>
-          Chain
-          <select name="chain" value={chain} onChange={(e) => setChain(e.target.value)}>
-            <option value="">all chains</option>
-            {ready.data?.chains.map((c) => (
-              <option key={c.chainId} value={String(c.chainId)}>
-                {c.chainId}
-              </option>
-            ))}
-          </select>
-        </label>
+        <BlockOrDate legend="Range by" value={by} onChange={changeBy} dateText="date (UTC)" />
+        <RangeEnd end="from" by={by} value={from} onChange={setFrom} />
+        <RangeEnd end="to" by={by} value={to} onChange={setTo} />
+        <ChainSelect value={chain} onChange={setChain} />
         <button type="submit">Count changes</button>
       </form>
       {typeof range === "string" ? (
@@ -156,21 +128,14 @@ export function ExportPage() {
             {number.format(count.data.grantChanges)} of grants,{" "}
             {number.format(count.data.issuerChanges)} of issuer keys.
           </p>
-          <fieldset className="inline-fieldset">
-            <legend>Format</legend>
-            {(["csv", "ndjson"] as const).map((f) => (
-              <label key={f}>
-                <input
-                  type="radio"
-                  name="format"
-                  value={f}
-                  checked={format === f}
-                  onChange={() => void navigate({ search: { ...search, format: f } })}
-                />{" "}
-                {f.toUpperCase()}
-              </label>
-            ))}
-          </fieldset>
+          <RadioGroup
+            className="inline-fieldset"
+            legend="Format"
+            name="format"
+            value={format}
+            options={FORMATS}
+            onChange={(f) => void navigate({ search: { ...search, format: f } })}
+          />
           <p>
             <a
               className="button"

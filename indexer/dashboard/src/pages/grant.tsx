@@ -5,12 +5,12 @@
 import { useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useParams, useSearch } from "@tanstack/react-router";
-import type { ColumnDef } from "@tanstack/react-table";
 
 import { getGrantAt, sdk, type IndexedGrantEvent } from "../api.js";
 import { grantQuery } from "../queries.js";
 import {
   AddressLink,
+  BlockTime,
   DataTable,
   ErrorNote,
   Fields,
@@ -18,13 +18,13 @@ import {
   Hash,
   Page,
   StatusBadge,
-  Time,
-  TxLink,
 } from "../components.js";
+import * as col from "../columns.js";
+import { BlockOrDate, UtcInput, type PointBy } from "../controls.js";
+import { followLinks, LineageList } from "../lineage.js";
 import { formatDeadline, formatTime, number, parseUtc, shortHex } from "../format.js";
 
 type Hex = `0x${string}`;
-const MAX_HOPS = 20;
 
 export function GrantPage() {
   const params = useParams({ from: "/grant/$chainId/$grantId" });
@@ -37,50 +37,27 @@ export function GrantPage() {
   const now = useQuery({ ...grantQuery(chainId, grantId, contract), enabled: valid });
   const g = now.data?.grant;
 
-  const historyColumns: ColumnDef<IndexedGrantEvent, unknown>[] = [
-    { id: "n", header: "#", cell: (c) => c.row.index + 1 },
-    { id: "kind", header: "change", cell: (c) => c.row.original.kind },
-    {
-      id: "status",
-      header: "stored status after",
-      cell: (c) => <StatusBadge status={c.row.original.status} />,
-    },
-    {
-      id: "lockedUntil",
-      header: "locked until",
-      cell: (c) => formatDeadline(c.row.original.lockedUntil, "—"),
-    },
-    {
-      id: "expiresAt",
-      header: "expires",
-      cell: (c) => formatDeadline(c.row.original.expiresAt, "never"),
-    },
-    {
-      id: "block",
-      header: "block",
-      cell: (c) => (
-        <Link
-          to="/grant/$chainId/$grantId"
-          params={params}
-          search={{ contract, block: c.row.original.blockNumber.toString() }}
-          aria-label={`state as of block ${c.row.original.blockNumber}`}
-        >
-          {number.format(c.row.original.blockNumber)}
-        </Link>
-      ),
-    },
-    { id: "time", header: "time", cell: (c) => <Time seconds={c.row.original.blockTime} /> },
-    { id: "tx", header: "transaction", cell: (c) => <TxLink hash={c.row.original.txHash} /> },
-    {
-      id: "related",
-      header: "related grant",
-      cell: (c) =>
-        c.row.original.relatedGrantId ? (
-          <GrantLink chainId={chainId} grantId={c.row.original.relatedGrantId} />
-        ) : (
-          "—"
-        ),
-    },
+  const historyColumns: col.Column<IndexedGrantEvent>[] = [
+    col.column("n", "#", (_, index) => index + 1),
+    col.column("kind", "change", (e) => e.kind),
+    col.status("stored status after"),
+    col.lockedUntil(),
+    col.expires(),
+    col.column("block", "block", (e) => (
+      <Link
+        to="/grant/$chainId/$grantId"
+        params={params}
+        search={{ contract, block: e.blockNumber.toString() }}
+        aria-label={`state as of block ${e.blockNumber}`}
+      >
+        {number.format(e.blockNumber)}
+      </Link>
+    )),
+    col.time(),
+    col.tx(),
+    col.column("related", "related grant", (e) =>
+      e.relatedGrantId ? <GrantLink chainId={chainId} grantId={e.relatedGrantId} /> : "—",
+    ),
   ];
 
   return (
@@ -118,18 +95,8 @@ export function GrantPage() {
                 ["data hash", <Hash key="d" value={g.dataHash} />],
                 ["locked until", formatDeadline(g.lockedUntil, "not locked")],
                 ["expires", formatDeadline(g.expiresAt, "never")],
-                [
-                  "created",
-                  <span key="c">
-                    block {number.format(g.createdBlock)}, <Time seconds={g.createdAt} />
-                  </span>,
-                ],
-                [
-                  "last change",
-                  <span key="u">
-                    block {number.format(g.updatedBlock)}, <Time seconds={g.updatedAt} />
-                  </span>,
-                ],
+                ["created", <BlockTime key="c" block={g.createdBlock} seconds={g.createdAt} />],
+                ["last change", <BlockTime key="u" block={g.updatedBlock} seconds={g.updatedAt} />],
                 [
                   "chain / contract",
                   <span key="cc">
@@ -173,7 +140,7 @@ function AsOfSection(props: {
   at?: string | undefined;
 }) {
   const navigate = useNavigate({ from: "/grant/$chainId/$grantId" });
-  const [mode, setMode] = useState<"block" | "time">(props.at ? "time" : "block");
+  const [mode, setMode] = useState<PointBy>(props.at ? "time" : "block");
   const [block, setBlock] = useState(props.block ?? "");
   const [date, setDate] = useState(props.at ?? "");
   const [problem, setProblem] = useState<string | null>(null);
@@ -217,29 +184,7 @@ function AsOfSection(props: {
     <section aria-labelledby="asof-heading">
       <h2 id="asof-heading">As of a past block or date</h2>
       <form className="filters" onSubmit={submit} aria-label="Point in time">
-        <fieldset>
-          <legend>Point in time by</legend>
-          <label>
-            <input
-              type="radio"
-              name="mode"
-              value="block"
-              checked={mode === "block"}
-              onChange={() => setMode("block")}
-            />{" "}
-            block
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="mode"
-              value="time"
-              checked={mode === "time"}
-              onChange={() => setMode("time")}
-            />{" "}
-            date
-          </label>
-        </fieldset>
+        <BlockOrDate legend="Point in time by" value={mode} onChange={setMode} dateText="date" />
         {mode === "block" ? (
           <label>
             Block number
@@ -251,16 +196,7 @@ function AsOfSection(props: {
             />
           </label>
         ) : (
-          <label>
-            Date and time (UTC)
-            <input
-              type="datetime-local"
-              step={1}
-              name="at"
-              value={date}
-              onChange={(e) => setDate(e.target.value)}
-            />
-          </label>
+          <UtcInput label="Date and time (UTC)" name="at" value={date} onChange={setDate} />
         )}
         <button type="submit">Show state then</button>
         {blockNumber !== undefined || timestamp !== undefined ? (
@@ -336,51 +272,32 @@ function ReplacementChain(props: { chainId: number; grantId: Hex; contract: Hex 
   const chain = useQuery({
     queryKey: ["replacements", props.chainId, props.grantId],
     queryFn: async () => {
-      const load = (grantId: Hex) =>
-        sdk.getGrant({ chainId: props.chainId, grantId, contract: props.contract });
-      const self = await load(props.grantId);
-      const older: Hex[] = [];
-      const newer: Hex[] = [];
-      let back = self?.grant.replaces ?? null;
-      while (back && older.length < MAX_HOPS) {
-        older.unshift(back);
-        back = (await load(back))?.grant.replaces ?? null;
-      }
-      let forward = self?.grant.replacedBy ?? null;
-      while (forward && newer.length < MAX_HOPS) {
-        newer.push(forward);
-        forward = (await load(forward))?.grant.replacedBy ?? null;
-      }
-      return { older, newer };
+      const links = async (grantId: Hex) => {
+        const found = await sdk.getGrant({
+          chainId: props.chainId,
+          grantId,
+          contract: props.contract,
+        });
+        return { back: found?.grant.replaces ?? null, forward: found?.grant.replacedBy ?? null };
+      };
+      return followLinks(await links(props.grantId), links);
     },
   });
   if (!chain.data) return <ErrorNote error={chain.error} />;
-  const { older, newer } = chain.data;
   return (
     <section aria-labelledby="chain-heading">
       <h2 id="chain-heading">Replacement chain</h2>
-      {older.length === 0 && newer.length === 0 ? (
-        <p className="muted" data-testid="replacement-chain">
-          This grant neither replaced another nor was replaced.
-        </p>
-      ) : (
-        <ol className="chain" data-testid="replacement-chain">
-          {older.map((id) => (
-            <li key={id} data-direction="older">
-              <GrantLink chainId={props.chainId} grantId={id} />{" "}
-              <span className="muted">(replaced)</span>
-            </li>
-          ))}
-          <li data-direction="self" aria-current="true">
-            <Hash value={props.grantId} /> <span className="muted">(this grant)</span>
-          </li>
-          {newer.map((id) => (
-            <li key={id} data-direction="newer">
-              <GrantLink chainId={props.chainId} grantId={id} />
-            </li>
-          ))}
-        </ol>
-      )}
+      <LineageList
+        testId="replacement-chain"
+        lineage={chain.data}
+        self={props.grantId}
+        link={(id) => <GrantLink chainId={props.chainId} grantId={id} />}
+        notes={{
+          older: "replaced",
+          self: "this grant",
+          none: "This grant neither replaced another nor was replaced.",
+        }}
+      />
     </section>
   );
 }

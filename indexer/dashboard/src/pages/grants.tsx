@@ -2,22 +2,12 @@
 import { useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useNavigate, useSearch } from "@tanstack/react-router";
-import type { ColumnDef } from "@tanstack/react-table";
 
-import { STATUSES, getReadiness, type IndexedGrant } from "../api.js";
+import { STATUSES, type IndexedGrant } from "../api.js";
 import { grantListQuery } from "../queries.js";
-import {
-  AddressLink,
-  DataTable,
-  ErrorNote,
-  GrantLink,
-  Hash,
-  Page,
-  Pager,
-  StatusBadge,
-  Time,
-} from "../components.js";
-import { formatDeadline } from "../format.js";
+import { AddressLink, Page, PagedTable, Time } from "../components.js";
+import * as col from "../columns.js";
+import { ChainSelect, Choice, plainOptions } from "../controls.js";
 
 export interface GrantFilters {
   status?: string | undefined;
@@ -25,52 +15,23 @@ export interface GrantFilters {
   chain?: string | undefined;
 }
 
+type Party = "owner" | "grantee";
+
+const partyColumn = (party: Party) =>
+  col.column<IndexedGrant>(party, party, (g) => <AddressLink address={g[party]} role={party} />);
+
 /** The columns of a grant list; the address the page is about is left out. */
-export function grantColumns(hide: "owner" | "grantee" | null): ColumnDef<IndexedGrant, unknown>[] {
-  const columns: (ColumnDef<IndexedGrant, unknown> | null)[] = [
-    {
-      id: "grantId",
-      header: "grant",
-      cell: (c) => <GrantLink chainId={c.row.original.chainId} grantId={c.row.original.grantId} />,
-    },
-    hide === "owner"
-      ? null
-      : {
-          id: "owner",
-          header: "owner",
-          cell: (c) => <AddressLink address={c.row.original.owner} role="owner" />,
-        },
-    hide === "grantee"
-      ? null
-      : {
-          id: "grantee",
-          header: "grantee",
-          cell: (c) => <AddressLink address={c.row.original.grantee} role="grantee" />,
-        },
-    {
-      id: "purpose",
-      header: "purpose",
-      cell: (c) => <Hash value={c.row.original.purpose} label />,
-    },
-    { id: "status", header: "status", cell: (c) => <StatusBadge status={c.row.original.status} /> },
-    {
-      id: "lockedUntil",
-      header: "locked until",
-      cell: (c) => formatDeadline(c.row.original.lockedUntil, "—"),
-    },
-    {
-      id: "expiresAt",
-      header: "expires",
-      cell: (c) => formatDeadline(c.row.original.expiresAt, "never"),
-    },
-    {
-      id: "createdAt",
-      header: "created",
-      cell: (c) => <Time seconds={c.row.original.createdAt} />,
-    },
-    { id: "chainId", header: "chain", cell: (c) => c.row.original.chainId },
+export function grantColumns(hide: Party | null): col.Column<IndexedGrant>[] {
+  return [
+    col.grant(),
+    ...(["owner", "grantee"] as const).filter((p) => p !== hide).map(partyColumn),
+    col.purpose(),
+    col.status(),
+    col.lockedUntil(),
+    col.expires(),
+    col.column("createdAt", "created", (g) => <Time seconds={g.createdAt} />),
+    col.chain(),
   ];
-  return columns.filter((c): c is ColumnDef<IndexedGrant, unknown> => c !== null);
 }
 
 /** Status, purpose and chain filters; applied to the URL on submit. */
@@ -79,7 +40,6 @@ export function FilterForm(props: {
   onApply: (f: GrantFilters) => void;
   label: string;
 }) {
-  const ready = useQuery({ queryKey: ["ready"], queryFn: getReadiness, staleTime: 0 });
   const [status, setStatus] = useState(props.value.status ?? "");
   const [purpose, setPurpose] = useState(props.value.purpose ?? "");
   const [chain, setChain] = useState(props.value.chain ?? "");
@@ -93,17 +53,14 @@ export function FilterForm(props: {
   };
   return (
     <form className="filters" onSubmit={submit} aria-label={props.label}>
-      <label>
-        Status
-        <select name="status" value={status} onChange={(e) => setStatus(e.target.value)}>
-          <option value="">any</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
+      <Choice
+        label="Status"
+        name="status"
+        value={status}
+        any="any"
+        options={plainOptions(STATUSES)}
+        onChange={setStatus}
+      />
       <label>
         Purpose (label or hash)
         <input
@@ -113,17 +70,7 @@ export function FilterForm(props: {
           spellCheck={false}
         />
       </label>
-      <label>
-        Chain
-        <select name="chain" value={chain} onChange={(e) => setChain(e.target.value)}>
-          <option value="">all chains</option>
-          {ready.data?.chains.map((c) => (
-            <option key={c.chainId} value={String(c.chainId)}>
-              {c.chainId}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChainSelect value={chain} onChange={setChain} />
       <button type="submit">Apply filters</button>
     </form>
   );
@@ -143,29 +90,21 @@ export function GrantList(props: {
   page: ReturnType<typeof useGrantPage>;
   cursor: string | undefined;
   onPage: (cursor: string | undefined) => void;
-  hide: "owner" | "grantee" | null;
+  hide: Party | null;
   caption: string;
   testId: string;
 }) {
-  const { page } = props;
   return (
-    <>
-      <ErrorNote error={page.error} />
-      <DataTable
-        testId={props.testId}
-        caption={props.caption}
-        data={page.data?.items ?? []}
-        columns={grantColumns(props.hide)}
-        rowId={(g) => g.grantId}
-        empty={page.isPending ? "Loading…" : "No grant matches."}
-      />
-      <Pager
-        label={props.caption}
-        cursor={props.cursor}
-        nextCursor={page.data?.nextCursor}
-        onPage={props.onPage}
-      />
-    </>
+    <PagedTable
+      query={props.page}
+      testId={props.testId}
+      caption={props.caption}
+      columns={grantColumns(props.hide)}
+      rowId={(g) => g.grantId}
+      empty="No grant matches."
+      cursor={props.cursor}
+      onPage={props.onPage}
+    />
   );
 }
 

@@ -5,23 +5,17 @@
 import { useState, type FormEvent } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useParams, useSearch } from "@tanstack/react-router";
-import type { ColumnDef } from "@tanstack/react-table";
 
-import {
-  getIssuer,
-  getIssuerTrusted,
-  getReadiness,
-  listIssuers,
-  type IssuerEvent,
-  type IssuerRecord,
-} from "../api.js";
+import { getIssuer, getIssuerTrusted, type IssuerEvent, type IssuerRecord } from "../api.js";
 import { issuerQuery, issuersQuery } from "../queries.js";
-import { DataTable, ErrorNote, Fields, Hash, Page, Pager, Time, TxLink } from "../components.js";
+import { BlockTime, DataTable, ErrorNote, Fields, Hash, Page, PagedTable } from "../components.js";
+import * as col from "../columns.js";
+import { ChainSelect, Choice, UtcInput, plainOptions } from "../controls.js";
+import { followLinks, LineageList } from "../lineage.js";
 import { formatDeadline, formatTime, jurisdiction, number, parseUtc, shortHex } from "../format.js";
 import { knownTypes, labelOf } from "../labels.js";
 
 const ISSUER_STATUSES = ["active", "suspended", "removed", "rotated"];
-const MAX_HOPS = 20;
 
 function IssuerLink({ chainId, issuer }: { chainId: number; issuer: string }) {
   return (
@@ -51,136 +45,68 @@ function Types({ types }: { types: string[] }) {
 export function IssuersPage() {
   const search = useSearch({ from: "/issuers" });
   const navigate = useNavigate({ from: "/issuers" });
-  const ready = useQuery({ queryKey: ["ready"], queryFn: getReadiness, staleTime: 0 });
-  const params = {
-    chainId: search.chain ? Number(search.chain) : undefined,
-    status: search.status,
-    cursor: search.cursor,
-  };
-  const page = useQuery(issuersQuery(params));
-  const columns: ColumnDef<IssuerRecord, unknown>[] = [
-    {
-      id: "issuer",
-      header: "key",
-      cell: (c) => <IssuerLink chainId={c.row.original.chainId} issuer={c.row.original.issuer} />,
-    },
-    { id: "status", header: "status", cell: (c) => <KeyStatus status={c.row.original.status} /> },
-    {
-      id: "jurisdiction",
-      header: "jurisdiction",
-      cell: (c) => jurisdiction(c.row.original.jurisdiction),
-    },
-    {
-      id: "types",
-      header: "credential types",
-      cell: (c) => <Types types={c.row.original.credentialTypes} />,
-    },
-    {
-      id: "validFrom",
-      header: "valid from",
-      cell: (c) => formatDeadline(c.row.original.validFrom, "always"),
-    },
-    {
-      id: "validUntil",
-      header: "valid until",
-      cell: (c) => formatDeadline(c.row.original.validUntil, "no end"),
-    },
-    { id: "chainId", header: "chain", cell: (c) => c.row.original.chainId },
-  ];
+  const page = useQuery(issuersQuery(search));
+  // A filter change starts again from the first page.
+  const filter = (key: "status" | "chain") => (value: string) =>
+    void navigate({ search: { ...search, [key]: value || undefined, cursor: undefined } });
   return (
     <Page name="issuers" title="Issuer keys" busy={page.isPending}>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Issuer filters">
-        <label>
-          Status
-          <select
-            value={search.status ?? ""}
-            onChange={(e) =>
-              void navigate({
-                search: { ...search, status: e.target.value || undefined, cursor: undefined },
-              })
-            }
-          >
-            <option value="">any</option>
-            {ISSUER_STATUSES.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Chain
-          <select
-            value={search.chain ?? ""}
-            onChange={(e) =>
-              void navigate({
-                search: { ...search, chain: e.target.value || undefined, cursor: undefined },
-              })
-            }
-          >
-            <option value="">all chains</option>
-            {ready.data?.chains.map((c) => (
-              <option key={c.chainId} value={String(c.chainId)}>
-                {c.chainId}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Choice
+          label="Status"
+          name="status"
+          value={search.status ?? ""}
+          any="any"
+          options={plainOptions(ISSUER_STATUSES)}
+          onChange={filter("status")}
+        />
+        <ChainSelect value={search.chain ?? ""} onChange={filter("chain")} />
       </form>
-      <ErrorNote error={page.error} />
-      <DataTable
+      <PagedTable
+        query={page}
         testId="issuers"
         caption="Issuer keys"
-        data={page.data?.items ?? []}
-        columns={columns}
+        columns={keyColumns}
         rowId={(r) => r.id}
-      />
-      <Pager
-        label="Issuer keys"
         cursor={search.cursor}
-        nextCursor={page.data?.nextCursor}
         onPage={(cursor) => void navigate({ search: { ...search, cursor } })}
       />
     </Page>
   );
 }
 
-const historyColumns: ColumnDef<IssuerEvent, unknown>[] = [
-  { id: "action", header: "change", cell: (c) => c.row.original.action },
-  {
-    id: "status",
-    header: "status after",
-    cell: (c) => <KeyStatus status={c.row.original.status} />,
-  },
-  {
-    id: "jurisdiction",
-    header: "jurisdiction",
-    cell: (c) => jurisdiction(c.row.original.jurisdiction),
-  },
-  {
-    id: "validity",
-    header: "validity",
-    cell: (c) =>
-      `${formatDeadline(c.row.original.validFrom, "always")} – ${formatDeadline(c.row.original.validUntil, "no end")}`,
-  },
-  {
-    id: "typeBits",
-    header: "type bits",
-    cell: (c) => <code>0x{c.row.original.typeBits.toString(16)}</code>,
-  },
-  {
-    id: "related",
-    header: "related key",
-    cell: (c) =>
-      c.row.original.relatedKey ? (
-        <IssuerLink chainId={c.row.original.chainId} issuer={c.row.original.relatedKey} />
-      ) : (
-        "—"
-      ),
-  },
-  { id: "block", header: "block", cell: (c) => number.format(c.row.original.blockNumber) },
-  { id: "time", header: "time", cell: (c) => <Time seconds={c.row.original.blockTime} /> },
-  { id: "tx", header: "transaction", cell: (c) => <TxLink hash={c.row.original.txHash} /> },
+const keyStatusColumn = <T extends { status: string }>(header: string) =>
+  col.column<T>("status", header, (r) => <KeyStatus status={r.status} />);
+
+const jurisdictionColumn = <T extends { jurisdiction: string }>() =>
+  col.column<T>("jurisdiction", "jurisdiction", (r) => jurisdiction(r.jurisdiction));
+
+const keyColumns: col.Column<IssuerRecord>[] = [
+  col.column("issuer", "key", (r) => <IssuerLink chainId={r.chainId} issuer={r.issuer} />),
+  keyStatusColumn("status"),
+  jurisdictionColumn(),
+  col.column("types", "credential types", (r) => <Types types={r.credentialTypes} />),
+  col.column("validFrom", "valid from", (r) => formatDeadline(r.validFrom, "always")),
+  col.column("validUntil", "valid until", (r) => formatDeadline(r.validUntil, "no end")),
+  col.chain(),
+];
+
+const historyColumns: col.Column<IssuerEvent>[] = [
+  col.column("action", "change", (e) => e.action),
+  keyStatusColumn("status after"),
+  jurisdictionColumn(),
+  col.column(
+    "validity",
+    "validity",
+    (e) => `${formatDeadline(e.validFrom, "always")} – ${formatDeadline(e.validUntil, "no end")}`,
+  ),
+  col.column("typeBits", "type bits", (e) => <code>0x{e.typeBits.toString(16)}</code>),
+  col.column("related", "related key", (e) =>
+    e.relatedKey ? <IssuerLink chainId={e.chainId} issuer={e.relatedKey} /> : "—",
+  ),
+  col.column("block", "block", (e) => number.format(e.blockNumber)),
+  col.time(),
+  col.tx(),
 ];
 
 export function IssuerPage() {
@@ -219,12 +145,7 @@ export function IssuerPage() {
                 ["valid from", formatDeadline(r.validFrom, "always")],
                 ["valid until", formatDeadline(r.validUntil, "no end")],
                 ["metadata hash", r.metadataHash ? <Hash key="m" value={r.metadataHash} /> : "—"],
-                [
-                  "last change",
-                  <span key="u">
-                    block {number.format(r.updatedBlock)}, <Time seconds={r.updatedAt} />
-                  </span>,
-                ],
+                ["last change", <BlockTime key="u" block={r.updatedBlock} seconds={r.updatedAt} />],
               ]}
             />
           </section>
@@ -260,51 +181,29 @@ export function IssuerPage() {
 function Lineage({ chainId, record }: { chainId: number; record: IssuerRecord }) {
   const lineage = useQuery({
     queryKey: ["lineage", chainId, record.issuer, record.rotatedFrom, record.rotatedTo],
-    queryFn: async () => {
-      const sameRegistry = async (key: string) =>
-        (await getIssuer({ chainId, issuer: key as `0x${string}` }))?.find(
-          (r) => r.registry === record.registry,
-        );
-      const older: string[] = [];
-      const newer: string[] = [];
-      let back = record.rotatedFrom;
-      while (back && older.length < MAX_HOPS) {
-        older.unshift(back);
-        back = (await sameRegistry(back))?.rotatedFrom ?? null;
-      }
-      let forward = record.rotatedTo;
-      while (forward && newer.length < MAX_HOPS) {
-        newer.push(forward);
-        forward = (await sameRegistry(forward))?.rotatedTo ?? null;
-      }
-      return { older, newer };
-    },
+    queryFn: () =>
+      followLinks({ back: record.rotatedFrom, forward: record.rotatedTo }, async (key) => {
+        const keys = await getIssuer({ chainId, issuer: key as `0x${string}` });
+        const same = keys?.find((r) => r.registry === record.registry);
+        return { back: same?.rotatedFrom ?? null, forward: same?.rotatedTo ?? null };
+      }),
   });
   return (
     <section aria-labelledby={`lineage-${record.registry}`}>
       <h2 id={`lineage-${record.registry}`}>Key lineage</h2>
       <ErrorNote error={lineage.error} />
-      {lineage.data && lineage.data.older.length + lineage.data.newer.length === 0 ? (
-        <p className="muted" data-testid="lineage">
-          No rotation: this key is the only one of its record.
-        </p>
-      ) : lineage.data ? (
-        <ol className="chain" data-testid="lineage">
-          {lineage.data.older.map((k) => (
-            <li key={k} data-direction="older">
-              <IssuerLink chainId={chainId} issuer={k} />{" "}
-              <span className="muted">(rotated away)</span>
-            </li>
-          ))}
-          <li data-direction="self" aria-current="true">
-            <Hash value={record.issuer} /> <span className="muted">(this key)</span>
-          </li>
-          {lineage.data.newer.map((k) => (
-            <li key={k} data-direction="newer">
-              <IssuerLink chainId={chainId} issuer={k} />
-            </li>
-          ))}
-        </ol>
+      {lineage.data ? (
+        <LineageList
+          testId="lineage"
+          lineage={lineage.data}
+          self={record.issuer}
+          link={(k) => <IssuerLink chainId={chainId} issuer={k} />}
+          notes={{
+            older: "rotated away",
+            self: "this key",
+            none: "No rotation: this key is the only one of its record.",
+          }}
+        />
       ) : null}
     </section>
   );
@@ -361,16 +260,7 @@ function TrustedCheck(props: {
             <option key={t} value={t.startsWith("0x") ? (labelOf(t) ?? t) : t} />
           ))}
         </datalist>
-        <label>
-          At (UTC; empty: now)
-          <input
-            type="datetime-local"
-            step={1}
-            name="at"
-            value={date}
-            onChange={(e) => setDate(e.target.value)}
-          />
-        </label>
+        <UtcInput label="At (UTC; empty: now)" name="at" value={date} onChange={setDate} />
         <button type="submit">Check</button>
       </form>
       <ErrorNote error={answer.error} />

@@ -3,14 +3,15 @@
  * grantee and issuer. Aggregates only: no owner is ever listed.
  */
 import { useMemo } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useQueries, useQuery } from "@tanstack/react-query";
 import { Link, useNavigate, useSearch } from "@tanstack/react-router";
 import type { ColumnDef } from "@tanstack/react-table";
 
-import { STATUSES, getReadiness } from "../api.js";
-import { seriesQuery, statsQuery } from "../queries.js";
+import { STATUSES } from "../api.js";
+import { DAY_CHOICES, daysOf, readyQuery, seriesQuery, statsQuery } from "../queries.js";
 import { AddressLink, DataTable, ErrorNote, Hash, Page, StatusBadge } from "../components.js";
 import { TimeChart, type ChartSeries } from "../chart.js";
+import { ChainSelect } from "../controls.js";
 import { formatTime, number } from "../format.js";
 
 export const STATUS_COLORS: Record<string, string> = {
@@ -22,21 +23,69 @@ export const STATUS_COLORS: Record<string, string> = {
   replaced: "#8250df",
 };
 
-export const DAY_CHOICES = ["30", "90", "180", "366"];
-
 type Row = { key: string; count: number };
+type By = "purpose" | "grantee" | "issuer";
+
+/** The breakdowns under the charts: by what, their caption, and what their two columns say. */
+const BREAKDOWNS = [
+  { by: "purpose", caption: "By purpose (top 10)", key: "purpose", count: "grants" },
+  { by: "grantee", caption: "By grantee (top 10)", key: "grantee", count: "grants" },
+  { by: "issuer", caption: "By issuer key (top 10)", key: "issuer key", count: "registry changes" },
+] as const;
+
+/** Where a breakdown's key leads: a purpose to its grants, a grantee to its address, a key to its page. */
+function KeyCell(props: {
+  by: By;
+  value: string;
+  chain: string | undefined;
+  issuerChain: number | undefined;
+}) {
+  const { value } = props;
+  if (props.by === "purpose")
+    return (
+      <Link to="/grants" search={{ purpose: value, chain: props.chain }}>
+        <Hash value={value} label />
+      </Link>
+    );
+  if (props.by === "grantee") return <AddressLink address={value} role="grantee" />;
+  if (props.issuerChain === undefined) return <Hash value={value} />;
+  return (
+    <Link
+      to="/issuer/$chainId/$issuer"
+      params={{ chainId: String(props.issuerChain), issuer: value }}
+      search={{}}
+    >
+      <Hash value={value} />
+    </Link>
+  );
+}
+
+function breakdownColumns(
+  b: (typeof BREAKDOWNS)[number],
+  chain: string | undefined,
+  issuerChain: number | undefined,
+): ColumnDef<Row, unknown>[] {
+  return [
+    {
+      accessorKey: "key",
+      header: b.key,
+      cell: (c) => (
+        <KeyCell by={b.by} value={c.row.original.key} chain={chain} issuerChain={issuerChain} />
+      ),
+    },
+    { accessorKey: "count", header: b.count, cell: (c) => number.format(c.row.original.count) },
+  ];
+}
 
 export function OverviewPage() {
   const search = useSearch({ from: "/" });
   const navigate = useNavigate({ from: "/" });
   const chainId = search.chain ? Number(search.chain) : undefined;
-  const days = DAY_CHOICES.includes(search.days ?? "") ? Number(search.days) : 90;
+  const days = daysOf(search.days);
 
-  const ready = useQuery({ queryKey: ["ready"], queryFn: getReadiness, staleTime: 0 });
+  const ready = useQuery(readyQuery);
   const series = useQuery(seriesQuery(days, chainId));
-  const purposes = useQuery(statsQuery("purpose", chainId));
-  const grantees = useQuery(statsQuery("grantee", chainId));
-  const issuers = useQuery(statsQuery("issuer", chainId));
+  const stats = useQueries({ queries: BREAKDOWNS.map((b) => statsQuery(b.by, chainId)) });
 
   const points = series.data?.points ?? [];
   const last = points[points.length - 1];
@@ -56,71 +105,14 @@ export function OverviewPage() {
   );
   const issuerChain = chainId ?? ready.data?.chains[0]?.chainId;
 
-  const countCol = {
-    accessorKey: "count",
-    header: "grants",
-    cell: (c: { getValue: () => unknown }) => number.format(c.getValue() as number),
-  };
-  const purposeColumns: ColumnDef<Row, unknown>[] = [
-    {
-      accessorKey: "key",
-      header: "purpose",
-      cell: (c) => (
-        <Link to="/grants" search={{ purpose: c.row.original.key, chain: search.chain }}>
-          <Hash value={c.row.original.key} label />
-        </Link>
-      ),
-    },
-    countCol,
-  ];
-  const granteeColumns: ColumnDef<Row, unknown>[] = [
-    {
-      accessorKey: "key",
-      header: "grantee",
-      cell: (c) => <AddressLink address={c.row.original.key} role="grantee" />,
-    },
-    countCol,
-  ];
-  const issuerColumns: ColumnDef<Row, unknown>[] = [
-    {
-      accessorKey: "key",
-      header: "issuer key",
-      cell: (c) =>
-        issuerChain === undefined ? (
-          <Hash value={c.row.original.key} />
-        ) : (
-          <Link
-            to="/issuer/$chainId/$issuer"
-            params={{ chainId: String(issuerChain), issuer: c.row.original.key }}
-            search={{}}
-          >
-            <Hash value={c.row.original.key} />
-          </Link>
-        ),
-    },
-    { ...countCol, header: "registry changes" },
-  ];
-
-  const busy = series.isPending || purposes.isPending || grantees.isPending || issuers.isPending;
+  const busy = series.isPending || stats.some((q) => q.isPending);
   return (
     <Page name="overview" title="Overview" busy={busy}>
       <form className="filters" onSubmit={(e) => e.preventDefault()}>
-        <label>
-          Chain
-          <select
-            value={search.chain ?? ""}
-            onChange={(e) =>
-              void navigate({ search: { ...search, chain: e.target.value || undefined } })
-            }
-          >
-            <option value="">all chains</option>
-            {ready.data?.chains.map((c) => (
-              <option key={c.chainId} value={String(c.chainId)}>
-                {c.chainId}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChainSelect
+          value={search.chain ?? ""}
+          onChange={(chain) => void navigate({ search: { ...search, chain: chain || undefined } })}
+        />
         <label>
           Days
           <select
@@ -135,7 +127,7 @@ export function OverviewPage() {
           </select>
         </label>
       </form>
-      <ErrorNote error={series.error ?? purposes.error ?? grantees.error ?? issuers.error} />
+      <ErrorNote error={series.error ?? stats.find((q) => q.error)?.error} />
 
       {last ? (
         <section aria-labelledby="now-heading">
@@ -178,30 +170,17 @@ export function OverviewPage() {
       ) : null}
 
       <section className="columns" aria-label="Breakdowns">
-        <DataTable
-          testId="by-purpose"
-          caption="By purpose (top 10)"
-          data={purposes.data?.items ?? []}
-          columns={purposeColumns}
-          rowId={(r) => r.key}
-          sortable
-        />
-        <DataTable
-          testId="by-grantee"
-          caption="By grantee (top 10)"
-          data={grantees.data?.items ?? []}
-          columns={granteeColumns}
-          rowId={(r) => r.key}
-          sortable
-        />
-        <DataTable
-          testId="by-issuer"
-          caption="By issuer key (top 10)"
-          data={issuers.data?.items ?? []}
-          columns={issuerColumns}
-          rowId={(r) => r.key}
-          sortable
-        />
+        {BREAKDOWNS.map((b, i) => (
+          <DataTable
+            key={b.by}
+            testId={`by-${b.by}`}
+            caption={b.caption}
+            data={stats[i]!.data?.items ?? []}
+            columns={breakdownColumns(b, search.chain, issuerChain)}
+            rowId={(r) => r.key}
+            sortable
+          />
+        ))}
       </section>
     </Page>
   );
