@@ -18,6 +18,7 @@ import {
 } from "../../sdk/src/index.js";
 import { createIndexerClient, IndexerRequestError } from "../../sdk/src/indexer.js";
 import { chainNow, loadGrants, localAccount, publicClient, PURPOSE, wallet } from "./fixture.js";
+import { grant as grantRow } from "./indexer-standin.js";
 
 const AUDIENCE = "https://vault.example";
 
@@ -126,28 +127,6 @@ describe("sdk: access requests", function () {
     let baseUrl: string;
     const state = { indexed: 100, head: 100, granted: true, pages: 0 };
     const requests: string[] = [];
-    const grantRow = (i: number) => ({
-      id: `31337-0xabc-${i}`,
-      chainId: 31337,
-      contract: "0x00000000000000000000000000000000000000ab",
-      grantId: `0x${i.toString(16).padStart(64, "0")}`,
-      owner: "0x00000000000000000000000000000000000000aa",
-      grantee: "0x00000000000000000000000000000000000000bb",
-      dataHash: `0x${"11".repeat(32)}`,
-      purpose: `0x${"22".repeat(32)}`,
-      status: "locked",
-      storedStatus: "active",
-      isGranted: true,
-      locked: true,
-      lockedUntil: "18446744073709551615",
-      expiresAt: "0",
-      createdBlock: "5",
-      createdAt: "1700000000",
-      updatedBlock: "6",
-      updatedAt: "1700000001",
-      replacedBy: null,
-      replaces: null,
-    });
 
     before(async function () {
       server = createServer((req, res) => {
@@ -225,9 +204,7 @@ describe("sdk: access requests", function () {
         limit: 2,
       }))
         rows.push(g);
-      expect(rows.map((g) => g.id)).to.deep.equal(
-        [0, 1, 2, 3, 4, 5].map((i) => `31337-0xabc-${i}`),
-      );
+      expect(rows.map((g) => g.id)).to.deep.equal([0, 1, 2, 3, 4, 5].map((i) => grantRow(i).id));
       expect(rows[0]!.lockedUntil).to.equal(2n ** 64n - 1n);
       expect(requests.some((u) => u.includes("status=locked") && u.includes("limit=2"))).to.equal(
         true,

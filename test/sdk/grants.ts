@@ -45,12 +45,21 @@ import {
 
 async function setup() {
   const f = await loadGrants();
-  return { ...f, owner: wallet(f.admin), mined };
+  /** The admin's grant to the grantee for PURPOSE, of `dataHash` (the fixture's by default). */
+  const readGrant = (dataHash = f.dataHash) =>
+    getGrant(publicClient, {
+      address: f.address,
+      owner: f.admin,
+      grantee: f.grantee,
+      dataHash,
+      purpose: PURPOSE,
+    });
+  return { ...f, owner: wallet(f.admin), mined, readGrant };
 }
 
 describe("sdk: grant actions", function () {
   it("grant: simulate returns the id, write stores it, reads and time helpers agree", async function () {
-    const { address, owner, admin, grantee, dataHash, mined } = await setup();
+    const { address, owner, admin, grantee, dataHash, mined, readGrant } = await setup();
     const now = await chainNow();
     const terms = {
       address,
@@ -62,13 +71,7 @@ describe("sdk: grant actions", function () {
     };
     const { result } = await simulateGrant(owner, terms);
     await mined(await grant(owner, terms));
-    const g = await getGrant(publicClient, {
-      address,
-      owner: admin,
-      grantee,
-      dataHash,
-      purpose: PURPOSE,
-    });
+    const g = await readGrant();
     expect(g).to.deep.equal({
       grantId: result,
       status: "Active",
@@ -139,7 +142,7 @@ describe("sdk: grant actions", function () {
   });
 
   it("release by the grantee works while locked", async function () {
-    const { address, owner, admin, grantee, dataHash, mined } = await setup();
+    const { address, owner, admin, grantee, dataHash, mined, readGrant } = await setup();
     await mined(
       await grant(owner, {
         address,
@@ -152,26 +155,17 @@ describe("sdk: grant actions", function () {
     await mined(
       await release(wallet(grantee), { address, owner: admin, dataHash, purpose: PURPOSE }),
     );
-    expect(
-      (await getGrant(publicClient, { address, owner: admin, grantee, dataHash, purpose: PURPOSE }))
-        .status,
-    ).to.equal("Released");
+    expect((await readGrant()).status).to.equal("Released");
   });
 
   it("extendLock, extendExpiry and replace change the grant; a shorter lock is a decoded error; a locked grant replaced stays in force until its lock", async function () {
-    const { address, owner, admin, grantee, dataHash, mined } = await setup();
+    const { address, owner, grantee, dataHash, mined, readGrant } = await setup();
     const now = await chainNow();
     const key = { address, grantee, dataHash, purpose: PURPOSE };
     await mined(await grant(owner, { ...key, lockedUntil: now + 100n, expiresAt: now + 1000n }));
     await mined(await extendExpiry(owner, { ...key, expiresAt: now + 2000n }));
     await mined(await extendLock(owner, { ...key, lockedUntil: now + 500n }));
-    let g = await getGrant(publicClient, {
-      address,
-      owner: admin,
-      grantee,
-      dataHash,
-      purpose: PURPOSE,
-    });
+    let g = await readGrant();
     expect([g.lockedUntil, g.expiresAt]).to.deep.equal([now + 500n, now + 2000n]);
     try {
       await extendLock(owner, { ...key, lockedUntil: now + 200n });
@@ -188,13 +182,7 @@ describe("sdk: grant actions", function () {
         expiresAt: now + 2000n,
       }),
     );
-    g = await getGrant(publicClient, {
-      address,
-      owner: admin,
-      grantee,
-      dataHash,
-      purpose: PURPOSE,
-    });
+    g = await readGrant();
     // Replaced while locked: the old grant stays active until its lock, which becomes its expiry.
     expect(g).to.deep.include({
       status: "Active",
@@ -202,13 +190,7 @@ describe("sdk: grant actions", function () {
       expiresAt: now + 500n,
       generation: 1n,
     });
-    const replacement = await getGrant(publicClient, {
-      address,
-      owner: admin,
-      grantee,
-      dataHash: newDataHash,
-      purpose: PURPOSE,
-    });
+    const replacement = await readGrant(newDataHash);
     expect(replacement).to.deep.include({ status: "Active", generation: 1n });
     await advanceTo(now + 500n);
     expect(await grantIsActive(publicClient, { address, grantId: g.grantId })).to.equal(false);
@@ -244,17 +226,11 @@ describe("sdk: grant actions", function () {
   });
 
   it("an expired grant reads as Expired and is not active", async function () {
-    const { address, owner, admin, grantee, dataHash, mined } = await setup();
+    const { address, owner, grantee, dataHash, mined, readGrant } = await setup();
     const expiresAt = (await chainNow()) + 1000n;
     await mined(await grant(owner, { address, grantee, dataHash, purpose: PURPOSE, expiresAt }));
     await advanceTo(expiresAt);
-    const g = await getGrant(publicClient, {
-      address,
-      owner: admin,
-      grantee,
-      dataHash,
-      purpose: PURPOSE,
-    });
+    const g = await readGrant();
     expect(g.status).to.equal("Expired");
     expect(isActive(g, expiresAt)).to.equal(false);
     expect(isActive(g, expiresAt - 1n)).to.equal(true);
