@@ -314,26 +314,7 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
 
     // ---------------------------------------------------------------- grant slots
 
-    /// @dev A grant's id, its slot and the word the action reads and then writes.
-    function _load(
-        address owner,
-        address grantee,
-        bytes32 dataHash,
-        bytes32 purpose
-    ) private view returns (bytes32 id, Slot storage slot, uint256 word) {
-        id = GrantIds.compute(owner, grantee, dataHash, purpose);
-        slot = _grants[id];
-        word = slot.word;
-    }
-
-    function _load(
-        address owner,
-        GrantKey calldata key
-    ) private view returns (bytes32 id, Slot storage slot, uint256 word) {
-        return _load(owner, key.grantee, key.dataHash, key.purpose);
-    }
-
-    /// @dev `_load` for a signed request that sets one time of an existing grant (`ExtendLock`,
+    /// @dev `_load` (below) for a signed request that sets one time of an existing grant (`ExtendLock`,
     /// `ExtendExpiry`: the same fields under another type hash), once the owner's signature over it
     /// is verified.
     function _loadAuthorized(
@@ -542,6 +523,25 @@ contract AccessGrants is IAccessGrants, EIP712, Multicall {
         uint256 bits = _nonces[owner][nonce >> 8];
         if (bits & bit != 0) revert AccessGrantsNonceUsed(owner, nonce);
         _nonces[owner][nonce >> 8] = bits | bit;
+    }
+
+    /// @dev A grant's id, its slot and the word the action reads and then writes.
+    function _load(
+        address owner,
+        address grantee,
+        bytes32 dataHash,
+        bytes32 purpose
+    ) private view returns (bytes32 id, Slot storage slot, uint256 word) {
+        id = GrantIds.compute(owner, grantee, dataHash, purpose);
+        slot = _grants[id];
+        word = slot.word;
+    }
+
+    function _load(
+        address owner,
+        GrantKey calldata key
+    ) private view returns (bytes32 id, Slot storage slot, uint256 word) {
+        return _load(owner, key.grantee, key.dataHash, key.purpose);
     }
 
     function _checkExpiry(uint64 lockedUntil, uint64 expiresAt) private view {
