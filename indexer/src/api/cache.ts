@@ -127,18 +127,27 @@ export class ResponseStore {
    * database stamp other than the store's empties it first.
    */
   get(key: string, db: string, stamp: string): Entry | undefined {
-    if (db !== this.stamp) {
-      if (this.map.size > 0) this.invalidations += 1;
-      this.map.clear();
-      this.size = 0;
-      this.stamp = db;
-      return undefined;
-    }
+    if (this.adopt(db)) return undefined;
     const entry = this.map.get(key);
     if (entry === undefined || entry.stamp !== stamp) return undefined;
     this.map.delete(key);
     this.map.set(key, entry);
     return entry;
+  }
+
+  /** True when an answer is kept for `key`, under whatever stamp (a request for it may hit). */
+  has(key: string): boolean {
+    return this.map.has(key);
+  }
+
+  /** Moves the store to database stamp `db` (emptying it) unless it is there; true if it moved. */
+  private adopt(db: string): boolean {
+    if (db === this.stamp) return false;
+    if (this.map.size > 0) this.invalidations += 1;
+    this.map.clear();
+    this.size = 0;
+    this.stamp = db;
+    return true;
   }
 
   /** Keeps `entry` if it is of the store's stamp (not overtaken meanwhile) and not too large. */
@@ -156,6 +165,15 @@ export class ResponseStore {
       this.map.delete(k);
       this.size -= e.body.byteLength;
     }
+  }
+
+  /**
+   * Keeps `entry` whose `db` comes from a read that ended after it was computed (a cold answer,
+   * responseCache): the newest stamp known, so the store moves to it first.
+   */
+  setLatest(key: string, entry: Entry): void {
+    this.adopt(entry.db);
+    this.set(key, entry);
   }
 
   /** Prometheus text for /metrics (metrics.ts). */
@@ -220,7 +238,7 @@ function notModified(header: string | undefined, etag: string): boolean {
 }
 
 /** The answer of `entry` to this request: its own, or 304 when the client has it already. */
-function answer(c: Context, entry: Entry): Response {
+function answer(c: Context, entry: Omit<Entry, "db" | "stamp">): Response {
   if (entry.etag === null)
     return c.body(entry.body, entry.status as 200, { "content-type": entry.type });
   const headers = { etag: entry.etag, "cache-control": "no-cache" };
@@ -228,9 +246,39 @@ function answer(c: Context, entry: Entry): Response {
   return c.body(entry.body, entry.status as 200, { ...headers, "content-type": entry.type });
 }
 
+/** A route's answer, ready to keep: everything of an entry but its stamps. */
+type Answer = Omit<Entry, "db" | "stamp">;
+
+/**
+ * Runs the route and answers this request with what it computed; the answer, if it may be kept
+ * (a kept status, JSON), else null.
+ */
+async function run(c: Context, next: () => Promise<void>): Promise<Answer | null> {
+  await next();
+  const res = c.res;
+  if (!KEPT.has(res.status)) return null;
+  const type = res.headers.get("content-type") ?? "";
+  if (!type.startsWith("application/json")) return null;
+  const body = new Uint8Array(await res.arrayBuffer());
+  const computed = {
+    status: res.status,
+    type,
+    body,
+    etag: res.status === 200 ? etagOf(body) : null,
+  };
+  c.res = answer(c, computed);
+  return computed;
+}
+
 /**
  * The cache as Hono middleware for the GET requests to `routes` (others pass through): `store`
  * keeps the answers, `watcher` and `clock` give the stamp.
+ *
+ * A URL the store holds no answer for (a cold key: most lookups of a large table) does not wait for
+ * a fresh stamp: it is computed at once, from queries that start after the request arrived, and
+ * kept only if a read of the stamp that ends after the computation finds the stamp known before it
+ * began (no commit in between, and the same "now"): an answer is never tagged with a stamp older
+ * than its data. A URL the store holds, or one being computed, waits for a fresh stamp as before.
  */
 export function responseCache(
   store: ResponseStore,
@@ -241,38 +289,70 @@ export function responseCache(
   const routeOf = routeMatcher(routes);
   /** Computations in flight, by stamp and key: later requests wait for them. */
   const computing = new Map<string, Promise<Entry | null>>();
+  /** Keys of the computations in flight (cold ones included): a request for one waits for a stamp. */
+  const inFlight = new Map<string, number>();
+  const track = async <T>(key: string, work: Promise<T>): Promise<T> => {
+    inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+    try {
+      return await work;
+    } finally {
+      const n = inFlight.get(key)! - 1;
+      if (n === 0) inFlight.delete(key);
+      else inFlight.set(key, n);
+    }
+  };
 
-  /** Runs the route, keeps its answer if it may be kept, and answers this request. */
+  /** Runs the route under a fresh stamp; keeps its answer unless "now" moved meanwhile. */
   const compute = async (
     c: Context,
     next: () => Promise<void>,
     key: string,
     { db, stamp, now }: { db: string; stamp: string; now: boolean },
   ) => {
-    await next();
-    const res = c.res;
-    if (!KEPT.has(res.status)) return null;
-    const type = res.headers.get("content-type") ?? "";
-    if (!type.startsWith("application/json")) return null;
-    const body = new Uint8Array(await res.arrayBuffer());
-    const entry: Entry = {
-      db,
-      stamp,
-      status: res.status,
-      type,
-      body,
-      etag: res.status === 200 ? etagOf(body) : null,
-    };
-    c.res = answer(c, entry);
+    const computed = await run(c, next);
+    if (computed === null) return null;
+    const entry: Entry = { ...computed, db, stamp };
     // "Now" moved while the route ran (a head read meanwhile): the answer may hold the newer one.
     if (now && stamp !== `${db}#${clock.knownNowStamp()}`) return null;
     store.set(key, entry);
     return entry;
   };
 
+  /** A cold key: computed at once, kept if the stamp read after it is the one known before it. */
+  const computeCold = async (
+    c: Context,
+    next: () => Promise<void>,
+    key: string,
+    route: CachedRoute,
+  ) => {
+    const db = watcher.stamp;
+    const now = route.now ? clock.knownNowStamp() : null;
+    const computed = await run(c, next);
+    if (computed === null) return;
+    // The read starts now, after the computation; the request does not wait for it. Requests for
+    // this key that arrive meanwhile wait for a read that starts later, hence after this one.
+    void watcher.fresh().then(
+      (after) => {
+        if (after !== db || (now !== null && clock.knownNowStamp() !== now)) return;
+        store.setLatest(key, { ...computed, db, stamp: now === null ? db : `${db}#${now}` });
+      },
+      () => {},
+    );
+  };
+
   return async (c, next) => {
     const route = c.req.method === "GET" ? routeOf(c.req.path) : undefined;
     if (route === undefined) return next();
+    const key = cacheKey(c.req.url);
+    if (
+      watcher.stamp !== "" &&
+      !store.has(key) &&
+      !inFlight.has(key) &&
+      (!route.now || clock.knowsNow())
+    ) {
+      store.misses += 1;
+      return track(key, computeCold(c, next, key, route));
+    }
     let db: string;
     let stamp: string;
     try {
@@ -282,7 +362,6 @@ export function responseCache(
       // The database or the RPC does not answer: the route says so in its own words.
       return next();
     }
-    const key = cacheKey(c.req.url);
     const kept = store.get(key, db, stamp);
     if (kept) {
       store.hits += 1;
@@ -302,7 +381,7 @@ export function responseCache(
     const computation = compute(c, next, key, { db, stamp, now: route.now });
     computing.set(flight, computation);
     try {
-      await computation;
+      await track(key, computation);
     } finally {
       computing.delete(flight);
     }

@@ -44,16 +44,25 @@ export class CheckpointWatcher {
   private waiters = new Set<() => void>();
   private timer: NodeJS.Timeout | undefined;
 
+  /** `writes()` when the table was last read (undefined: never, or no such counter). */
+  private readWrites: number | undefined;
+
   constructor(
     /** The checkpoint rows; `snapshot`: `pg_current_snapshot()` as text (absent: no stamp). */
     private readonly read: () => Promise<{ latest_checkpoint?: unknown; snapshot?: unknown }[]>,
     private readonly intervalMs = 250,
+    /**
+     * On PGlite, a count of the calls that may have changed data, kept in this process (commits.ts):
+     * it stands for the snapshot in the stamp, and while it stays the same `fresh` answers from
+     * memory.
+     */
+    private readonly writes?: () => number,
   ) {}
 
   start(): this {
     const tick = async () => {
       try {
-        await this.fresh();
+        await this.shared();
       } catch {
         // The database is busy or not set up yet: try again at the next tick.
       }
@@ -69,13 +78,16 @@ export class CheckpointWatcher {
   }
 
   async poll(): Promise<void> {
+    // Counted before the read: a write during it makes the next `fresh` read again.
+    const writes = this.writes?.();
     const rows = await this.read();
     this.reads += 1;
     this.readAt = Date.now();
+    this.readWrites = writes;
     const checkpoints = rows.map((r) => String(r.latest_checkpoint)).sort();
     const key = checkpoints.join(",");
     // Without a snapshot (no rows, or a reader that gives none) no two reads share a stamp.
-    const snapshot = rows[0]?.snapshot;
+    const snapshot = writes !== undefined ? `writes ${writes}` : rows[0]?.snapshot;
     this.stamp = `${key}|${snapshot === undefined ? `read ${this.reads}` : String(snapshot)}`;
     if (key === this.last) return;
     this.last = key;
@@ -91,11 +103,21 @@ export class CheckpointWatcher {
   }
 
   /**
+   * The stamp as a read that starts after this call would give it: from memory when the write
+   * counter says nothing changed since the last read (PGlite), else from such a read.
+   */
+  fresh(): Promise<string> {
+    if (this.writes !== undefined && this.stamp !== "" && this.writes() === this.readWrites)
+      return Promise.resolve(this.stamp);
+    return this.shared();
+  }
+
+  /**
    * The stamp from a read that started after this call. Reads are shared: while one is in flight,
    * every caller waits for the next one, which starts when it ends and serves them all (one small
    * query per round of requests instead of one per request).
    */
-  fresh(): Promise<string> {
+  private shared(): Promise<string> {
     if (this.reading === null) {
       this.reading = this.poll()
         .then(() => this.stamp)
@@ -108,7 +130,7 @@ export class CheckpointWatcher {
       .catch(() => {})
       .then(() => {
         this.queued = null;
-        return this.fresh();
+        return this.shared();
       });
     return this.queued;
   }

@@ -15,6 +15,7 @@ import { Budget } from "./budget.js";
 import { cacheSettings, responseCache, ResponseStore } from "./cache.js";
 import { ChainClock, indexedBlockTime } from "./chain.js";
 import { CheckpointWatcher } from "./checkpoint.js";
+import { countCommits, type PgliteRunner } from "./commits.js";
 import type { ApiContext } from "./context.js";
 import { dashboardRoutes } from "./dashboard.js";
 import { numberFromEnv } from "./env.js";
@@ -56,11 +57,15 @@ const executor =
     : postgresExecutor(dbClient as PoolLike, schemaName);
 const ponderTable = (name: string) => `"${schemaName}"."${name}"`;
 
-/** How far indexing has got (Ponder's `_ponder_checkpoint`, read every 250 ms and on demand). */
-const watcher = new CheckpointWatcher(async () =>
-  executor.internal(
-    `SELECT latest_checkpoint, pg_current_snapshot()::text AS snapshot FROM ${ponderTable("_ponder_checkpoint")}`,
-  ),
+/** How far indexing has got (Ponder's `_ponder_checkpoint`, read every 250 ms and on demand); on
+ * PGlite, whether anything changed since is counted in this process (commits.ts). */
+const watcher = new CheckpointWatcher(
+  async () =>
+    executor.internal(
+      `SELECT latest_checkpoint, pg_current_snapshot()::text AS snapshot FROM ${ponderTable("_ponder_checkpoint")}`,
+    ),
+  250,
+  executor.dialect === "pglite" ? countCommits(dbClient as PgliteRunner).version : undefined,
 ).start();
 
 /** Ponder's own "backfill done" flag (what its /ready answers). */
