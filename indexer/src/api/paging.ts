@@ -3,7 +3,7 @@
  * that extra row is what says another page follows; the cursor is the last row's id, opaque.
  */
 import { grant, issuer } from "ponder:schema";
-import { and, asc, gt } from "ponder";
+import { and, asc, eq, gt, sql } from "ponder";
 
 import type { ApiContext } from "./context.js";
 import { DEFAULT_PAGE, encodeCursor } from "./validation.js";
@@ -52,4 +52,53 @@ export async function pageById(
     .orderBy(asc(table.id))
     .limit(size + 1);
   return { ...pageOf(rows, size, (row) => row.id), read: rows.length };
+}
+
+/** The equality filters of a page of grants, by column. */
+export type GrantFilters = Partial<
+  Record<"owner" | "grantee" | "purpose" | "dataHash" | "chainId" | "contract", string | number>
+>;
+
+/**
+ * `pageById` of grants with equality filters only, as prepared statements: one per set of filters
+ * (with or without a cursor), built at its first use and named, so that the query is built once and
+ * on PostgreSQL parsed and planned once per connection; the values are parameters.
+ */
+export function preparedGrantPages(db: ApiContext["db"]) {
+  type Prepared = {
+    execute(values: Record<string, unknown>): Promise<(typeof grant.$inferSelect)[]>;
+  };
+  const shapes = new Map<string, Prepared>();
+  const shapeOf = (filters: GrantFilters, cursor: boolean) => {
+    const columns = (Object.keys(filters) as (keyof GrantFilters)[])
+      .filter((k) => filters[k] !== undefined)
+      .sort();
+    const key = `${columns.join(",")}${cursor ? "|cursor" : ""}`;
+    let prepared = shapes.get(key);
+    if (!prepared) {
+      prepared = db
+        .select()
+        .from(grant)
+        .where(
+          and(
+            ...columns.map((k) => eq(grant[k], sql.placeholder(k))),
+            cursor ? gt(grant.id, sql.placeholder("cursor")) : undefined,
+          ),
+        )
+        .orderBy(asc(grant.id))
+        .limit(sql.placeholder("limit"))
+        .prepare(`grantkit_grants_${shapes.size}`);
+      shapes.set(key, prepared);
+    }
+    return prepared;
+  };
+  return async (filters: GrantFilters, q: PageQuery): Promise<Page<typeof grant.$inferSelect>> => {
+    const size = q.limit ?? DEFAULT_PAGE;
+    const rows = await shapeOf(filters, q.cursor !== undefined).execute({
+      ...filters,
+      cursor: q.cursor,
+      limit: size + 1,
+    });
+    return { ...pageOf(rows, size, (row) => row.id), read: rows.length };
+  };
 }

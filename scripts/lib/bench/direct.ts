@@ -2,7 +2,9 @@
  * The database's own rate for the API benchmark's cold cases (`npm run bench:api`, issue 14): the SQL
  * the routes run (indexer/src/api/routes/grants.ts: a grant and its history; an owner's or grantee's
  * page after a cursor), sent from the benchmark's process straight to the indexer's tables, with
- * the same concurrency, for the same time, with keys drawn the same way.
+ * the same concurrency, for the same time, with keys drawn the same way. As the API does, each query
+ * is a named prepared statement on PostgreSQL (parsed and planned once per connection), and a
+ * grant's two queries run side by side.
  *
  * PostgreSQL: a `pg` Pool of 16 connections (the `pg` Ponder itself uses). PGlite: the indexer's data
  * folder opened with `@electric-sql/pglite` once the indexer has stopped (an embedded database has
@@ -35,14 +37,18 @@ function serverVersion(text: string): string {
 
 /** A database the benchmark queries directly. */
 export interface DirectDb {
-  query(sql: string, params: unknown[]): Promise<unknown[]>;
+  /** Runs `sql`; `name`: as a named prepared statement where the database has them (PostgreSQL). */
+  query(sql: string, params: unknown[], name?: string): Promise<unknown[]>;
   /** The database and its version, e.g. "PostgreSQL 17.2". */
   version: string;
   close(): Promise<void>;
 }
 
 interface PgPool {
-  query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+  query(
+    sql: string | { name?: string; text: string; values: unknown[] },
+    params?: unknown[],
+  ): Promise<{ rows: unknown[] }>;
   end(): Promise<void>;
 }
 type PgModule = { Pool: new (o: { connectionString: string; max: number }) => PgPool };
@@ -54,7 +60,7 @@ export async function openPostgres(url: string, size: number): Promise<DirectDb>
   const pool = new Pool({ connectionString: url, max: size });
   const [row] = (await pool.query("SELECT version() AS v")).rows as { v: string }[];
   return {
-    query: async (sql, params) => (await pool.query(sql, params)).rows,
+    query: async (text, values, name) => (await pool.query({ name, text, values })).rows,
     version: serverVersion(row!.v),
     close: () => pool.end(),
   };
@@ -87,29 +93,33 @@ export function directOperations(
   const page = (column: "owner" | "grantee") => `SELECT * FROM ${grant}
     WHERE ${column} = $1 AND id > $2 ORDER BY id ASC LIMIT 51`;
   return {
-    // findGrant, then historyOf (the chain's head time comes from memory in the API).
+    // The grant and every deployment's history of its id side by side, then the grant's own.
     async coldId() {
       const id = s.ids[pick()]!;
-      const rows = (await db.query(`SELECT * FROM ${grant} WHERE chain_id = $1 AND grant_id = $2`, [
-        chainId,
-        id,
-      ])) as { contract: string }[];
-      if (rows.length !== 1) return false;
-      await db.query(
-        `SELECT * FROM ${events} WHERE chain_id = $1 AND contract = $2 AND grant_id = $3
-          ORDER BY block_number ASC, log_index ASC, id ASC`,
-        [chainId, rows[0]!.contract, id],
-      );
-      return true;
+      const [rows, history] = (await Promise.all([
+        db.query(
+          `SELECT * FROM ${grant} WHERE chain_id = $1 AND grant_id = $2`,
+          [chainId, id],
+          "g",
+        ),
+        db.query(
+          `SELECT * FROM ${events} WHERE chain_id = $1 AND grant_id = $2
+            ORDER BY block_number ASC, log_index ASC, id ASC`,
+          [chainId, id],
+          "h",
+        ),
+      ])) as { contract: string }[][];
+      if (rows!.length !== 1) return false;
+      return history!.filter((e) => e.contract === rows![0]!.contract).length > 0;
     },
     async coldOwner() {
       const i = pick();
-      await db.query(page("owner"), [s.owners[s.ownerOf[i]!], rowId(s, chainId, i)]);
+      await db.query(page("owner"), [s.owners[s.ownerOf[i]!], rowId(s, chainId, i)], "o");
       return true;
     },
     async coldGrantee() {
       const i = pick();
-      await db.query(page("grantee"), [s.grantees[s.granteeOf[i]!], rowId(s, chainId, i)]);
+      await db.query(page("grantee"), [s.grantees[s.granteeOf[i]!], rowId(s, chainId, i)], "e");
       return true;
     },
   };

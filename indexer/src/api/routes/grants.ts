@@ -4,14 +4,14 @@
  */
 import { grant, grantEvent } from "ponder:schema";
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { and, asc, desc, eq, lte } from "ponder";
+import { and, asc, desc, eq, lte, sql } from "ponder";
 
 import type { ApiContext } from "../context.js";
 import { HttpError } from "../errors.js";
 import { json, mount } from "../http.js";
-import { pageById } from "../paging.js";
+import { pageById, preparedGrantPages } from "../paging.js";
 import { getGrant, getGrantAt, listGrants } from "../spec/grants.js";
-import { present, statusOnChains, type SQL } from "../view.js";
+import { present, statusOnChains } from "../view.js";
 
 /** The history rows of one grant. */
 function eventsOf(chain: number, contract: `0x${string}`, id: `0x${string}`) {
@@ -20,20 +20,6 @@ function eventsOf(chain: number, contract: `0x${string}`, id: `0x${string}`) {
     eq(grantEvent.contract, contract),
     eq(grantEvent.grantId, id),
   );
-}
-
-/** The history of one grant, oldest first. */
-export function historyOf(
-  ctx: ApiContext,
-  chain: number,
-  contract: `0x${string}`,
-  id: `0x${string}`,
-) {
-  return ctx.db
-    .select()
-    .from(grantEvent)
-    .where(eventsOf(chain, contract, id))
-    .orderBy(asc(grantEvent.blockNumber), asc(grantEvent.logIndex), asc(grantEvent.id));
 }
 
 /** Resolves an "as of" query to a bound on events and the time statuses are judged at. */
@@ -50,22 +36,45 @@ export async function resolveAsOf(
   return { bound: lte(grantEvent.blockTime, time), time, block: null, timestamp: time };
 }
 
+/**
+ * The lookups of one grant as prepared statements: built once (no query building per request), and
+ * on PostgreSQL parsed and planned once per connection (named statements).
+ */
+function lookups(db: ApiContext["db"]) {
+  const chain = sql.placeholder("chain");
+  const id = sql.placeholder("id");
+  const contract = sql.placeholder("contract");
+  const order = [asc(grantEvent.blockNumber), asc(grantEvent.logIndex), asc(grantEvent.id)];
+  const byId = and(eq(grant.chainId, chain), eq(grant.grantId, id));
+  const eventsById = and(eq(grantEvent.chainId, chain), eq(grantEvent.grantId, id));
+  return {
+    grant: db.select().from(grant).where(byId).prepare("grantkit_grant"),
+    grantIn: db
+      .select()
+      .from(grant)
+      .where(and(byId, eq(grant.contract, contract)))
+      .prepare("grantkit_grant_in"),
+    /** Every deployment's history of the id (the grant row says which is the one asked). */
+    history: db
+      .select()
+      .from(grantEvent)
+      .where(eventsById)
+      .orderBy(...order)
+      .prepare("grantkit_history"),
+  };
+}
+
 export function grantRoutes(ctx: ApiContext): OpenAPIHono {
   const app = new OpenAPIHono();
   const { db } = ctx;
+  const prepared = lookups(db);
+  const grantPages = preparedGrantPages(db);
 
   /** The one grant with this id on this chain (several deployments: `contract` picks one). */
   const findGrant = async (chain: number, grantId: `0x${string}`, contract?: `0x${string}`) => {
-    const rows = await db
-      .select()
-      .from(grant)
-      .where(
-        and(
-          eq(grant.chainId, chain),
-          eq(grant.grantId, grantId),
-          contract ? eq(grant.contract, contract) : undefined,
-        ),
-      );
+    const rows = contract
+      ? await prepared.grantIn.execute({ chain, id: grantId, contract })
+      : await prepared.grant.execute({ chain, id: grantId });
     if (rows.length === 0) throw new HttpError(404, `no grant ${grantId} on chain ${chain}`);
     if (rows.length > 1)
       throw new HttpError(
@@ -77,17 +86,29 @@ export function grantRoutes(ctx: ApiContext): OpenAPIHono {
 
   mount(app, listGrants, async (c) => {
     const q = c.req.valid("query");
-    const where: (SQL | undefined)[] = [
-      q.owner ? eq(grant.owner, q.owner) : undefined,
-      q.grantee ? eq(grant.grantee, q.grantee) : undefined,
-      q.purpose ? eq(grant.purpose, q.purpose) : undefined,
-      q.dataHash ? eq(grant.dataHash, q.dataHash) : undefined,
-      q.chainId !== undefined ? eq(grant.chainId, q.chainId) : undefined,
-      q.contract ? eq(grant.contract, q.contract) : undefined,
-    ];
+    const filters = {
+      owner: q.owner,
+      grantee: q.grantee,
+      purpose: q.purpose,
+      dataHash: q.dataHash,
+      chainId: q.chainId,
+      contract: q.contract,
+    };
     const nows = await ctx.clock.nows(q.chainId !== undefined ? [q.chainId] : ctx.clock.chains);
-    if (q.status) where.push(statusOnChains(q.status, nows));
-    const { page, nextCursor, read } = await pageById(ctx, grant, where, q);
+    // A status filter depends on the heads' times: built per request; the rest is prepared.
+    const { page, nextCursor, read } = q.status
+      ? await pageById(
+          ctx,
+          grant,
+          [
+            ...Object.entries(filters).map(([k, v]) =>
+              v === undefined ? undefined : eq(grant[k as keyof typeof filters], v),
+            ),
+            statusOnChains(q.status, nows),
+          ],
+          q,
+        )
+      : await grantPages(filters, q);
     return json(
       c,
       { items: page.map((g) => present(g, nows.get(g.chainId) ?? 0n)), nextCursor },
@@ -98,8 +119,12 @@ export function grantRoutes(ctx: ApiContext): OpenAPIHono {
   mount(app, getGrant, async (c) => {
     const p = c.req.valid("param");
     const q = c.req.valid("query");
-    const g = await findGrant(p.chainId, p.grantId, q.contract);
-    const history = await historyOf(ctx, p.chainId, g.contract, p.grantId);
+    // The grant and its history side by side: the history by id, of the grant's deployment.
+    const [g, events] = await Promise.all([
+      findGrant(p.chainId, p.grantId, q.contract),
+      prepared.history.execute({ chain: p.chainId, id: p.grantId }),
+    ]);
+    const history = events.filter((e) => e.contract === g.contract);
     const now = (await ctx.clock.head(p.chainId)).time;
     return json(c, { grant: present(g, now), history }, 1 + history.length);
   });
