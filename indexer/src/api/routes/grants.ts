@@ -11,7 +11,7 @@ import { HttpError } from "../errors.js";
 import { json, mount } from "../http.js";
 import { pageById, preparedGrantPages } from "../paging.js";
 import { getGrant, getGrantAt, listGrants } from "../spec/grants.js";
-import { present, statusOnChains } from "../view.js";
+import { present, statusOnChains, type SQL } from "../view.js";
 
 /** The history rows of one grant. */
 function eventsOf(chain: number, contract: `0x${string}`, id: `0x${string}`) {
@@ -46,22 +46,38 @@ function lookups(db: ApiContext["db"]) {
   const contract = sql.placeholder("contract");
   const order = [asc(grantEvent.blockNumber), asc(grantEvent.logIndex), asc(grantEvent.id)];
   const byId = and(eq(grant.chainId, chain), eq(grant.grantId, id));
-  const eventsById = and(eq(grantEvent.chainId, chain), eq(grantEvent.grantId, id));
+  const sameGrant = and(
+    eq(grantEvent.chainId, grant.chainId),
+    eq(grantEvent.contract, grant.contract),
+    eq(grantEvent.grantId, grant.grantId),
+  );
+  /** The grant with its history in one statement: a row per event (a grant has at least one). */
+  const withHistory = (where: SQL | undefined, name: string) =>
+    db
+      .select({ grant, event: grantEvent })
+      .from(grant)
+      .leftJoin(grantEvent, sameGrant)
+      .where(where)
+      .orderBy(...order)
+      .prepare(name);
+  const inContract = and(byId, eq(grant.contract, contract));
   return {
     grant: db.select().from(grant).where(byId).prepare("grantkit_grant"),
-    grantIn: db
-      .select()
-      .from(grant)
-      .where(and(byId, eq(grant.contract, contract)))
-      .prepare("grantkit_grant_in"),
-    /** Every deployment's history of the id (the grant row says which is the one asked). */
-    history: db
-      .select()
-      .from(grantEvent)
-      .where(eventsById)
-      .orderBy(...order)
-      .prepare("grantkit_history"),
+    grantIn: db.select().from(grant).where(inContract).prepare("grantkit_grant_in"),
+    withHistory: withHistory(byId, "grantkit_grant_history"),
+    withHistoryIn: withHistory(inContract, "grantkit_grant_history_in"),
   };
+}
+
+/** The one grant of `rows` (one per deployment that has the id), or the 404 or 409 that says why not. */
+function theOne<R extends { contract: string }>(rows: R[], chain: number, grantId: string): R {
+  if (rows.length === 0) throw new HttpError(404, `no grant ${grantId} on chain ${chain}`);
+  if (rows.length > 1)
+    throw new HttpError(
+      409,
+      `grant ${grantId} exists in ${rows.length} deployments on chain ${chain}: add ?contract=`,
+    );
+  return rows[0]!;
 }
 
 export function grantRoutes(ctx: ApiContext): OpenAPIHono {
@@ -71,18 +87,14 @@ export function grantRoutes(ctx: ApiContext): OpenAPIHono {
   const grantPages = preparedGrantPages(db);
 
   /** The one grant with this id on this chain (several deployments: `contract` picks one). */
-  const findGrant = async (chain: number, grantId: `0x${string}`, contract?: `0x${string}`) => {
-    const rows = contract
-      ? await prepared.grantIn.execute({ chain, id: grantId, contract })
-      : await prepared.grant.execute({ chain, id: grantId });
-    if (rows.length === 0) throw new HttpError(404, `no grant ${grantId} on chain ${chain}`);
-    if (rows.length > 1)
-      throw new HttpError(
-        409,
-        `grant ${grantId} exists in ${rows.length} deployments on chain ${chain}: add ?contract=`,
-      );
-    return rows[0]!;
-  };
+  const findGrant = async (chain: number, grantId: `0x${string}`, contract?: `0x${string}`) =>
+    theOne(
+      contract
+        ? await prepared.grantIn.execute({ chain, id: grantId, contract })
+        : await prepared.grant.execute({ chain, id: grantId }),
+      chain,
+      grantId,
+    );
 
   mount(app, listGrants, async (c) => {
     const q = c.req.valid("query");
@@ -119,12 +131,13 @@ export function grantRoutes(ctx: ApiContext): OpenAPIHono {
   mount(app, getGrant, async (c) => {
     const p = c.req.valid("param");
     const q = c.req.valid("query");
-    // The grant and its history side by side: the history by id, of the grant's deployment.
-    const [g, events] = await Promise.all([
-      findGrant(p.chainId, p.grantId, q.contract),
-      prepared.history.execute({ chain: p.chainId, id: p.grantId }),
-    ]);
-    const history = events.filter((e) => e.contract === g.contract);
+    const chain = p.chainId;
+    const rows = q.contract
+      ? await prepared.withHistoryIn.execute({ chain, id: p.grantId, contract: q.contract })
+      : await prepared.withHistory.execute({ chain, id: p.grantId });
+    const byContract = new Map(rows.map((r) => [r.grant.contract, r.grant]));
+    const g = theOne([...byContract.values()], chain, p.grantId);
+    const history = rows.flatMap((r) => (r.event === null ? [] : [r.event]));
     const now = (await ctx.clock.head(p.chainId)).time;
     return json(c, { grant: present(g, now), history }, 1 + history.length);
   });
