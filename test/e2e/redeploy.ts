@@ -124,9 +124,7 @@ describe("zero-downtime redeploy: a new schema behind the views, switched in one
   }
 
   before(async function () {
-    let recordsDirOf: string;
-    ({ node, record: first, recordsDir: recordsDirOf } = await deployedNode(cleanups));
-    recordsDir = recordsDirOf;
+    ({ node, record: first, recordsDir } = await deployedNode(cleanups));
     [databaseUrl] = await Promise.all([
       privatePostgres(cleanups, "redeploy"),
       grantMany(first, 1_000, 6),
