@@ -26,7 +26,6 @@ import { createHash } from "node:crypto";
 import type { RouteConfig } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 
-import type { ChainClock } from "./chain.js";
 import type { CheckpointWatcher } from "./checkpoint.js";
 import { numberFromEnv } from "./env.js";
 import { countAuditChanges, getStatsSeries, search } from "./spec/explore.js";
@@ -39,6 +38,16 @@ import {
 } from "./spec/grants.js";
 import { getIssuer, listIssuers, wasTrusted } from "./spec/issuers.js";
 import { getStats } from "./spec/service.js";
+
+/** What the cache reads of the chain clock (chain.ts's `ChainClock`): "now" on every chain. */
+export interface Now {
+  /** Whether `nowStamp` would answer at once (every head fresh). */
+  knowsNow(): boolean;
+  /** "Now" from what is known at this moment, without asking the RPC. */
+  knownNowStamp(): string;
+  /** "Now" on every chain as one string, asking the RPC for a stale head. */
+  nowStamp(): Promise<string>;
+}
 
 /** A route whose answers are kept; `now`: its answer depends on the heads' times too. */
 export interface CachedRoute {
@@ -283,7 +292,7 @@ async function run(c: Context, next: () => Promise<void>): Promise<Answer | null
 export function responseCache(
   store: ResponseStore,
   watcher: CheckpointWatcher,
-  clock: ChainClock,
+  clock: Now,
   routes: readonly CachedRoute[] = CACHED_ROUTES,
 ): MiddlewareHandler {
   const routeOf = routeMatcher(routes);

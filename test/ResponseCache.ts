@@ -1,0 +1,145 @@
+/**
+ * The REST response cache's middleware (indexer/src/api/cache.ts) on its own, with a real
+ * CheckpointWatcher over a database stand-in whose snapshot the test moves: a cold key is computed
+ * at once and kept only when no commit came between the stamp known before it and the one read
+ * after it; a kept answer is served only under the stamp of a read that started after the request
+ * arrived; a route judged at the head's time is not kept when "now" moved meanwhile. The live
+ * stack's version (a real indexer, reorgs, expiries) is test/e2e/cache.ts.
+ */
+import { expect } from "chai";
+import { Hono } from "hono";
+
+import {
+  responseCache,
+  ResponseStore,
+  type CachedRoute,
+  type Now,
+} from "../indexer/src/api/cache.js";
+import { CheckpointWatcher } from "../indexer/src/api/checkpoint.js";
+
+const CHECKPOINT = `${"1".padStart(10, "0")}${"1".padStart(16, "0")}${"5".padStart(16, "0")}`;
+
+/** A database stand-in: its snapshot changes with every `commit()`; reads are counted. */
+function database() {
+  const db = { snapshot: 1, reads: 0, commit: () => void db.snapshot++ };
+  const watcher = new CheckpointWatcher(async () => {
+    db.reads++;
+    return [{ latest_checkpoint: CHECKPOINT, snapshot: `snap ${db.snapshot}` }];
+  }, 60_000);
+  return { db, watcher };
+}
+
+/** A clock stand-in: "now" is `time`, known at once. */
+function clock(state: { time: number }): Now {
+  return {
+    knowsNow: () => true,
+    knownNowStamp: () => `1:${state.time}`,
+    nowStamp: async () => `1:${state.time}`,
+  };
+}
+
+function app(
+  watcher: CheckpointWatcher,
+  now: { time: number },
+  handler: (key: string) => Promise<unknown>,
+) {
+  const store = new ResponseStore({ entries: 100, bytes: 1 << 20 });
+  const routes: CachedRoute[] = [
+    { route: { path: "/v1/data/{key}", method: "get" } as CachedRoute["route"], now: false },
+    { route: { path: "/v1/now/{key}", method: "get" } as CachedRoute["route"], now: true },
+  ];
+  const hono = new Hono();
+  hono.use("/v1/*", responseCache(store, watcher, clock(now), routes));
+  for (const prefix of ["data", "now"])
+    hono.get(`/v1/${prefix}/:key`, async (c) => c.json(await handler(c.req.param("key"))));
+  return { hono, store };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 10));
+
+describe("REST response cache middleware (indexer/src/api/cache.ts)", function () {
+  it("computes a cold key at once and keeps it when no commit came in between", async function () {
+    const { db, watcher } = database();
+    await watcher.fresh();
+    let runs = 0;
+    const { hono, store } = app(watcher, { time: 1 }, async (key) => ({ key, run: ++runs }));
+    const readsBefore = db.reads;
+    const first = await hono.request("/v1/data/a");
+    expect(await first.json()).to.deep.equal({ key: "a", run: 1 });
+    await settle();
+    expect(store.misses).to.equal(1);
+    expect(db.reads - readsBefore, "one read, after the computation").to.equal(1);
+    const second = await hono.request("/v1/data/a");
+    expect(await second.json()).to.deep.equal({ key: "a", run: 1 });
+    expect(store.hits).to.equal(1);
+    expect(runs).to.equal(1);
+    expect(second.headers.get("etag")).to.match(/^"/);
+  });
+
+  it("does not keep a cold answer when a commit came while it was computed", async function () {
+    const { db, watcher } = database();
+    await watcher.fresh();
+    let runs = 0;
+    const { hono, store } = app(watcher, { time: 1 }, async (key) => {
+      runs++;
+      // The answer is read, then a commit lands before the request ends.
+      const answer = { key, snapshot: db.snapshot };
+      db.commit();
+      return answer;
+    });
+    expect(await (await hono.request("/v1/data/a")).json()).to.deep.equal({
+      key: "a",
+      snapshot: 1,
+    });
+    await settle();
+    expect(store.entries, "nothing kept").to.equal(0);
+    expect(await (await hono.request("/v1/data/a")).json()).to.deep.equal({
+      key: "a",
+      snapshot: 2,
+    });
+    expect(runs).to.equal(2);
+    expect(store.hits).to.equal(0);
+  });
+
+  it("serves a kept answer only under a stamp read after the request arrived", async function () {
+    const { db, watcher } = database();
+    await watcher.fresh();
+    const { hono, store } = app(watcher, { time: 1 }, async (key) => ({
+      key,
+      snapshot: db.snapshot,
+    }));
+    await hono.request("/v1/data/a");
+    await settle();
+    expect(store.entries).to.equal(1);
+    const reads = db.reads;
+    expect(await (await hono.request("/v1/data/a")).json()).to.deep.equal({
+      key: "a",
+      snapshot: 1,
+    });
+    expect(db.reads, "a hit reads the stamp again").to.equal(reads + 1);
+    db.commit();
+    expect(await (await hono.request("/v1/data/a")).json()).to.deep.equal({
+      key: "a",
+      snapshot: 2,
+    });
+    expect(store.invalidations).to.equal(1);
+  });
+
+  it("does not keep an answer judged at the head's time when the head moved meanwhile", async function () {
+    const { watcher } = database();
+    await watcher.fresh();
+    const now = { time: 1 };
+    let runs = 0;
+    const { hono, store } = app(watcher, now, async (key) => {
+      runs++;
+      const answer = { key, now: now.time };
+      now.time++;
+      return answer;
+    });
+    await hono.request("/v1/now/a");
+    await settle();
+    expect(store.entries).to.equal(0);
+    expect(await (await hono.request("/v1/now/a")).json()).to.deep.equal({ key: "a", now: 2 });
+    expect(runs).to.equal(2);
+  });
+});
