@@ -1,0 +1,4 @@
+/** Ponder requires an API file; the app serves only Ponder's own routes (/ready, /health). */
+import { Hono } from "hono";
+
+export default new Hono();
