@@ -62,8 +62,8 @@ let minimal: PonderProcess | undefined;
 let pgDir: string | null = null;
 
 async function cleanup() {
-  await minimal?.kill9();
-  await indexer?.kill9();
+  await minimal?.stop(10_000);
+  await indexer?.stop(10_000); // a clean stop: a CPU profile (BENCH_CPU_PROF) is written at exit
   if (pgDir) {
     await stopPostgres(pgDir);
     rmSync(pgDir, { recursive: true, force: true });
