@@ -266,7 +266,7 @@ try {
     PONDER_POLLING_INTERVAL_MS: "100",
     API_RATE_LIMIT: "0", // the benchmark is one client measuring latency, not the limiter
     PONDER_PGLITE_DIR: path.join(work, "pglite"),
-    PONDER_CACHE_BYTES: indexerCacheBytes(),
+    PONDER_CACHE_BYTES: indexerCacheBytes(DB),
     GRANTKIT_DEPLOYMENTS_DIR: recordsDir,
   };
   if (process.env.BENCH_CPU_PROF)

@@ -213,7 +213,7 @@ export default async function startScale(
       env: {
         ...replicaEnv(config, {}),
         PONDER_POLLING_INTERVAL_MS: "250",
-        PONDER_CACHE_BYTES: indexerCacheBytes(),
+        PONDER_CACHE_BYTES: indexerCacheBytes("postgres"),
       },
       onLine: showUntilStopping("indexer"),
     });

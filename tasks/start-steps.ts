@@ -218,7 +218,7 @@ export async function startIndexer(
       PONDER_RPC_URL_31337: rpcUrl,
       PONDER_NETWORKS: "localhost",
       PONDER_POLLING_INTERVAL_MS: "250",
-      PONDER_CACHE_BYTES: indexerCacheBytes(),
+      PONDER_CACHE_BYTES: indexerCacheBytes("pglite"),
       ...(pglite ? { PONDER_PGLITE_DIR: pglite } : {}),
     },
     onLine: (line) => show("indexer", line),

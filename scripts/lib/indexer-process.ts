@@ -16,7 +16,14 @@ import { ROOT } from "./deployment.js";
 /** Ponder's command-line entry point, run by `process.execPath`. */
 export const PONDER_BIN = path.join(ROOT, "node_modules", ".bin", "ponder");
 export const INDEXER_HEAP_MB = 512;
-export const INDEXER_CACHE_BYTES = 64 * 1024 * 1024;
+/**
+ * Ponder's indexing cache by database. On PGlite the database's memory is the process's own, so the
+ * cache stays small (the 1 GiB bound above). On PostgreSQL the process holds no database, and a
+ * cache too small for the grants a backfill upserts makes each upsert read the database:
+ * `npm run bench:indexer` at 100,000 grants backfilled 3,065 events/s with 192 MiB against about
+ * 1,800 with 64 MiB, at a peak of 617 MiB (docs/performance.md, "Indexer backfill").
+ */
+export const INDEXER_CACHE_BYTES = { pglite: 64 * 1024 * 1024, postgres: 192 * 1024 * 1024 };
 
 /** Node's flags for the indexer's process (INDEXER_MAX_HEAP_MB overrides the heap limit). */
 export function indexerNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -28,9 +35,12 @@ export function indexerNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] 
   return [`--max-old-space-size=${mb}`];
 }
 
-/** Ponder's indexing cache in bytes (PONDER_CACHE_BYTES overrides it). */
-export function indexerCacheBytes(env: NodeJS.ProcessEnv = process.env): string {
-  return env.PONDER_CACHE_BYTES || String(INDEXER_CACHE_BYTES);
+/** Ponder's indexing cache in bytes on `database` (PONDER_CACHE_BYTES overrides it). */
+export function indexerCacheBytes(
+  database: keyof typeof INDEXER_CACHE_BYTES,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  return env.PONDER_CACHE_BYTES || String(INDEXER_CACHE_BYTES[database]);
 }
 
 /**

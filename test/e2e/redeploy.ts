@@ -72,7 +72,7 @@ describe("zero-downtime redeploy: a new schema behind the views, switched in one
       schema,
       env: {
         PONDER_NETWORKS: networks,
-        PONDER_CACHE_BYTES: indexerCacheBytes(),
+        PONDER_CACHE_BYTES: indexerCacheBytes("postgres"),
         DATABASE_URL: databaseUrl,
         ...env,
       },

@@ -61,7 +61,7 @@ describe("read replicas: ponder serve on the indexer's PostgreSQL", function () 
     schema,
     env: {
       PONDER_NETWORKS: record.network,
-      PONDER_CACHE_BYTES: indexerCacheBytes(),
+      PONDER_CACHE_BYTES: indexerCacheBytes("postgres"),
       DATABASE_URL: databaseUrl,
     },
   });

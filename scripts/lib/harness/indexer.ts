@@ -209,7 +209,7 @@ export async function startIndexerStack(
       env: {
         PONDER_NETWORKS: record.network,
         PONDER_PGLITE_DIR: path.join(work, "pglite"),
-        PONDER_CACHE_BYTES: indexerCacheBytes(),
+        PONDER_CACHE_BYTES: indexerCacheBytes(databaseUrl ? "postgres" : "pglite"),
         ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
         ...options.env,
       },
