@@ -20,8 +20,9 @@ export const INDEXER_HEAP_MB = 512;
  * Ponder's indexing cache by database. On PGlite the database's memory is the process's own, so the
  * cache stays small (the 1 GiB bound above). On PostgreSQL the process holds no database, and a
  * cache too small for the grants a backfill upserts makes each upsert read the database:
- * `npm run bench:indexer` at 100,000 grants backfilled 3,065 events/s with 192 MiB against about
- * 1,800 with 64 MiB, at a peak of 617 MiB (docs/performance.md, "Indexer backfill").
+ * `npm run bench:indexer` at 100,000 grants backfilled 2,881 events/s with 192 MiB (97% of a
+ * minimal Ponder app) against about 1,800 (47%) with 64 MiB, at a peak of 601 MiB
+ * (docs/performance.md, "Indexer backfill").
  */
 export const INDEXER_CACHE_BYTES = { pglite: 64 * 1024 * 1024, postgres: 192 * 1024 * 1024 };
 
