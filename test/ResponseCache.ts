@@ -21,10 +21,18 @@ const CHECKPOINT = `${"1".padStart(10, "0")}${"1".padStart(16, "0")}${"5".padSta
 
 /** A database stand-in: its snapshot changes with every `commit()`; reads are counted. */
 function database() {
-  const db = { snapshot: 1, reads: 0, commit: () => void db.snapshot++ };
+  const db = {
+    snapshot: 1,
+    reads: 0,
+    commit: () => void db.snapshot++,
+    /** How long a read takes (ms): a round trip to PostgreSQL. */
+    delay: 0,
+  };
   const watcher = new CheckpointWatcher(async () => {
     db.reads++;
-    return [{ latest_checkpoint: CHECKPOINT, snapshot: `snap ${db.snapshot}` }];
+    const snapshot = `snap ${db.snapshot}`;
+    if (db.delay > 0) await new Promise((r) => setTimeout(r, db.delay));
+    return [{ latest_checkpoint: CHECKPOINT, snapshot }];
   }, 60_000);
   return { db, watcher };
 }
@@ -74,6 +82,21 @@ describe("REST response cache middleware (indexer/src/api/cache.ts)", function (
     expect(store.hits).to.equal(1);
     expect(runs).to.equal(1);
     expect(second.headers.get("etag")).to.match(/^"/);
+  });
+
+  it("serves a request that arrives while a cold answer waits for its read from that answer", async function () {
+    const { db, watcher } = database();
+    await watcher.fresh();
+    db.delay = 50;
+    let runs = 0;
+    const { hono, store } = app(watcher, { time: 1 }, async (key) => ({ key, run: ++runs }));
+    const first = await hono.request("/v1/data/a");
+    expect(await first.json()).to.deep.equal({ key: "a", run: 1 });
+    expect(store.entries, "the read after it has not ended yet").to.equal(0);
+    const second = await hono.request("/v1/data/a");
+    expect(await second.json()).to.deep.equal({ key: "a", run: 1 });
+    expect(runs).to.equal(1);
+    expect(store.hits).to.equal(1);
   });
 
   it("does not keep a cold answer when a commit came while it was computed", async function () {

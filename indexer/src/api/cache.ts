@@ -298,17 +298,18 @@ export function responseCache(
   const routeOf = routeMatcher(routes);
   /** Computations in flight, by stamp and key: later requests wait for them. */
   const computing = new Map<string, Promise<Entry | null>>();
-  /** Keys of the computations in flight (cold ones included): a request for one waits for a stamp. */
+  /**
+   * Keys being computed, or (cold ones) waiting for the read that decides whether they are kept: a
+   * request for one waits for a fresh stamp, so that it finds the answer once kept.
+   */
   const inFlight = new Map<string, number>();
-  const track = async <T>(key: string, work: Promise<T>): Promise<T> => {
+  const hold = (key: string) => {
     inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
-    try {
-      return await work;
-    } finally {
+    return () => {
       const n = inFlight.get(key)! - 1;
       if (n === 0) inFlight.delete(key);
       else inFlight.set(key, n);
-    }
+    };
   };
 
   /** Runs the route under a fresh stamp; keeps its answer unless "now" moved meanwhile. */
@@ -336,17 +337,29 @@ export function responseCache(
   ) => {
     const db = watcher.stamp;
     const now = route.now ? clock.knownNowStamp() : null;
-    const computed = await run(c, next);
-    if (computed === null) return;
-    // The read starts now, after the computation; the request does not wait for it. Requests for
-    // this key that arrive meanwhile wait for a read that starts later, hence after this one.
-    void watcher.fresh().then(
-      (after) => {
-        if (after !== db || (now !== null && clock.knownNowStamp() !== now)) return;
-        store.setLatest(key, { ...computed, db, stamp: now === null ? db : `${db}#${now}` });
-      },
-      () => {},
-    );
+    const release = hold(key);
+    let computed: Answer | null;
+    try {
+      computed = await run(c, next);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    if (computed === null) return release();
+    // The read starts now, after the computation; the request does not wait for it. A request for
+    // this key that arrives meanwhile asks for a fresh stamp after this call, so its read is this one
+    // or a later one, and the answer is kept (or not) before it looks.
+    const answered = computed;
+    void watcher
+      .fresh()
+      .then(
+        (after) => {
+          if (after !== db || (now !== null && clock.knownNowStamp() !== now)) return;
+          store.setLatest(key, { ...answered, db, stamp: now === null ? db : `${db}#${now}` });
+        },
+        () => {},
+      )
+      .finally(release);
   };
 
   return async (c, next) => {
@@ -360,7 +373,7 @@ export function responseCache(
       (!route.now || clock.knowsNow())
     ) {
       store.misses += 1;
-      return track(key, computeCold(c, next, key, route));
+      return computeCold(c, next, key, route);
     }
     let db: string;
     let stamp: string;
@@ -389,10 +402,12 @@ export function responseCache(
     store.misses += 1;
     const computation = compute(c, next, key, { db, stamp, now: route.now });
     computing.set(flight, computation);
+    const release = hold(key);
     try {
-      await track(key, computation);
+      await computation;
     } finally {
       computing.delete(flight);
+      release();
     }
   };
 }
