@@ -6,6 +6,7 @@ import { grant, issuer } from "ponder:schema";
 import { and, asc, eq, gt, sql } from "ponder";
 
 import type { ApiContext } from "./context.js";
+import { schemaFreeColumns } from "./prepared.js";
 import { DEFAULT_PAGE, encodeCursor } from "./validation.js";
 import type { SQL } from "./view.js";
 
@@ -77,7 +78,7 @@ export function preparedGrantPages(db: ApiContext["db"]) {
     let prepared = shapes.get(key);
     if (!prepared) {
       prepared = db
-        .select()
+        .select(schemaFreeColumns(grant))
         .from(grant)
         .where(
           and(

@@ -10,6 +10,7 @@ import type { ApiContext } from "../context.js";
 import { HttpError } from "../errors.js";
 import { json, mount } from "../http.js";
 import { pageById, preparedGrantPages } from "../paging.js";
+import { schemaFreeColumns } from "../prepared.js";
 import { getGrant, getGrantAt, listGrants } from "../spec/grants.js";
 import { present, statusOnChains, type SQL } from "../view.js";
 
@@ -54,16 +55,17 @@ function lookups(db: ApiContext["db"]) {
   /** The grant with its history in one statement: a row per event (a grant has at least one). */
   const withHistory = (where: SQL | undefined, name: string) =>
     db
-      .select({ grant, event: grantEvent })
+      .select({ grant: schemaFreeColumns(grant), event: schemaFreeColumns(grantEvent) })
       .from(grant)
       .leftJoin(grantEvent, sameGrant)
       .where(where)
       .orderBy(...order)
       .prepare(name);
   const inContract = and(byId, eq(grant.contract, contract));
+  const columns = schemaFreeColumns(grant);
   return {
-    grant: db.select().from(grant).where(byId).prepare("grantkit_grant"),
-    grantIn: db.select().from(grant).where(inContract).prepare("grantkit_grant_in"),
+    grant: db.select(columns).from(grant).where(byId).prepare("grantkit_grant"),
+    grantIn: db.select(columns).from(grant).where(inContract).prepare("grantkit_grant_in"),
     withHistory: withHistory(byId, "grantkit_grant_history"),
     withHistoryIn: withHistory(inContract, "grantkit_grant_history_in"),
   };
