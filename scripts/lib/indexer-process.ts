@@ -17,14 +17,17 @@ import { ROOT } from "./deployment.js";
 export const PONDER_BIN = path.join(ROOT, "node_modules", ".bin", "ponder");
 export const INDEXER_HEAP_MB = 512;
 /**
- * Ponder's indexing cache by database. On PGlite the database's memory is the process's own, so the
- * cache stays small (the 1 GiB bound above). On PostgreSQL the process holds no database, and a
- * cache too small for the grants a backfill upserts makes each upsert read the database:
- * `npm run bench:indexer` at 100,000 grants backfilled 2,881 events/s with 192 MiB (97% of a
- * minimal Ponder app) against about 1,800 (47%) with 64 MiB, at a peak of 601 MiB
+ * Ponder's indexing cache by database. A cache too small for the rows a backfill writes makes Ponder
+ * read the database for them: on PostgreSQL for each upsert's row, on PGlite also for each insert's
+ * key (Ponder checks it before buffering the row there). `npm run bench:indexer` at 100,000 grants:
+ * on PostgreSQL 79 to 97% of a minimal Ponder app with 192 MiB (two runs) against 47% with 64 MiB,
+ * at a peak of 601 to 654 MiB; on PGlite 72% of the minimal app with 320 MiB against 57% with
+ * 64 MiB, and the same peak (811 against 827 MiB; at 300,000 grants 1,062 against 1,049): PGlite's
+ * own memory, not the cache, sets the peak. PGlite's 256 MiB is half the heap limit above; Ponder's
+ * byte count of a row (two bytes per character) is above what V8 holds for it
  * (docs/performance.md, "Indexer backfill").
  */
-export const INDEXER_CACHE_BYTES = { pglite: 64 * 1024 * 1024, postgres: 192 * 1024 * 1024 };
+export const INDEXER_CACHE_BYTES = { pglite: 256 * 1024 * 1024, postgres: 192 * 1024 * 1024 };
 
 /** Node's flags for the indexer's process (INDEXER_MAX_HEAP_MB overrides the heap limit). */
 export function indexerNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
