@@ -2,7 +2,8 @@
  * The response cache's stamp on embedded PGlite (indexer/src/api/commits.ts, checkpoint.ts): the
  * calls that may change data are counted in this process, on a real PGlite, so that the stamp is
  * answered from memory while nothing changed and read again after any write: writes, DDL, a
- * transaction's writes, errors count; reads (plain, with parameters, inside a transaction) do not.
+ * transaction's writes count; reads (plain, with parameters, inside a transaction, several in one
+ * text, settings, SQL-over-HTTP's read-only transaction) and failed statements do not.
  */
 import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
@@ -33,7 +34,7 @@ const concat = (...parts: Uint8Array[]) => {
 };
 
 describe("PGlite write counter (indexer/src/api/commits.ts)", function () {
-  it("reads a reply's command tags: only reads, or a write, or an error", function () {
+  it("reads a reply's command tags: only reads, or a write; an error is no write", function () {
     const ready = message("Z", "I");
     expect(onlyReads(concat(message("C", "SELECT 3\0"), ready))).to.equal(true);
     expect(onlyReads(concat(message("C", "BEGIN\0"), message("C", "SHOW\0"), ready))).to.equal(
@@ -44,14 +45,16 @@ describe("PGlite write counter (indexer/src/api/commits.ts)", function () {
     expect(onlyReads(concat(message("C", "SELECT 1\0"), message("C", "DELETE 2\0")))).to.equal(
       false,
     );
-    expect(onlyReads(concat(message("E", "SERROR\0\0"), ready))).to.equal(false);
-    expect(onlyReads(message("C", "SELECT 1").subarray(0, 3)), "a cut reply").to.equal(true);
+    expect(onlyReads(concat(message("E", "SERROR\0\0"), ready))).to.equal(true);
+    expect(onlyReads(concat(message("C", "SET\0"), message("C", "SET\0"), ready))).to.equal(true);
+    expect(onlyReads(message("C", "SELECT 1").subarray(0, 3)), "a cut reply").to.equal(false);
+    expect(onlyReads(message("C", "SELECT 1\0").subarray(0, 9)), "a cut message").to.equal(false);
     const broken = message("C", "");
     new DataView(broken.buffer).setInt32(1, 2);
     expect(onlyReads(broken), "a length below 4").to.equal(false);
   });
 
-  it("reads a statement's text: one reading command, or it may write", function () {
+  it("reads a statement's text: reading commands only, or it may write", function () {
     for (const sql of [
       "SELECT * FROM t",
       "  -- a comment\n/* another */ select 1;",
@@ -60,6 +63,10 @@ describe("PGlite write counter (indexer/src/api/commits.ts)", function () {
       "EXPLAIN SELECT 1",
       "BEGIN",
       "COMMIT",
+      "SELECT 1; SELECT 2",
+      'SET TRANSACTION READ ONLY; SET LOCAL search_path TO pg_catalog, "s", pg_temp',
+      "SET search_path = x",
+      "RESET ALL",
     ])
       expect(readsOnly(sql), sql).to.equal(true);
     for (const sql of [
@@ -69,8 +76,12 @@ describe("PGlite write counter (indexer/src/api/commits.ts)", function () {
       "EXPLAIN ANALYZE DELETE FROM t",
       "SELECT nextval('s')",
       "SELECT 1; DELETE FROM t",
-      "SET search_path = x",
+      "SELECT ';'; DELETE FROM t",
+      "SET x = 1; UPDATE t SET v = 2",
+      "EXPLAIN (ANALYSE) DELETE FROM t",
+      "-- a; comment\nDELETE FROM t",
       "/* unterminated",
+      "",
     ])
       expect(readsOnly(sql), sql).to.equal(false);
     const text = (type: string, ...parts: string[]) => {
@@ -102,9 +113,10 @@ describe("PGlite write counter (indexer/src/api/commits.ts)", function () {
         0,
       );
       expect(await changes(() => db.query("SELECT * FROM t WHERE id = $1", [1]))).to.equal(0);
+      expect(await changes(() => db.exec("SELECT 1; SELECT 2")), "two reads").to.equal(0);
       expect(
-        await changes(() => db.exec("SELECT 1; SELECT 2")),
-        "several statements in one text count (one of them could write)",
+        await changes(() => db.exec("SELECT 1; INSERT INTO t VALUES (3, 'z')")),
+        "a read and a write in one text",
       ).to.be.above(0);
       expect(await changes(() => db.query("UPDATE t SET v = 'b' WHERE id = 1"))).to.be.above(0);
       expect(await changes(() => db.query("DELETE FROM t WHERE id = 99"))).to.be.above(0);
@@ -121,8 +133,35 @@ describe("PGlite write counter (indexer/src/api/commits.ts)", function () {
       ).to.equal(0);
       expect(
         await changes(() => db.query("SELECT * FROM nowhere").catch(() => null)),
-        "an error",
+        "a failed read",
+      ).to.equal(0);
+      expect(
+        await changes(() => db.query("INSERT INTO t VALUES (1, 'dup')").catch(() => null)),
+        "a failed write (its text may write)",
       ).to.be.above(0);
+      // SQL over HTTP (src/api/sql/execute.ts): a read-only transaction with its settings, a
+      // client's query, and a client's query that fails: none is a write.
+      expect(
+        await changes(() =>
+          db.transaction(async (tx) => {
+            await tx.exec("SET TRANSACTION READ ONLY; SET LOCAL search_path TO pg_catalog, public");
+            await tx.query("EXPLAIN (FORMAT JSON) SELECT * FROM t");
+            await tx.query("SELECT * FROM t");
+          }),
+        ),
+        "SQL over HTTP",
+      ).to.equal(0);
+      expect(
+        await changes(() =>
+          db
+            .transaction(async (tx) => {
+              await tx.exec("SET TRANSACTION READ ONLY");
+              await tx.query("SELECT 1 / 0");
+            })
+            .catch(() => null),
+        ),
+        "SQL over HTTP, a failing query",
+      ).to.equal(0);
       expect(
         await changes(() =>
           db.query("WITH gone AS (DELETE FROM t WHERE id = 2 RETURNING *) SELECT * FROM gone"),

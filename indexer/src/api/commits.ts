@@ -8,17 +8,23 @@
  *
  * A call counts unless both sides say it only read:
  *
- * - what it sent: a statement (a simple Query or a Parse) counts unless it starts with a reading
- *   command (SELECT, SHOW, EXPLAIN, VALUES, TABLE, FETCH, BEGIN, COMMIT, ROLLBACK) and names none of
- *   INTO, ANALYZE, NEXTVAL, SETVAL, and is one statement. A writing CTE starts with WITH and counts:
- *   its command tag would say SELECT (Ponder reverts a reorg so);
- * - what came back: an error counts, and so does every command tag but a read's (`SELECT n`,
- *   `SHOW`, `FETCH n`, `EXPLAIN`, and BEGIN, COMMIT, ROLLBACK: a transaction's writes count on
- *   their own, and no read runs inside another caller's transaction, PGlite's queries being
- *   exclusive).
+ * - what it sent: a statement text (a simple Query or a Parse) counts unless each of its statements
+ *   starts with a reading command (SELECT, SHOW, EXPLAIN, VALUES, TABLE, FETCH, BEGIN, COMMIT,
+ *   ROLLBACK, or SET and RESET, which change settings, not data) and the text names none of INTO,
+ *   ANALYZE (ANALYSE), NEXTVAL, SETVAL. Statements are told apart at every `;`, inside a string
+ *   literal too: a write's first word always starts one of the parts, so a split too many can only
+ *   count more. A writing CTE starts with WITH and counts: its command tag would say SELECT (Ponder
+ *   reverts a reorg so);
+ * - what came back: every command tag but a read's (`SELECT n`, `SHOW`, `FETCH n`, `EXPLAIN`, `SET`,
+ *   `RESET`, and BEGIN, COMMIT, ROLLBACK: a transaction's writes count on their own, and no read
+ *   runs inside another caller's transaction, PGlite's queries being exclusive), and a reply cut
+ *   short. An error does not count: a failed statement changes nothing, and a transaction that
+ *   rolls back had its writes counted as they ran. So a client's failing SQL-over-HTTP query (a
+ *   read-only transaction) leaves the stamp, and the REST cache, as they were.
  *
  * More than needed may count (a cheaper read then), never fewer. Bind, Describe, Execute and Sync
- * send no statement text: the reply decides.
+ * send no statement text: the reply decides (a named statement's write answers with its own tag;
+ * PGlite 0.2 sends every query as an unnamed Parse, whose text is judged above).
  */
 
 /** The method counted (PGlite 0.2's `execProtocolRaw`). */
@@ -29,19 +35,29 @@ export interface PgliteRunner {
 const decoder = new TextDecoder();
 
 /** Command tags of statements that change nothing (the tag's first word). */
-const READ_TAGS = new Set(["SELECT", "SHOW", "FETCH", "EXPLAIN", "BEGIN", "COMMIT", "ROLLBACK"]);
+const READ_TAGS = new Set([
+  "SELECT",
+  "SHOW",
+  "FETCH",
+  "EXPLAIN",
+  "SET",
+  "RESET",
+  "BEGIN",
+  "COMMIT",
+  "ROLLBACK",
+]);
 
 /**
  * Whether a backend's answer (PostgreSQL wire messages: a type byte, then a length that counts
- * itself) changed nothing: no error ('E'), and every CommandComplete ('C') a read.
+ * itself) changed nothing: whole, and every CommandComplete ('C') a read.
  */
 export function onlyReads(reply: Uint8Array): boolean {
   const view = new DataView(reply.buffer, reply.byteOffset, reply.byteLength);
-  for (let at = 0; at + 5 <= reply.length;) {
+  let at = 0;
+  while (at + 5 <= reply.length) {
     const type = reply[at]!;
     const length = view.getInt32(at + 1);
     if (length < 4) return false;
-    if (type === 0x45 /* E */) return false;
     if (type === 0x43 /* C */) {
       let end = at + 5;
       while (end < at + 1 + length && reply[end] !== 0 && reply[end] !== 0x20) end++;
@@ -50,11 +66,12 @@ export function onlyReads(reply: Uint8Array): boolean {
     }
     at += 1 + length;
   }
-  return true;
+  return at === reply.length;
 }
 
-const READ_COMMANDS = /^(select|show|explain|values|table|fetch|begin|commit|rollback)\b/i;
-const WRITING_WORDS = /\b(into|analyze|nextval|setval)\b/i;
+const READ_COMMANDS =
+  /^(select|show|explain|values|table|fetch|begin|commit|rollback|set|reset)\b/i;
+const WRITING_WORDS = /\b(into|analyze|analyse|nextval|setval)\b/i;
 
 /** Leading white space and SQL comments off `sql`. */
 function stripLead(sql: string): string {
@@ -70,11 +87,13 @@ function stripLead(sql: string): string {
   }
 }
 
-/** Whether SQL text is one reading statement (see the header). */
+/** Whether SQL text only reads: each statement a reading one (see the header). */
 export function readsOnly(sql: string): boolean {
-  const text = stripLead(sql);
-  const body = text.replace(/;\s*$/, "");
-  return READ_COMMANDS.test(text) && !WRITING_WORDS.test(text) && !body.includes(";");
+  if (WRITING_WORDS.test(sql)) return false;
+  const statements = sql.split(";").map(stripLead);
+  // The text after a last `;` may be empty (or a comment); any other part must read.
+  if (statements.at(-1) === "") statements.pop();
+  return statements.length > 0 && statements.every((s) => READ_COMMANDS.test(s));
 }
 
 /** The statement a frontend message carries: a simple Query's or a Parse's text, else null. */
