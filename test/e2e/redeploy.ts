@@ -112,6 +112,8 @@ describe("zero-downtime redeploy: a new schema behind the views, switched in one
         `/v1/grants?owner=${owner}&limit=1`,
         10_000,
       );
+      if (short.status !== 200 || !short.body.nextCursor)
+        into.errors.push(`owner's first grant ${short.status}: ${short.text}`);
       for (const path of [
         grantPath,
         `${grantPath}?contract=${first.contract}`,
@@ -166,6 +168,8 @@ describe("zero-downtime redeploy: a new schema behind the views, switched in one
       network: first.network,
       databaseUrl,
       schema: views,
+      // No response cache: every read runs its prepared statement, not only the first after a commit.
+      env: { API_CACHE_ENTRIES: "0" },
     });
     cleanups.push(() => replica.stop());
     await replica.replicas[0]!.waitCaughtUp(head, 120_000);
