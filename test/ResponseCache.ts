@@ -50,6 +50,7 @@ function app(
   watcher: CheckpointWatcher,
   now: { time: number },
   handler: (key: string) => Promise<unknown>,
+  heads: Now = clock(now),
 ) {
   const store = new ResponseStore({ entries: 100, bytes: 1 << 20 });
   const routes: CachedRoute[] = [
@@ -57,7 +58,7 @@ function app(
     { route: { path: "/v1/now/{key}", method: "get" } as CachedRoute["route"], now: true },
   ];
   const hono = new Hono();
-  hono.use("/v1/*", responseCache(store, watcher, clock(now), routes));
+  hono.use("/v1/*", responseCache(store, watcher, heads, routes));
   for (const prefix of ["data", "now"])
     hono.get(`/v1/${prefix}/:key`, async (c) => c.json(await handler(c.req.param("key"))));
   return { hono, store };
@@ -164,5 +165,53 @@ describe("REST response cache middleware (indexer/src/api/cache.ts)", function (
     expect(store.entries).to.equal(0);
     expect(await (await hono.request("/v1/now/a")).json()).to.deep.equal({ key: "a", now: 2 });
     expect(runs).to.equal(2);
+  });
+
+  it("answers without the cache, not moving it back, when a newer stamp came while the heads were read", async function () {
+    const { db, watcher } = database();
+    await watcher.fresh();
+    const now = { time: 1 };
+    // The heads' read of the next request waits until the test lets it go.
+    let slow = false;
+    let release = () => {};
+    const heads: Now = {
+      ...clock(now),
+      nowStamp: async () => {
+        if (slow) await new Promise<void>((r) => (release = r));
+        return `1:${now.time}`;
+      },
+    };
+    let runs = 0;
+    const { hono, store } = app(
+      watcher,
+      now,
+      async (key) => ({ key, snapshot: db.snapshot, run: ++runs }),
+      heads,
+    );
+    await hono.request("/v1/now/x");
+    await hono.request("/v1/data/a");
+    await settle();
+    expect(store.entries).to.equal(2);
+
+    db.commit(); // snapshot 2: the slow request reads it, then waits for the heads
+    slow = true;
+    const waiting = hono.request("/v1/now/x");
+    await settle();
+    slow = false;
+    db.commit(); // snapshot 3: a request for "a" reads it, and the store moves on to it
+    expect(await (await hono.request("/v1/data/a")).json()).to.include({ snapshot: 3 });
+    const invalidations = store.invalidations;
+    const runsBefore = runs;
+    release();
+    expect(await (await waiting).json(), "computed, from the data as it is").to.include({
+      key: "x",
+      snapshot: 3,
+    });
+    expect(runs).to.equal(runsBefore + 1);
+    expect(store.invalidations, "the store stayed at snapshot 3").to.equal(invalidations);
+    expect(await (await hono.request("/v1/data/a")).json(), "still kept").to.include({
+      snapshot: 3,
+      run: runsBefore,
+    });
   });
 });

@@ -8,10 +8,14 @@
  *   (which changes with every commit, a reorg's too; checkpoint.ts) and, for a route that judges
  *   statuses at the head's time, the heads' times (chain.ts; a head can move before the block is
  *   indexed, or without any event to index), read before it was computed;
- * - each request reads the stamp again, from a read of the database that starts after it arrived
- *   (shared by every request that arrived meanwhile: `CheckpointWatcher.fresh`), and is served from
- *   the cache only under the same stamp; a new database stamp empties the cache;
- * - requests for one URL under one stamp wait for the one computation in flight;
+ * - a request for a kept URL is served only under the stamp as a read that starts after it arrived
+ *   gives it (`CheckpointWatcher.fresh`): on PostgreSQL such a read, shared by every request that
+ *   arrived meanwhile; on PGlite from memory while the process's write count (commits.ts) says
+ *   nothing changed since the last read. A new database stamp empties the cache;
+ * - a cold URL (none kept, none in flight) is computed at once, without waiting for a stamp, and
+ *   kept only if the stamp read after it is the one known before it started (no commit between);
+ *   a request for it meanwhile waits for a fresh stamp as above, then finds the answer if that read
+ *   kept it, else computes it once under that stamp for every request that follows;
  * - kept: 200s and the 4xx a route decides from the URL and the data (400, 404, 409); never 5xx,
  *   streams, /v1/ready. Nothing that depends on a request header is kept: CORS is added per request
  *   by Ponder's middleware around it, and only the status, the content type and the body are kept.
@@ -384,6 +388,9 @@ export function responseCache(
       // The database or the RPC does not answer: the route says so in its own words.
       return next();
     }
+    // A newer database stamp was read while this request waited for the heads' times: answer
+    // without the cache rather than move the store back to the older stamp (emptying it twice).
+    if (watcher.stamp !== db) return next();
     const kept = store.get(key, db, stamp);
     if (kept) {
       store.hits += 1;

@@ -62,7 +62,8 @@ export class CheckpointWatcher {
   start(): this {
     const tick = async () => {
       try {
-        await this.shared();
+        // On PGlite from memory while nothing was written (no query on the shared thread).
+        await this.fresh();
       } catch {
         // The database is busy or not set up yet: try again at the next tick.
       }
