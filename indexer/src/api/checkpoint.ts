@@ -62,8 +62,8 @@ export class CheckpointWatcher {
   start(): this {
     const tick = async () => {
       try {
-        // On PGlite from memory while nothing was written (no query on the shared thread).
-        await this.fresh();
+        // A read each tick, written or not: /v1/ready takes its age for the database's liveness.
+        await this.shared();
       } catch {
         // The database is busy or not set up yet: try again at the next tick.
       }
