@@ -20,9 +20,9 @@ export const INDEXER_HEAP_MB = 512;
  * Ponder's indexing cache by database. A cache too small for the rows a backfill writes makes Ponder
  * read the database for them: on PostgreSQL for each upsert's row, on PGlite also for each insert's
  * key (Ponder checks it before buffering the row there). `npm run bench:indexer` at 100,000 grants:
- * on PostgreSQL 79 to 97% of a minimal Ponder app with 192 MiB (two runs) against 47% with 64 MiB,
+ * on PostgreSQL 97% of a minimal Ponder app with 192 MiB against 47% with 64 MiB (79% on a faster machine),
  * at a peak of 601 to 654 MiB; on PGlite 72% of the minimal app with 320 MiB against 57% with
- * 64 MiB, and the same peak (811 against 827 MiB; at 300,000 grants 1,062 against 1,049): PGlite's
+ * 64 MiB, and the same peak (824 against 827 MiB; at 300,000 grants 1,062 against 1,049): PGlite's
  * own memory, not the cache, sets the peak. PGlite's 256 MiB is half the heap limit above; Ponder's
  * byte count of a row (two bytes per character) is above what V8 holds for it
  * (docs/performance.md, "Indexer backfill").
