@@ -214,4 +214,43 @@ describe("REST response cache middleware (indexer/src/api/cache.ts)", function (
       run: runsBefore,
     });
   });
+
+  it("keeps a 404 as a 200; a route that throws keeps nothing and leaves its key cold", async function () {
+    const { db, watcher } = database();
+    await watcher.fresh();
+    const store = new ResponseStore({ entries: 100, bytes: 1 << 20 });
+    const routes: CachedRoute[] = [
+      { route: { path: "/v1/data/{key}", method: "get" } as CachedRoute["route"], now: false },
+    ];
+    const hono = new Hono();
+    hono.use("/v1/*", responseCache(store, watcher, clock({ time: 1 }), routes));
+    let runs = 0;
+    let fail = true;
+    /** The database reads started when the route last ran: a cold key runs before its read. */
+    let readsAtRun = -1;
+    hono.get("/v1/data/:key", async (c) => {
+      runs++;
+      readsAtRun = db.reads;
+      if (c.req.param("key") === "missing") return c.json({ error: "no such key" }, 404);
+      if (fail) throw new Error("the database went away");
+      return c.json({ run: runs });
+    });
+
+    expect((await hono.request("/v1/data/missing")).status).to.equal(404);
+    await settle();
+    const again = await hono.request("/v1/data/missing");
+    expect(again.status).to.equal(404);
+    expect(await again.json()).to.deep.equal({ error: "no such key" });
+    expect(runs, "the 404 was kept").to.equal(1);
+    expect(store.hits).to.equal(1);
+
+    expect((await hono.request("/v1/data/b")).status).to.equal(500);
+    await settle();
+    expect(store.entries, "nothing kept of the failure").to.equal(1);
+    fail = false;
+    const before = db.reads;
+    const ok = await hono.request("/v1/data/b");
+    expect(await ok.json()).to.deep.equal({ run: 3 });
+    expect(readsAtRun, "computed at once, as a cold key, before any read").to.equal(before);
+  });
 });
