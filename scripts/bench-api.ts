@@ -135,7 +135,13 @@ async function runDatabase(db: DatabaseKind): Promise<{ run: DbRun; load: string
   try {
     console.log(`\nbench:api on ${db}: starting the stack…`);
     const stack = await startIndexerStack(db, {
-      env: pgliteDir ? { PONDER_PGLITE_DIR: pgliteDir } : {},
+      env: {
+        ...(pgliteDir ? { PONDER_PGLITE_DIR: pgliteDir } : {}),
+        // BENCH_CPU_PROF=<folder>: a CPU profile of the indexer's process, as bench:indexer's.
+        ...(process.env.BENCH_CPU_PROF
+          ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_CPU_PROF}` }
+          : {}),
+      },
       // A busy machine (a shared CI runner) can take minutes to start Ponder.
       readyTimeoutMs: 300_000,
     });

@@ -31,6 +31,7 @@ import type { RouteConfig } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 
 import type { CheckpointWatcher } from "./checkpoint.js";
+import { jsonText } from "./http.js";
 import { numberFromEnv } from "./env.js";
 import { countAuditChanges, getStatsSeries, search } from "./spec/explore.js";
 import {
@@ -272,7 +273,8 @@ async function run(c: Context, next: () => Promise<void>): Promise<Answer | null
   if (!KEPT.has(res.status)) return null;
   const type = res.headers.get("content-type") ?? "";
   if (!type.startsWith("application/json")) return null;
-  const body = new Uint8Array(await res.arrayBuffer());
+  const text = jsonText(c);
+  const body = text === undefined ? new Uint8Array(await res.arrayBuffer()) : Buffer.from(text);
   const computed = {
     status: res.status,
     type,

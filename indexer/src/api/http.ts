@@ -43,10 +43,24 @@ export function stringify(body: unknown): string {
 export const UNITS_PER_ROW = 0.05;
 export const UNITS_PER_SCANNED_ROW = 0.001;
 
+/**
+ * The text of the answer `json` made, by request (Hono copies a Response when a middleware set a
+ * header before it): the response cache (cache.ts) keeps it from here rather than reading the
+ * Response's body back through a stream.
+ */
+const texts = new WeakMap<Context, string>();
+
+/** The JSON text of this request's 200 answer, when `json` made it. */
+export function jsonText(c: Context): string | undefined {
+  return c.res.status === 200 ? texts.get(c) : undefined;
+}
+
 /** A JSON answer; `rows` (the rows the route read) are charged to the client. */
 export function json(c: Context, body: unknown, rows = 0) {
   requestInfo(c.env).charge(rows * UNITS_PER_ROW);
-  return c.body(stringify(body), 200, { "content-type": "application/json; charset=utf-8" });
+  const text = stringify(body);
+  texts.set(c, text);
+  return c.body(text, 200, { "content-type": "application/json; charset=utf-8" });
 }
 
 /** Unix seconds as an ISO date, or null past JavaScript's last date (a lock can be any uint64). */
