@@ -6,13 +6,10 @@
  * (SIGINT) stops everything and frees every port. The replicas' behaviour under faults (a replica or
  * the indexer killed) is test/e2e/replicas.ts; the redeploy behind them, test/e2e/redeploy.ts.
  */
-import { rmSync } from "node:fs";
-import path from "node:path";
-
 import { expect } from "chai";
 
 import { portFree } from "../../scripts/lib/processes.js";
-import { expectNothingLeft, JOURNALS, localJournals, ran, runStart } from "../support/start-run.js";
+import { expectNothingLeft, ran, removeNewJournalsAfter, runStart } from "../support/start-run.js";
 
 /** What each server answered, by its banner label. */
 type Answers = Map<string, Record<string, string>>;
@@ -45,14 +42,7 @@ async function ask(base: string, grantPath: string): Promise<Record<string, stri
 describe("npm run start:scale: one indexer and two read replicas on PostgreSQL", function () {
   this.timeout(300_000);
 
-  let journalsBefore: Set<string>;
-  before(function () {
-    journalsBefore = new Set(localJournals());
-  });
-  after(function () {
-    for (const d of localJournals())
-      if (!journalsBefore.has(d)) rmSync(path.join(JOURNALS, d), { recursive: true, force: true });
-  });
+  removeNewJournalsAfter();
 
   it("lists every server in its banner; each replica answers as the indexer; Ctrl-C stops it all", async function () {
     const answers: Answers = new Map();

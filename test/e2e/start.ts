@@ -18,10 +18,9 @@ import { ROOT } from "../../scripts/lib/deployment.js";
 import { freePort } from "../../scripts/lib/processes.js";
 import {
   expectNothingLeft,
-  JOURNALS,
   killAll,
-  localJournals,
   ran,
+  removeNewJournalsAfter,
   runStart,
 } from "../support/start-run.js";
 
@@ -36,16 +35,7 @@ function listen(port: number): Promise<Server> {
 describe("npm start: failures", function () {
   this.timeout(300_000);
 
-  // The journals of these runs' chains, which nobody resumes, are removed afterwards.
-  let journalsBefore: Set<string>;
-  before(function () {
-    journalsBefore = new Set(localJournals());
-  });
-  after(function () {
-    for (const d of localJournals()) {
-      if (!journalsBefore.has(d)) rmSync(path.join(JOURNALS, d), { recursive: true, force: true });
-    }
-  });
+  removeNewJournalsAfter();
 
   it("names a taken chain port and GRANTKIT_CHAIN_PORT, and starts nothing", async function () {
     const port = await freePort();

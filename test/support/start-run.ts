@@ -15,13 +15,28 @@ import { ROOT } from "../../scripts/lib/deployment.js";
 import { alive, descendants, freePort, portFree } from "../../scripts/lib/processes.js";
 
 const HARDHAT = path.join(ROOT, "node_modules", ".bin", "hardhat");
-export const JOURNALS = path.join(ROOT, "ignition", "deployments");
+const JOURNALS = path.join(ROOT, "ignition", "deployments");
 
 /** Ignition journals of local chains (the deploy step of each start writes one). */
-export function localJournals(): string[] {
+function localJournals(): string[] {
   return existsSync(JOURNALS)
     ? readdirSync(JOURNALS).filter((d) => /^grantkit.*-localhost-/.test(d))
     : [];
+}
+
+/**
+ * In a suite: removes, after it, the Ignition journals of the local chains its runs deployed to
+ * (each start writes one, and nobody resumes them).
+ */
+export function removeNewJournalsAfter(): void {
+  let kept = new Set<string>();
+  before(function () {
+    kept = new Set(localJournals());
+  });
+  after(function () {
+    for (const d of localJournals())
+      if (!kept.has(d)) rmSync(path.join(JOURNALS, d), { recursive: true, force: true });
+  });
 }
 
 export interface StartRun {
