@@ -223,6 +223,32 @@ describe("REST response cache: exact on a live stack (PGlite)", function () {
     expect(offCounters.hits + offCounters.misses + offCounters.entries).to.equal(0);
   });
 
+  it("sends every answer whole, with its length and Ponder's CORS header: computed, kept, 304, errors, and without the cache", async function () {
+    // Hono copies a Response set over another into a stream, which the server then writes in
+    // chunks without a length (indexer/src/api/http.ts `answerWith`).
+    const urls = [
+      `/v1/grants/${chain}/${idOf(2)}`,
+      `/v1/grants?grantee=${B}&limit=50`,
+      `/v1/grants/${chain}/0x${"cd".repeat(32)}`,
+      `/v1/grants?grantee=nonsense`,
+    ];
+    const whole = (a: Answer, what: string) => {
+      expect(a.length, `${what}: content-length`).to.equal(String(Buffer.byteLength(a.text)));
+      expect(a.cors, `${what}: access-control-allow-origin`).to.equal("*");
+    };
+    for (const url of urls) {
+      const first = await get(url);
+      const second = await get(url);
+      whole(first, `${url}, first`);
+      whole(second, `${url}, second`);
+      whole(await fetchText(off.api, url), `${url}, without the cache`);
+    }
+    const one = await get(urls[0]!);
+    const revalidated = await get(urls[0]!, { "if-none-match": one.etag! });
+    expect(revalidated.status).to.equal(304);
+    expect(revalidated.cors).to.equal("*");
+  });
+
   it("shows a grant, a revocation, a replacement and a release on the first request after they are indexed", async function () {
     const lookup = (id: string) => `/v1/grants/${chain}/${id}`;
     const ownerPage = `/v1/grants?owner=${A}&limit=100`;

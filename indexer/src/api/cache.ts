@@ -31,7 +31,7 @@ import type { RouteConfig } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 
 import type { CheckpointWatcher } from "./checkpoint.js";
-import { jsonText } from "./http.js";
+import { answerWith, jsonText } from "./http.js";
 import { numberFromEnv } from "./env.js";
 import { countAuditChanges, getStatsSeries, search } from "./spec/explore.js";
 import {
@@ -251,13 +251,20 @@ function notModified(header: string | undefined, etag: string): boolean {
   });
 }
 
-/** The answer of `entry` to this request: its own, or 304 when the client has it already. */
+/**
+ * The answer of `entry` to this request, made the request's answer (`answerWith`): its own, or 304
+ * when the client has it already.
+ */
 function answer(c: Context, entry: Omit<Entry, "db" | "stamp">): Response {
   if (entry.etag === null)
-    return c.body(entry.body, entry.status as 200, { "content-type": entry.type });
+    return answerWith(c, c.body(entry.body, entry.status as 200, { "content-type": entry.type }));
   const headers = { etag: entry.etag, "cache-control": "no-cache" };
-  if (notModified(c.req.header("if-none-match"), entry.etag)) return c.body(null, 304, headers);
-  return c.body(entry.body, entry.status as 200, { ...headers, "content-type": entry.type });
+  if (notModified(c.req.header("if-none-match"), entry.etag))
+    return answerWith(c, c.body(null, 304, headers));
+  return answerWith(
+    c,
+    c.body(entry.body, entry.status as 200, { ...headers, "content-type": entry.type }),
+  );
 }
 
 /** A route's answer, ready to keep: everything of an entry but its stamps. */
@@ -281,7 +288,7 @@ async function run(c: Context, next: () => Promise<void>): Promise<Answer | null
     body,
     etag: res.status === 200 ? etagOf(body) : null,
   };
-  c.res = answer(c, computed);
+  answer(c, computed);
   return computed;
 }
 

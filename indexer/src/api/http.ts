@@ -31,9 +31,39 @@ export function mount<R extends RouteConfig>(
   });
 }
 
-/** JSON.stringify with bigints as decimal strings. */
+/** `R` as the API writes it: each bigint a decimal string. */
+export type Plain<R> = {
+  [K in keyof R]: R[K] extends bigint ? string : R[K] extends bigint | null ? string | null : R[K];
+};
+
+/**
+ * `row` with each bigint as a decimal string, as the API writes it (`stringify`): a body made
+ * of such rows is written by JSON.stringify without a replacer, about twice as fast for a page.
+ */
+export function plain<R extends object>(row: R): Plain<R> {
+  const out: Record<string, unknown> = {};
+  for (const key in row) {
+    const value: unknown = row[key];
+    out[key] = typeof value === "bigint" ? value.toString() : value;
+  }
+  return out as Plain<R>;
+}
+
+const decimalBigints = (_key: string, value: unknown) =>
+  typeof value === "bigint" ? value.toString() : value;
+
+/**
+ * JSON.stringify with bigints as decimal strings. A body without bigints (rows made `plain`, view.ts)
+ * is written without a replacer, which V8 does about twice as fast; one with a bigint makes that
+ * first try throw at it, and is written again with the replacer.
+ */
 export function stringify(body: unknown): string {
-  return JSON.stringify(body, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+  try {
+    return JSON.stringify(body);
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+    return JSON.stringify(body, decimalBigints);
+  }
 }
 
 /**
@@ -44,9 +74,8 @@ export const UNITS_PER_ROW = 0.05;
 export const UNITS_PER_SCANNED_ROW = 0.001;
 
 /**
- * The text of the answer `json` made, by request (Hono copies a Response when a middleware set a
- * header before it): the response cache (cache.ts) keeps it from here rather than reading the
- * Response's body back through a stream.
+ * The text of the answer `json` made, by request: the response cache (cache.ts) keeps it from here
+ * rather than reading the Response's body back through a stream.
  */
 const texts = new WeakMap<Context, string>();
 
@@ -55,12 +84,26 @@ export function jsonText(c: Context): string | undefined {
   return c.res.status === 200 ? texts.get(c) : undefined;
 }
 
+/**
+ * Makes `res` (made by `c.body`, which merges the headers set so far) this request's answer as it is.
+ * Hono copies a Response set over an earlier one into a new one that reads the old one's body as a
+ * web stream, and Ponder's CORS middleware makes an empty Response before every route: so every
+ * answer was an undici Response and a stream that the server then wrote chunk by chunk, headers
+ * apart (in a profile of pages on PostgreSQL, 6 to 7% of the process's time and more garbage).
+ * Unset first, nothing is copied and the server writes the text in one call.
+ */
+export function answerWith(c: Context, res: Response): Response {
+  c.res = undefined;
+  c.res = res;
+  return res;
+}
+
 /** A JSON answer; `rows` (the rows the route read) are charged to the client. */
 export function json(c: Context, body: unknown, rows = 0) {
   requestInfo(c.env).charge(rows * UNITS_PER_ROW);
   const text = stringify(body);
   texts.set(c, text);
-  return c.body(text, 200, { "content-type": "application/json; charset=utf-8" });
+  return answerWith(c, c.body(text, 200, { "content-type": "application/json; charset=utf-8" }));
 }
 
 /** Unix seconds as an ISO date, or null past JavaScript's last date (a lock can be any uint64). */

@@ -7,6 +7,7 @@ import { grant, type grantEvent } from "ponder:schema";
 import { and, eq, gt, lte, or } from "ponder";
 import type { z } from "zod";
 
+import { plain } from "./http.js";
 import type { grantStatus } from "./validation.js";
 
 /** A SQL condition (drizzle). */
@@ -25,10 +26,11 @@ export function effectiveStatus(
   return g.lockedUntil > now ? "locked" : "active";
 }
 
+/** A grant (or a history row) as a user sees it at time `now`, ready to write (`plain`). */
 export function present(g: GrantRow | GrantEventRow, now: bigint) {
   const status = effectiveStatus(g, now);
   return {
-    ...g,
+    ...plain(g),
     status,
     storedStatus: g.status,
     isGranted: status === "active" || status === "locked",

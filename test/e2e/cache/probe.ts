@@ -12,6 +12,9 @@ export interface Answer {
   text: string;
   etag: string | null;
   cacheControl: string | null;
+  /** The `content-length` header: null when the body came in chunks. */
+  length: string | null;
+  cors: string | null;
 }
 
 /** The cache's counters as /metrics shows them. */
@@ -24,6 +27,8 @@ export async function fetchText(base: string, url: string, headers: Record<strin
     text: await res.text(),
     etag: res.headers.get("etag"),
     cacheControl: res.headers.get("cache-control"),
+    length: res.headers.get("content-length"),
+    cors: res.headers.get("access-control-allow-origin"),
   } satisfies Answer;
 }
 

@@ -8,7 +8,7 @@ import { and, asc, desc, eq, lte, sql } from "ponder";
 
 import type { ApiContext } from "../context.js";
 import { HttpError } from "../errors.js";
-import { json, mount } from "../http.js";
+import { json, mount, plain } from "../http.js";
 import { pageById, preparedGrantPages } from "../paging.js";
 import { schemaFreeColumns } from "../prepared.js";
 import { getGrant, getGrantAt, listGrants } from "../spec/grants.js";
@@ -139,7 +139,7 @@ export function grantRoutes(ctx: ApiContext): OpenAPIHono {
       : await prepared.withHistory.execute({ chain, id: p.grantId });
     const byContract = new Map(rows.map((r) => [r.grant.contract, r.grant]));
     const g = theOne([...byContract.values()], chain, p.grantId);
-    const history = rows.flatMap((r) => (r.event === null ? [] : [r.event]));
+    const history = rows.flatMap((r) => (r.event === null ? [] : [plain(r.event)]));
     const now = (await ctx.clock.head(p.chainId)).time;
     return json(c, { grant: present(g, now), history }, 1 + history.length);
   });
