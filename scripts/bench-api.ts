@@ -122,7 +122,13 @@ async function measureApi(stack: IndexerStack) {
         stack.alive,
       )
     : null;
-  const api = await runCases(stack.api, caseRequests(s, stack.chainId), CONNECTIONS, DURATION);
+  const api = await runCases(
+    stack.api,
+    caseRequests(s, stack.chainId),
+    CONNECTIONS,
+    DURATION,
+    stack.pid,
+  );
   if (!stack.alive()) throw new Error(`the indexer died under load:\n${stack.logTail()}`);
   return { s, load, api };
 }

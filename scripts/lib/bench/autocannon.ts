@@ -57,6 +57,11 @@ export interface Figures {
   fiveXx: number;
   /** Answers counted. */
   total: number;
+  /**
+   * CPU time of the API's process per answer, ms (user + system, from /proc; cases.ts): what an
+   * answer costs the server, less moved by other work on the machine than the rates are.
+   */
+  cpuMs?: number;
 }
 
 /** Runs `requests` at `connections` for `duration` seconds (10 s per request at most). */

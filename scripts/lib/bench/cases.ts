@@ -5,6 +5,8 @@
  * random grant of that owner or grantee), an owner's first 50 over REST and the same over Ponder's
  * GraphQL.
  */
+import { readFileSync } from "node:fs";
+
 import {
   cannon,
   drawn,
@@ -80,12 +82,29 @@ export async function checkCases(api: string, requests: Record<CaseName, CannonR
     throw new Error(`an owner's first page has ${items.length} grants, not 50`);
 }
 
-/** Runs every case at `connections` for `seconds` each, after a warm-up; prints each line. */
+/** CPU time (user + system) process `pid` has used, ms; null where /proc is not there. */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    // pid (comm) state ... : utime and stime are the 14th and 15th fields, after the last ")".
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+/** USER_HZ: the unit of /proc's CPU times, 100 on every Linux build that matters here. */
+const CLOCK_TICKS = 100;
+
+/**
+ * Runs every case at `connections` for `seconds` each, after a warm-up; prints each line. With
+ * `pid` (the API's process), each case also gets its CPU time per answer.
+ */
 export async function runCases(
   api: string,
   requests: Record<CaseName, CannonRequest>,
   connections: number,
   seconds: number,
+  pid?: number,
 ): Promise<Record<CaseName, Figures>> {
   await checkCases(api, requests);
   console.log(`  read path: warm-up 3 s at ${connections} connections`);
@@ -93,8 +112,15 @@ export async function runCases(
   const out = {} as Record<CaseName, Figures>;
   for (const name of Object.keys(CASES) as CaseName[]) {
     process.stdout.write(`  ${CASES[name]}: ${connections} connections, ${seconds} s… `);
-    out[name] = await cannon(api, [requests[name]], connections, seconds);
-    console.log(`${out[name].rps.toFixed(0)} req/s, p99 ${out[name].p99} ms`);
+    const before = pid === undefined ? null : cpuMsOf(pid);
+    const figures = await cannon(api, [requests[name]], connections, seconds);
+    const after = pid === undefined ? null : cpuMsOf(pid);
+    out[name] =
+      before === null || after === null || figures.total === 0
+        ? figures
+        : { ...figures, cpuMs: (after - before) / figures.total };
+    const cpu = out[name].cpuMs === undefined ? "" : `, ${out[name].cpuMs.toFixed(3)} CPU ms each`;
+    console.log(`${out[name].rps.toFixed(0)} req/s, p99 ${out[name].p99} ms${cpu}`);
   }
   return out;
 }

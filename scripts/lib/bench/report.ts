@@ -142,9 +142,10 @@ export function figureRows(r: DbRun): string[][] {
     ms(f.p99),
     String(f.errors),
     String(f.non2xx),
+    f.cpuMs === undefined ? "" : f.cpuMs.toFixed(3),
   ];
   return [
-    ["case", "requests/s", "p50 ms", "p99 ms", "errors", "non-2xx"],
+    ["case", "requests/s", "p50 ms", "p99 ms", "errors", "non-2xx", "API CPU ms/answer"],
     ...(Object.keys(CASES) as CaseName[]).map((c) => row(`API: ${CASES[c]}`, r.api[c])),
     ...(["coldId", "coldOwner", "coldGrantee"] as const).map((c) =>
       row(`SQL on the database: ${CASES[c]}`, r.direct[c]),
