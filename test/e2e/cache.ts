@@ -224,8 +224,8 @@ describe("REST response cache: exact on a live stack (PGlite)", function () {
   });
 
   it("sends every answer whole, with its length and Ponder's CORS header: computed, kept, 304, errors, and without the cache", async function () {
-    // Hono copies a Response set over another into a stream, which the server then writes in
-    // chunks without a length (indexer/src/api/http.ts `answerWith`).
+    // Answers are made the request's answer without Hono's copy (indexer/src/api/http.ts
+    // `answerWith`), which used to carry the headers set before the route: none may be lost.
     const urls = [
       `/v1/grants/${chain}/${idOf(2)}`,
       `/v1/grants?grantee=${B}&limit=50`,
