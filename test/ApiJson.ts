@@ -1,7 +1,7 @@
 /**
  * How the REST API writes JSON (indexer/src/api/http.ts): bigints as decimal strings, whether a body
- * carries them (written again with a replacer) or was made `plain` first (written without one), with
- * the same bytes either way and every key where it was.
+ * carries them (written with a replacer) or its rows were made `plain` first (written without one),
+ * with the same bytes either way and every key where it was.
  */
 import { expect } from "chai";
 
@@ -49,11 +49,5 @@ describe("REST JSON (indexer/src/api/http.ts)", function () {
     expect(stringify(page)).to.equal(
       withReplacer({ items: [row, { ...row, id: "2", generation: 4n }], nextCursor: null }),
     );
-  });
-
-  it("still refuses what JSON cannot hold: a cycle is a TypeError, not a loop", function () {
-    const cyclic: Record<string, unknown> = { n: 1n };
-    cyclic.self = cyclic;
-    expect(() => stringify(cyclic)).to.throw(TypeError);
   });
 });

@@ -235,12 +235,15 @@ describe("REST response cache: exact on a live stack (PGlite)", function () {
     const whole = (a: Answer, what: string) => {
       expect(a.length, `${what}: content-length`).to.equal(String(Buffer.byteLength(a.text)));
       expect(a.cors, `${what}: access-control-allow-origin`).to.equal("*");
+      expect(a.type, `${what}: content-type`).to.match(/^application\/json/);
     };
     for (const url of urls) {
       const first = await get(url);
       const second = await get(url);
       whole(first, `${url}, first`);
       whole(second, `${url}, second`);
+      const headers = (a: Answer) => [a.type, a.etag, a.cacheControl];
+      expect(headers(second), url).to.deep.equal(headers(first));
       whole(await fetchText(off.api, url), `${url}, without the cache`);
     }
     const one = await get(urls[0]!);

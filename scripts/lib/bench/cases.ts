@@ -85,8 +85,9 @@ export async function checkCases(api: string, requests: Record<CaseName, CannonR
 /** CPU time (user + system) process `pid` has used, ms; null where /proc is not there. */
 export function cpuMsOf(pid: number): number | null {
   try {
-    // pid (comm) state ... : utime and stime are the 14th and 15th fields, after the last ")".
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    // pid (comm) state ... : utime and stime are the 14th and 15th fields; the name may hold ") ".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
   } catch {
     return null;

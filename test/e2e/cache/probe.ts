@@ -15,6 +15,7 @@ export interface Answer {
   /** The `content-length` header: null when the body came in chunks. */
   length: string | null;
   cors: string | null;
+  type: string | null;
 }
 
 /** The cache's counters as /metrics shows them. */
@@ -29,6 +30,7 @@ export async function fetchText(base: string, url: string, headers: Record<strin
     cacheControl: res.headers.get("cache-control"),
     length: res.headers.get("content-length"),
     cors: res.headers.get("access-control-allow-origin"),
+    type: res.headers.get("content-type"),
   } satisfies Answer;
 }
 
