@@ -40,13 +40,13 @@ describe("REST JSON (indexer/src/api/http.ts)", function () {
       expiresAt: "18446744073709551615",
       generation: "3",
     });
-    // A page of plain rows has no bigint left: written as a replacer would write the raw rows.
+    // A page of plain rows has no bigint left: written without a replacer (json()) as the replacer
+    // writes the raw rows.
     const page = {
       items: [plain(row), plain({ ...row, id: "2", generation: 4n })],
       nextCursor: null,
     };
-    expect(() => JSON.stringify(page)).to.not.throw();
-    expect(stringify(page)).to.equal(
+    expect(JSON.stringify(page)).to.equal(
       withReplacer({ items: [row, { ...row, id: "2", generation: 4n }], nextCursor: null }),
     );
   });
