@@ -8,6 +8,7 @@
  * started.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { createInterface } from "node:readline";
 
@@ -245,5 +246,20 @@ export function treeRss(root: number): number {
     return kib / 1024;
   } catch {
     return 0;
+  }
+}
+
+/** USER_HZ: the unit of /proc's CPU times, 100 on every Linux build that matters here. */
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system) process `pid` has used, ms; null where /proc is not there. */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    // pid (comm) state ... : utime and stime are the 14th and 15th fields; the name may hold ") ".
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
   }
 }

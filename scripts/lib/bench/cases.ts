@@ -5,8 +5,6 @@
  * random grant of that owner or grantee), an owner's first 50 over REST and the same over Ponder's
  * GraphQL.
  */
-import { readFileSync } from "node:fs";
-
 import {
   cannon,
   drawn,
@@ -16,6 +14,7 @@ import {
   type CannonRequest,
   type Figures,
 } from "./autocannon.js";
+import { cpuMsOf } from "../processes.js";
 import { rowId, type Seeded } from "./seed.js";
 
 export const CASES = {
@@ -81,20 +80,6 @@ export async function checkCases(api: string, requests: Record<CaseName, CannonR
   if (items.length !== 50)
     throw new Error(`an owner's first page has ${items.length} grants, not 50`);
 }
-
-/** CPU time (user + system) process `pid` has used, ms; null where /proc is not there. */
-export function cpuMsOf(pid: number): number | null {
-  try {
-    // pid (comm) state ... : utime and stime are the 14th and 15th fields; the name may hold ") ".
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return null;
-  }
-}
-/** USER_HZ: the unit of /proc's CPU times, 100 on every Linux build that matters here. */
-const CLOCK_TICKS = 100;
 
 /**
  * Runs every case at `connections` for `seconds` each, after a warm-up; prints each line. With
