@@ -207,6 +207,15 @@ describe("PGlite write counter (indexer/src/api/commits.ts)", function () {
       expect(third).to.not.equal(second);
       expect(await watcher.fresh()).to.equal(third);
       expect(reads).to.equal(3);
+      // after(): from memory as well while nothing changed; after a write, the next read's stamp.
+      expect(await watcher.after()).to.equal(third);
+      await db.query("UPDATE cp SET latest_checkpoint = latest_checkpoint");
+      const fourth = watcher.after();
+      await new Promise((r) => setImmediate(r));
+      expect(reads, "after() asks for no read").to.equal(3);
+      await watcher.poll();
+      expect(await fourth).to.not.equal(third);
+      expect(reads).to.equal(4);
     } finally {
       await db.close();
     }

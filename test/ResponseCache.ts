@@ -1,8 +1,9 @@
 /**
  * The REST response cache's middleware (indexer/src/api/cache.ts) on its own, with a real
- * CheckpointWatcher over a database stand-in whose snapshot the test moves: a cold key is computed
- * at once and kept only when no commit came between the stamp known before it and the one read
- * after it; a kept answer is served only under the stamp of a read that started after the request
+ * CheckpointWatcher over a database stand-in whose snapshot the test moves (not started: the test
+ * makes its periodic read with `poll()`): a cold key is computed at once and kept only when no
+ * commit came between the stamp known before it and the next one read after it, and no read is
+ * made for it; a kept answer is served only under the stamp of a read that started after the request
  * arrived; a route judged at the head's time is not kept when "now" moved meanwhile. The live
  * stack's version (a real indexer, reorgs, expiries) is test/e2e/cache.ts.
  */
@@ -67,7 +68,7 @@ function app(
 const settle = () => new Promise((r) => setTimeout(r, 10));
 
 describe("REST response cache middleware (indexer/src/api/cache.ts)", function () {
-  it("computes a cold key at once and keeps it when no commit came in between", async function () {
+  it("computes a cold key at once and keeps it at the next read when no commit came in between", async function () {
     const { db, watcher } = database();
     await watcher.fresh();
     let runs = 0;
@@ -77,7 +78,10 @@ describe("REST response cache middleware (indexer/src/api/cache.ts)", function (
     expect(await first.json()).to.deep.equal({ key: "a", run: 1 });
     await settle();
     expect(store.misses).to.equal(1);
-    expect(db.reads - readsBefore, "one read, after the computation").to.equal(1);
+    expect(db.reads - readsBefore, "no read is made for a cold answer").to.equal(0);
+    expect(store.entries, "not kept before a read").to.equal(0);
+    await watcher.poll(); // the periodic read
+    expect(store.entries, "kept at the next read").to.equal(1);
     const second = await hono.request("/v1/data/a");
     expect(await second.json()).to.deep.equal({ key: "a", run: 1 });
     expect(store.hits).to.equal(1);
@@ -115,7 +119,7 @@ describe("REST response cache middleware (indexer/src/api/cache.ts)", function (
       key: "a",
       snapshot: 1,
     });
-    await settle();
+    await watcher.poll();
     expect(store.entries, "nothing kept").to.equal(0);
     expect(await (await hono.request("/v1/data/a")).json()).to.deep.equal({
       key: "a",
@@ -133,7 +137,7 @@ describe("REST response cache middleware (indexer/src/api/cache.ts)", function (
       snapshot: db.snapshot,
     }));
     await hono.request("/v1/data/a");
-    await settle();
+    await watcher.poll();
     expect(store.entries).to.equal(1);
     const reads = db.reads;
     expect(await (await hono.request("/v1/data/a")).json()).to.deep.equal({
@@ -161,7 +165,7 @@ describe("REST response cache middleware (indexer/src/api/cache.ts)", function (
       return answer;
     });
     await hono.request("/v1/now/a");
-    await settle();
+    await watcher.poll();
     expect(store.entries).to.equal(0);
     expect(await (await hono.request("/v1/now/a")).json()).to.deep.equal({ key: "a", now: 2 });
     expect(runs).to.equal(2);
@@ -190,7 +194,7 @@ describe("REST response cache middleware (indexer/src/api/cache.ts)", function (
     );
     await hono.request("/v1/now/x");
     await hono.request("/v1/data/a");
-    await settle();
+    await watcher.poll();
     expect(store.entries).to.equal(2);
 
     db.commit(); // snapshot 2: the slow request reads it, then waits for the heads

@@ -42,6 +42,8 @@ export class CheckpointWatcher {
   private reading: Promise<string> | null = null;
   private queued: Promise<string> | null = null;
   private waiters = new Set<() => void>();
+  /** Callers of `after`: each is settled by the first read that starts after its call. */
+  private awaiting: { resolve: (stamp: string) => void; reject: (error: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
 
   /** `writes()` when the table was last read (undefined: never, or no such counter). */
@@ -76,12 +78,21 @@ export class CheckpointWatcher {
 
   stop(): void {
     clearTimeout(this.timer);
+    const awaiting = this.awaiting;
+    this.awaiting = [];
+    for (const a of awaiting) a.reject(new Error("the checkpoint watcher stopped"));
   }
 
   async poll(): Promise<void> {
     // Counted before the read: a write during it makes the next `fresh` read again.
     const writes = this.writes?.();
-    const rows = await this.read();
+    // The callers of `after` so far: this read starts after their calls.
+    const awaiting = this.awaiting;
+    this.awaiting = [];
+    const rows = await this.read().catch((error: unknown) => {
+      for (const a of awaiting) a.reject(error);
+      throw error;
+    });
     this.reads += 1;
     this.readAt = Date.now();
     this.readWrites = writes;
@@ -90,6 +101,8 @@ export class CheckpointWatcher {
     // Without a snapshot (no rows, or a reader that gives none) no two reads share a stamp.
     const snapshot = writes !== undefined ? `writes ${writes}` : rows[0]?.snapshot;
     this.stamp = `${key}|${snapshot === undefined ? `read ${this.reads}` : String(snapshot)}`;
+    // Before this read's own promise settles: what they do is done when a `fresh` caller resumes.
+    for (const a of awaiting) a.resolve(this.stamp);
     if (key === this.last) return;
     this.last = key;
     this.heads.clear();
@@ -108,9 +121,25 @@ export class CheckpointWatcher {
    * counter says nothing changed since the last read (PGlite), else from such a read.
    */
   fresh(): Promise<string> {
-    if (this.writes !== undefined && this.stamp !== "" && this.writes() === this.readWrites)
-      return Promise.resolve(this.stamp);
+    if (this.unchanged()) return Promise.resolve(this.stamp);
     return this.shared();
+  }
+
+  /**
+   * The stamp as a read that starts after this call gives it, without asking for a read: from memory
+   * as `fresh` when the write counter says nothing changed (PGlite), else from the next read, the
+   * periodic one (every `intervalMs`) or one that a `fresh` caller asks for. Rejects when that read
+   * fails. For work that may wait: the response cache deciding whether to keep a cold answer, which
+   * would otherwise cost a read of the table per round of cold requests.
+   */
+  after(): Promise<string> {
+    if (this.unchanged()) return Promise.resolve(this.stamp);
+    return new Promise((resolve, reject) => this.awaiting.push({ resolve, reject }));
+  }
+
+  /** True when the write counter (PGlite) says nothing changed since the last read. */
+  private unchanged(): boolean {
+    return this.writes !== undefined && this.stamp !== "" && this.writes() === this.readWrites;
   }
 
   /**

@@ -82,8 +82,23 @@ export async function checkCases(api: string, requests: Record<CaseName, CannonR
 }
 
 /**
- * Runs every case at `connections` for `seconds` each, after a warm-up; prints each line. With
- * `pid` (the API's process), each case also gets its CPU time per answer.
+ * How many times the API has read the indexed checkpoints (its `/metrics`, open to loopback): the
+ * response cache's cost in queries besides the routes' own (null if it cannot be read).
+ */
+async function stampReads(api: string): Promise<number | null> {
+  try {
+    const text = await (await fetch(`${api}/metrics`)).text();
+    const m = /^grantkit_api_checkpoint_reads_total (\d+)$/m.exec(text);
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Runs every case at `connections` for `seconds` each, after a warm-up; prints each line, with the
+ * reads of the checkpoints per answer. With `pid` (the API's process), each case also gets its CPU
+ * time per answer.
  */
 export async function runCases(
   api: string,
@@ -98,15 +113,21 @@ export async function runCases(
   const out = {} as Record<CaseName, Figures>;
   for (const name of Object.keys(CASES) as CaseName[]) {
     process.stdout.write(`  ${CASES[name]}: ${connections} connections, ${seconds} s… `);
+    const readsBefore = await stampReads(api);
     const before = pid === undefined ? null : cpuMsOf(pid);
     const figures = await cannon(api, [requests[name]], connections, seconds);
     const after = pid === undefined ? null : cpuMsOf(pid);
+    const readsAfter = await stampReads(api);
     out[name] =
       before === null || after === null || figures.total === 0
         ? figures
         : { ...figures, cpuMs: (after - before) / figures.total };
     const cpu = out[name].cpuMs === undefined ? "" : `, ${out[name].cpuMs.toFixed(3)} CPU ms each`;
-    console.log(`${out[name].rps.toFixed(0)} req/s, p99 ${out[name].p99} ms${cpu}`);
+    const reads =
+      readsBefore === null || readsAfter === null || figures.total === 0
+        ? ""
+        : `, ${((readsAfter - readsBefore) / figures.total).toFixed(3)} stamp reads each`;
+    console.log(`${out[name].rps.toFixed(0)} req/s, p99 ${out[name].p99} ms${cpu}${reads}`);
   }
   return out;
 }
