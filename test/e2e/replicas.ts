@@ -3,7 +3,8 @@
  * `ponder serve` replicas answer reads from the same schema (scripts/lib/harness/replicas.ts).
  *
  * 1. Every replica answers a set of REST requests (lookups, an owner's pages, stats, issuers, a 404,
- *    /v1/ready's indexed head) byte for byte as the indexer does.
+ *    /v1/ready's indexed head) byte for byte as the indexer does. The replicas connect as a
+ *    read-only role (scripts/lib/readonly-role.ts), which reads the schema and can change nothing.
  * 2. kill -9 of one replica: the other answers the same, the killed one's port refuses.
  * 3. kill -9 of the indexer: the replica answers the last indexed state; once the chain moves on
  *    (new writes), its /v1/ready says 503 "not caught up" with the old indexed block and the new head.
@@ -13,6 +14,7 @@
 import { expect } from "chai";
 import { keccak256, toBeHex } from "ethers";
 import { network } from "hardhat";
+import pg from "pg";
 
 import { purposeHash } from "../../scripts/lib/grants.js";
 import {
@@ -31,6 +33,7 @@ import {
 import type { LocalNode } from "../../scripts/lib/harness/node.js";
 import { startReplicas, type ReplicaSet } from "../../scripts/lib/harness/replicas.js";
 import { indexerCacheBytes } from "../../scripts/lib/indexer-process.js";
+import { grantReadonly } from "../../scripts/lib/readonly-role.js";
 import type { DeploymentRecord } from "../../scripts/lib/deployment.js";
 
 const lower = (s: string) => s.toLowerCase();
@@ -45,6 +48,8 @@ describe("read replicas: ponder serve on the indexer's PostgreSQL", function () 
   let record: DeploymentRecord;
   let recordsDir = "";
   let databaseUrl = "";
+  /** The replicas' URL: the read-only role's. */
+  let readerUrl = "";
   const schema = `replicas_${process.pid}_${Date.now().toString(36)}`;
   let indexer: PonderProcess;
   let replicas: ReplicaSet;
@@ -120,11 +125,12 @@ describe("read replicas: ponder serve on the indexer's PostgreSQL", function () 
     cleanups.push(() => indexer.stop());
     await indexer.waitCaughtUp(head, 120_000);
 
+    readerUrl = await grantReadonly(databaseUrl, "grantkit_reader", [schema]);
     replicas = await startReplicas(2, {
       rpcUrl: node.url,
       recordsDir,
       network: record.network,
-      databaseUrl,
+      databaseUrl: readerUrl,
       schema,
     });
     cleanups.push(() => replicas.stop());
@@ -180,6 +186,39 @@ describe("read replicas: ponder serve on the indexer's PostgreSQL", function () 
       expect(replica.api).to.not.equal(indexer.api);
       expect(await answersOf(replica), replica.api).to.deep.equal(expected);
     }
+  });
+
+  it("the replicas' role reads the schema and can change nothing in it", async function () {
+    expect(new URL(readerUrl).username).to.equal("grantkit_reader");
+    const client = new pg.Client({ connectionString: readerUrl });
+    await client.connect();
+    const table = `"${schema}"."grant"`;
+    const code = (sql: string) =>
+      client.query(sql).then(
+        () => "ran",
+        (e: { code?: string }) => e.code,
+      );
+    try {
+      const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+      expect(Number(rows[0]!.n)).to.equal(12);
+      // Read-only by default (25006), and without the privilege when it asks to write (42501).
+      expect(await code(`DELETE FROM ${table}`)).to.equal("25006");
+      for (const write of [
+        `DELETE FROM ${table}`,
+        `UPDATE ${table} SET status = status`,
+        `TRUNCATE ${table}`,
+        `CREATE TABLE "${schema}".intruder (x int)`,
+        `CREATE TABLE public.intruder (x int)`,
+      ]) {
+        await client.query("BEGIN READ WRITE");
+        expect(await code(write), write).to.equal("42501");
+        await client.query("ROLLBACK");
+      }
+    } finally {
+      await client.end();
+    }
+    const still = await indexer.get<{ items: unknown[] }>(`/v1/grants?owner=${owner}&limit=100`);
+    expect(still.body.items).to.have.length(12);
   });
 
   it("kill -9 of one replica leaves the other answering the same", async function () {

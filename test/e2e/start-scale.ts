@@ -80,6 +80,8 @@ describe("npm run start:scale: one indexer and two read replicas on PostgreSQL",
     expect(run.output).to.match(/PostgreSQL\s+postgres:\/\/\S+\s+schema grantkit/);
     expect(ran(run.seen, "ponder start"), "the indexer ran").to.equal(true);
     expect(ran(run.seen, "ponder serve"), "the replicas ran").to.equal(true);
+    // The replicas read as the read-only role (its privileges: test/e2e/replicas.ts).
+    expect(run.output).to.match(/replica 1\s+\S+\s+ponder serve, as grantkit_reader/);
 
     // Every replica as the indexer, at the indexer's block, with the demo's grants.
     const indexer = answers.get("indexer (writes)")!;
