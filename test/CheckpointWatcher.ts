@@ -73,6 +73,17 @@ describe("CheckpointWatcher (indexer/src/api/checkpoint.ts)", function () {
     const stopped = watcher.after().then(() => "settled");
     watcher.stop();
     expect(await stopped.catch((e: Error) => e.message)).to.equal("the checkpoint watcher stopped");
+    const late = watcher.after().then(() => "settled");
+    expect(await late.catch((e: Error) => e.message), "called after stop()").to.equal(
+      "the checkpoint watcher stopped",
+    );
     expect(db.reads.length).to.equal(1);
+  });
+
+  it("after(): rejects when its read answers rows that are not checkpoints", async function () {
+    const watcher = new CheckpointWatcher(async () => [{ latest_checkpoint: "not a checkpoint" }]);
+    const waiting = watcher.after().then(() => "settled");
+    expect(await watcher.poll().catch((e: Error) => e.name)).to.equal("SyntaxError");
+    expect(await waiting.catch((e: Error) => e.name)).to.equal("SyntaxError");
   });
 });

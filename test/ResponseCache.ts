@@ -97,7 +97,7 @@ describe("REST response cache middleware (indexer/src/api/cache.ts)", function (
     const { hono, store } = app(watcher, { time: 1 }, async (key) => ({ key, run: ++runs }));
     const first = await hono.request("/v1/data/a");
     expect(await first.json()).to.deep.equal({ key: "a", run: 1 });
-    expect(store.entries, "the read after it has not ended yet").to.equal(0);
+    expect(store.entries, "no read has come after it yet").to.equal(0);
     const second = await hono.request("/v1/data/a");
     expect(await second.json()).to.deep.equal({ key: "a", run: 1 });
     expect(runs).to.equal(1);

@@ -28,6 +28,8 @@ export function decodeCheckpoint(checkpoint: string): IndexedHead {
   };
 }
 
+const STOPPED = "the checkpoint watcher stopped";
+
 export class CheckpointWatcher {
   /** Increases whenever any chain's indexed checkpoint changes (a new block, or a reorg). */
   version = 0;
@@ -45,6 +47,7 @@ export class CheckpointWatcher {
   /** Callers of `after`: each is settled by the first read that starts after its call. */
   private awaiting: { resolve: (stamp: string) => void; reject: (error: unknown) => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
 
   /** `writes()` when the table was last read (undefined: never, or no such counter). */
   private readWrites: number | undefined;
@@ -69,6 +72,7 @@ export class CheckpointWatcher {
       } catch {
         // The database is busy or not set up yet: try again at the next tick.
       }
+      if (this.stopped) return;
       this.timer = setTimeout(tick, this.intervalMs);
       this.timer.unref();
     };
@@ -76,23 +80,37 @@ export class CheckpointWatcher {
     return this;
   }
 
+  /** Ends the periodic reads; `after` callers waiting, and those to come, are refused. */
   stop(): void {
+    this.stopped = true;
     clearTimeout(this.timer);
     const awaiting = this.awaiting;
     this.awaiting = [];
-    for (const a of awaiting) a.reject(new Error("the checkpoint watcher stopped"));
+    for (const a of awaiting) a.reject(new Error(STOPPED));
   }
 
+  /**
+   * Reads the table once. The `after` callers so far are settled by this read, before its promise
+   * is: what they do is done when a `fresh` caller of the same read resumes.
+   */
   async poll(): Promise<void> {
     // Counted before the read: a write during it makes the next `fresh` read again.
     const writes = this.writes?.();
-    // The callers of `after` so far: this read starts after their calls.
     const awaiting = this.awaiting;
     this.awaiting = [];
-    const rows = await this.read().catch((error: unknown) => {
+    let stamp: string;
+    try {
+      stamp = await this.readStamp(writes);
+    } catch (error) {
       for (const a of awaiting) a.reject(error);
       throw error;
-    });
+    }
+    for (const a of awaiting) a.resolve(stamp);
+  }
+
+  /** One read of the table: the stamp and the heads from it (`writes`: the count before it). */
+  private async readStamp(writes: number | undefined): Promise<string> {
+    const rows = await this.read();
     this.reads += 1;
     this.readAt = Date.now();
     this.readWrites = writes;
@@ -101,9 +119,7 @@ export class CheckpointWatcher {
     // Without a snapshot (no rows, or a reader that gives none) no two reads share a stamp.
     const snapshot = writes !== undefined ? `writes ${writes}` : rows[0]?.snapshot;
     this.stamp = `${key}|${snapshot === undefined ? `read ${this.reads}` : String(snapshot)}`;
-    // Before this read's own promise settles: what they do is done when a `fresh` caller resumes.
-    for (const a of awaiting) a.resolve(this.stamp);
-    if (key === this.last) return;
+    if (key === this.last) return this.stamp;
     this.last = key;
     this.heads.clear();
     for (const c of checkpoints) {
@@ -114,6 +130,7 @@ export class CheckpointWatcher {
     const waiters = [...this.waiters];
     this.waiters.clear();
     waiters.forEach((w) => w());
+    return this.stamp;
   }
 
   /**
@@ -133,6 +150,7 @@ export class CheckpointWatcher {
    * would otherwise cost a read of the table per round of cold requests.
    */
   after(): Promise<string> {
+    if (this.stopped) return Promise.reject(new Error(STOPPED));
     if (this.unchanged()) return Promise.resolve(this.stamp);
     return new Promise((resolve, reject) => this.awaiting.push({ resolve, reject }));
   }
