@@ -302,7 +302,8 @@ async function run(c: Context, next: () => Promise<void>): Promise<Answer | null
  * a fresh stamp: it is computed at once, from queries that start after the request arrived, and
  * kept only if the next read of the stamp, which starts after the computation (the periodic one, or
  * one a request asks for), finds the stamp known before it began (no commit in between, and the same
- * "now"): an answer is never tagged with a stamp older than its data. A URL the store holds, or one being computed, waits for a fresh stamp as before.
+ * "now"): an answer is never tagged with a stamp older than its data. A URL the store holds, or one
+ * being computed, waits for a fresh stamp as before.
  */
 export function responseCache(
   store: ResponseStore,
