@@ -3,9 +3,9 @@
  * CheckpointWatcher over a database stand-in whose snapshot the test moves (not started: the test
  * makes its periodic read with `poll()`): a cold key is computed at once and kept only when no
  * commit came between the stamp known before it and the next one read after it, and no read is
- * made for it; a kept answer is served only under the stamp of a read that started after the request
- * arrived; a route judged at the head's time is not kept when "now" moved meanwhile. The live
- * stack's version (a real indexer, reorgs, expiries) is test/e2e/cache.ts.
+ * made for it; a kept answer is served only under the stamp of a read that started after the
+ * request arrived; a route judged at the head's time is not kept when "now" moved meanwhile. The
+ * live stack's version (a real indexer, reorgs, expiries) is test/e2e/cache.ts.
  */
 import { expect } from "chai";
 import { Hono } from "hono";

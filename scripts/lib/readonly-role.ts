@@ -11,8 +11,7 @@
  */
 import pg from "pg";
 
-/** `"name"` with its quotes doubled: a PostgreSQL identifier. */
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+import { ident } from "./views.js";
 
 /**
  * What a role administrator runs once: `role` logs in (add `PASSWORD '…'` where the server asks for

@@ -40,7 +40,7 @@ export interface SwitchResult {
 }
 
 /** `"name"` with its quotes doubled: a PostgreSQL identifier. */
-const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
+export const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** The tables of the app in `schema`, as its indexer recorded them in `_ponder_meta`. */
 async function appTables(client: pg.PoolClient, schema: string): Promise<string[]> {
