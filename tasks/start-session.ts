@@ -8,6 +8,7 @@
 import path from "node:path";
 
 import { GrantKitError } from "../sdk/src/errors/base.js";
+import { localChainNote } from "../scripts/lib/indexer-process.js";
 import {
   groupAlive,
   ProcessGroups,
@@ -55,11 +56,22 @@ const shown = new Map<string, string[]>();
 export const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Prints a line of a child's output with its name, and keeps it for an error message. */
+/** The notes already printed under a child's line (scripts/lib/indexer-process.ts). */
+const noted = new Set<string>();
+
+/**
+ * Prints a line of a child's output with its name, and keeps it for an error message. A warning
+ * of Ponder's that is expected on the local chain gets a note saying why, once.
+ */
 export function show(name: string, line: string): void {
   const plain = line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
   if (plain.trim() === "") return;
   console.log(`[${name}] ${line}`);
+  const note = localChainNote(plain);
+  if (note !== undefined && !noted.has(note)) {
+    noted.add(note);
+    console.log(`    note: ${note}`);
+  }
   const lines = shown.get(name) ?? [];
   lines.push(plain);
   if (lines.length > 15) lines.shift();

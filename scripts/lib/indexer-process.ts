@@ -72,3 +72,24 @@ export const ponderStartArgs = ponderArgs("start");
 
 /** `ponder serve` (a read replica): see ponderArgs. */
 export const ponderServeArgs = ponderArgs("serve");
+
+/**
+ * Ponder's warnings that are expected on `npm start`'s local chain, each with why: viem lists
+ * http://127.0.0.1:8545 as the Hardhat chain's public RPC URL, and a node that mines only when a
+ * transaction arrives sends no block for as long as nothing is sent.
+ */
+const LOCAL_CHAIN_NOTES: [RegExp, string][] = [
+  [
+    /Detected public RPC URL/,
+    "expected here: viem lists the local node's URL as chain 31337's public RPC; no rate limit applies",
+  ],
+  [
+    /No new block received within expected time/,
+    "expected here: the local chain mines a block only when a transaction arrives",
+  ],
+];
+
+/** Why a line of Ponder's output is expected on the local chain, or undefined. */
+export function localChainNote(line: string): string | undefined {
+  return LOCAL_CHAIN_NOTES.find(([pattern]) => pattern.test(line))?.[1];
+}
