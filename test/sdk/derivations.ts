@@ -11,7 +11,10 @@ import {
   generateSalt,
   grantKitErrorsAbi,
   InvalidParameterError,
+  assertSeconds,
+  maxUint64,
   purposeHash,
+  toSeconds,
   registrarRole,
   zeroHash,
 } from "../../sdk/src/index.js";
@@ -131,11 +134,54 @@ describe("sdk: derivations", function () {
       InvalidParameterError,
       /32 bytes/,
     );
+    let thrown: unknown;
     try {
       deriveDataHash({ dataId: "x", salt: "0x12" as Hex });
     } catch (error) {
-      expect((error as InvalidParameterError).hint).to.match(/generateSalt/);
+      thrown = error;
     }
+    expect(thrown).to.be.instanceOf(InvalidParameterError);
+    expect((thrown as InvalidParameterError).hint).to.match(/generateSalt/);
+  });
+
+  it("refuses what is not an address, a hash, a label or a date, naming the parameter", function () {
+    const grantee = getAddress(toHex(7n, { size: 20 }));
+    const key = { owner: grantee, grantee, dataHash: keccak256("0x01"), purpose: zeroHash };
+    const parameterOf = (f: () => unknown) => {
+      try {
+        f();
+      } catch (error) {
+        expect(error).to.be.instanceOf(InvalidParameterError);
+        return (error as InvalidParameterError).parameter;
+      }
+      return "nothing thrown";
+    };
+    expect(computeGrantId(key)).to.match(/^0x[0-9a-f]{64}$/);
+    expect(parameterOf(() => computeGrantId({ ...key, owner: "nope" as Hex }))).to.equal("owner");
+    expect(parameterOf(() => computeGrantId({ ...key, grantee: "0x12" }))).to.equal("grantee");
+    expect(parameterOf(() => computeGrantId({ ...key, dataHash: "0x12" }))).to.equal("dataHash");
+    expect(parameterOf(() => computeGrantId({ ...key, purpose: "0x" }))).to.equal("purpose");
+    expect(parameterOf(() => purposeHash(undefined as unknown as string))).to.equal("purpose");
+    expect(parameterOf(() => toSeconds(new Date("not a date")))).to.equal("date");
+    // The random-salt path checks the grantee as the derived one does.
+    expect(
+      parameterOf(() => createDataReference({ dataId: "x", grantee: "nope" as Hex })),
+    ).to.equal("grantee");
+    expect(
+      parameterOf(() =>
+        createDataReference({ dataId: "x", grantee: "nope" as Hex, secret: keccak256("0x02") }),
+      ),
+    ).to.equal("grantee");
+  });
+
+  it("takes uint64's maximum as forever in a wider field, and still refuses milliseconds", function () {
+    const max256 = 2n ** 256n - 1n;
+    expect(assertSeconds("deadline", maxUint64, max256)).to.equal(maxUint64);
+    expect(assertSeconds("deadline", max256, max256)).to.equal(max256);
+    expect(() => assertSeconds("deadline", 1_900_000_000_000n, max256)).to.throw(
+      InvalidParameterError,
+      /milliseconds/,
+    );
   });
 
   it("purposeHash: keccak256 of the label, zero for the unspecified purpose", function () {

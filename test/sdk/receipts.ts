@@ -165,6 +165,35 @@ describe("sdk: issuers and receipts", function () {
     expect(seen.size).to.be.greaterThan(4);
   });
 
+  it("checkReceipt accepts, as the registry does, an issuer's own ECDSA signature when its address has code (an EIP-7702 account)", async function () {
+    const { registry, issuer, grantee } = await setup();
+    await networkHelpers.setCode(issuer, "0x00");
+    const now = await chainNow();
+    const receipt: CredentialReceipt = {
+      issuer,
+      owner: grantee,
+      audience: zeroAddress,
+      dataHash: createDataReference({ dataId: "x", grantee }).dataHash,
+      credentialType: KYC_BASIC,
+      issuedAt: now,
+      validUntil: now + 3600n,
+    };
+    const answers: string[] = [];
+    for (const signer of [wallet(issuer), wallet(grantee)]) {
+      const signature = await signReceipt({ receipt, chainId: 31337, registry, signer });
+      const onChain = await publicClient.readContract({
+        address: registry,
+        abi: issuerRegistryAbi,
+        functionName: "checkReceipt",
+        args: [receipt, signature],
+      });
+      const actual = await checkReceipt(publicClient, { address: registry, receipt, signature });
+      expect(actual).to.equal(receiptChecks[onChain]);
+      answers.push(actual);
+    }
+    expect(answers).to.deep.equal(["Valid", "BadSignature"]);
+  });
+
   it("checkGate predicts KycVault's deposit: refusals are the gate's decoded errors, the accepted call goes through", async function () {
     const { registry, issuer, grantee, other, deployment, mined } = await setup();
     const vault = await connection.ethers.deployContract("KycVault", [

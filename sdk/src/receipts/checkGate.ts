@@ -69,8 +69,8 @@ export async function checkGate(client: Client, parameters: CheckGateParameters)
   const { receipt, signature, credentialType } = credential;
   if (
     !isAddressEqual(receipt.owner, owner) ||
-    receipt.dataHash !== dataHash ||
-    receipt.credentialType !== credentialType ||
+    receipt.dataHash.toLowerCase() !== dataHash.toLowerCase() ||
+    receipt.credentialType.toLowerCase() !== credentialType.toLowerCase() ||
     (!isAddressEqual(receipt.audience, zeroAddress) && !isAddressEqual(receipt.audience, grantee))
   ) {
     const { owner: o, audience, dataHash: d, credentialType: t } = receipt;

@@ -49,7 +49,7 @@ export async function checkReceipt(
     signer: receipt.issuer,
     digest: hashReceipt({ receipt, chainId, registry }),
     signature,
-    rule: "signatureChecker",
+    rule: "ecdsaThen1271",
     blockNumber: block.number,
   });
   if (!signed) return "BadSignature";

@@ -1,4 +1,6 @@
-import { encodeAbiParameters, getAddress, keccak256, type Address, type Hex } from "viem";
+import { encodeAbiParameters, keccak256, type Address, type Hex } from "viem";
+
+import { checkAddress, checkHash } from "./checks.js";
 
 /** The four fields that name a grant. */
 export type GrantKey = {
@@ -12,7 +14,8 @@ export type GrantKey = {
 
 /**
  * The grant id, as `AccessGrants.computeGrantId` computes it:
- * `keccak256(abi.encode(owner, grantee, dataHash, purpose))`.
+ * `keccak256(abi.encode(owner, grantee, dataHash, purpose))`. A field that is not an address or
+ * 32 bytes of hex is an `InvalidParameterError` naming it.
  *
  * @example
  * const grantId = computeGrantId({ owner, grantee, dataHash, purpose: purposeHash("onboarding") });
@@ -21,7 +24,12 @@ export function computeGrantId(key: GrantKey): Hex {
   return keccak256(
     encodeAbiParameters(
       [{ type: "address" }, { type: "address" }, { type: "bytes32" }, { type: "bytes32" }],
-      [getAddress(key.owner), getAddress(key.grantee), key.dataHash, key.purpose],
+      [
+        checkAddress("owner", key.owner),
+        checkAddress("grantee", key.grantee),
+        checkHash("dataHash", key.dataHash),
+        checkHash("purpose", key.purpose),
+      ],
     ),
   );
 }

@@ -9,7 +9,6 @@
  */
 import {
   encodeAbiParameters,
-  getAddress,
   isHex,
   keccak256,
   stringToHex,
@@ -20,6 +19,7 @@ import {
 
 import { dataHashDomain } from "../constants.js";
 import { InvalidParameterError } from "../errors/base.js";
+import { checkAddress } from "./checks.js";
 
 const ZERO_32 = /^0x0{64}$/;
 
@@ -91,7 +91,12 @@ export function deriveGranteeSalt(parameters: {
   return keccak256(
     encodeAbiParameters(
       [{ type: "bytes32" }, { type: "bytes32" }, { type: "address" }, { type: "string" }],
-      [SALT_DOMAIN, parameters.secret, getAddress(parameters.grantee), parameters.dataId],
+      [
+        SALT_DOMAIN,
+        parameters.secret,
+        checkAddress("grantee", parameters.grantee),
+        parameters.dataId,
+      ],
     ),
   );
 }
@@ -113,7 +118,8 @@ export function createDataReference(parameters: {
   grantee: Address;
   secret?: Hex | undefined;
 }): DataReference {
-  const { dataId, grantee, secret } = parameters;
+  const { dataId, secret } = parameters;
+  const grantee = checkAddress("grantee", parameters.grantee);
   const salt =
     secret === undefined ? generateSalt() : deriveGranteeSalt({ secret, grantee, dataId });
   return { dataId, salt, dataHash: deriveDataHash({ dataId, salt }) };

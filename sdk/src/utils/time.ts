@@ -20,7 +20,8 @@ const MILLISECONDS_FROM = 10n ** 12n;
 
 /**
  * Refuses a time that is not bigint unix seconds within `max` (default uint64), and values that
- * look like milliseconds (at least 10^12, except `max` itself: "forever").
+ * look like milliseconds (at least 10^12, except "forever": `max` itself, or uint64's maximum, which
+ * tools use for "no deadline" in a wider field too).
  *
  * @example
  * assertSeconds("lockedUntil", lockedUntil);
@@ -40,7 +41,7 @@ export function assertSeconds(parameter: string, value: unknown, max: bigint = m
       "pass unix seconds",
     );
   }
-  if (value >= MILLISECONDS_FROM && value !== max) {
+  if (value >= MILLISECONDS_FROM && value !== max && value !== maxUint64) {
     throw new InvalidParameterError(
       parameter,
       `${value} looks like milliseconds`,
@@ -57,7 +58,15 @@ export function assertSeconds(parameter: string, value: unknown, max: bigint = m
  * toSeconds(new Date("2030-01-01T00:00:00Z")); // 1893456000n
  */
 export function toSeconds(date: Date = new Date()): bigint {
-  return BigInt(Math.floor(date.getTime() / 1000));
+  const ms = date instanceof Date ? date.getTime() : Number.NaN;
+  if (Number.isNaN(ms)) {
+    throw new InvalidParameterError(
+      "date",
+      `${String(date)} is not a valid Date`,
+      "pass a Date with a time, e.g. new Date('2030-01-01T00:00:00Z')",
+    );
+  }
+  return BigInt(Math.floor(ms / 1000));
 }
 
 /**

@@ -49,9 +49,15 @@ export async function isValidEcdsaSignature(
 
 /** How a contract accepts a signature. */
 export type SignatureRule =
-  /** AccessGrants' `_authorize`: ECDSA first, then ERC-1271 when the signer has code. */
+  /**
+   * Our contracts' rule (`SignatureValidation`: AccessGrants' requests, IssuerRegistry's receipts
+   * and key rotations): ECDSA first, then ERC-1271 when the signer has code.
+   */
   | "ecdsaThen1271"
-  /** OpenZeppelin's `SignatureChecker.isValidSignatureNow`: ECDSA without code, ERC-1271 with code. */
+  /**
+   * OpenZeppelin's `SignatureChecker.isValidSignatureNow`, for a dApp's own contract that uses it:
+   * ECDSA without code, ERC-1271 with code (so an EIP-7702 account's own key is refused).
+   */
   | "signatureChecker";
 
 /**

@@ -1,7 +1,9 @@
-import { getAddress, isAddress, isHex, type Address, type Hex } from "viem";
+import type { Address, Hex } from "viem";
 
-import { InvalidParameterError } from "../../errors/base.js";
+import { checkAddress, checkHash } from "../../utils/checks.js";
 import { assertSeconds } from "../../utils/time.js";
+
+export { checkAddress, checkHash };
 
 /** What an owner grants: to whom, which data item, for which purpose and for how long. */
 export type GrantTerms = {
@@ -18,35 +20,6 @@ export type GrantTerms = {
 
 /** An existing grant of the owner (the sender, or the signer of a request). */
 export type OwnerGrantKey = { grantee: Address; dataHash: Hex; purpose: Hex };
-
-export function checkAddress(name: string, value: Address): Address {
-  if (!isAddress(value, { strict: false })) {
-    throw new InvalidParameterError(
-      name,
-      `${JSON.stringify(value)} is not an address`,
-      "pass 0x and 40 hex digits",
-    );
-  }
-  return getAddress(value);
-}
-
-export function checkHash(name: string, value: Hex, nonZero = false): Hex {
-  if (!isHex(value, { strict: true }) || value.length !== 66) {
-    throw new InvalidParameterError(
-      name,
-      `${JSON.stringify(value)} is not 32 bytes of 0x-hex`,
-      "pass 0x and 64 hex digits",
-    );
-  }
-  if (nonZero && /^0x0{64}$/.test(value)) {
-    throw new InvalidParameterError(
-      name,
-      "is zero",
-      "derive it with createDataReference() or deriveDataHash()",
-    );
-  }
-  return value;
-}
 
 export function checkKey(key: OwnerGrantKey): OwnerGrantKey {
   return {
