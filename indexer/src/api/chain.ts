@@ -12,6 +12,7 @@
  */
 import type { db as ponderDb } from "ponder:api";
 import { grantEvent, issuerEvent } from "ponder:schema";
+import type { MiddlewareHandler } from "hono";
 import { and, eq } from "ponder";
 import { createPublicClient, http, type PublicClient } from "viem";
 
@@ -87,7 +88,8 @@ export class ChainClock {
     return [...this.clients.keys()];
   }
 
-  private client(chain: number): PublicClient {
+  /** `chain`'s RPC client, or 404 when the chain is not indexed here. */
+  requireChain(chain: number): PublicClient {
     const c = this.clients.get(chain);
     if (!c)
       throw new HttpError(
@@ -97,10 +99,24 @@ export class ChainClock {
     return c;
   }
 
+  /**
+   * 404 when `time` is after the indexed head's time on `chain`: what stood then is not known yet
+   * (a later block may change it), as `blockTime` answers for a block past the indexed head.
+   */
+  requireIndexedTime(chain: number, time: bigint): void {
+    this.requireChain(chain);
+    const indexed = this.watcher.heads.get(chain);
+    if (indexed !== undefined && time > indexed.timestamp)
+      throw new HttpError(
+        404,
+        `time ${time} on chain ${chain} is not indexed yet (indexed to block ${indexed.block} at ${indexed.timestamp}); ask for a time up to ${indexed.timestamp}, or again later`,
+      );
+  }
+
   private refresh(chain: number): Promise<Head> {
     let p = this.pending.get(chain);
     if (p) return p;
-    const c = this.client(chain);
+    const c = this.requireChain(chain);
     p = withTimeout(c.getBlock({ blockTag: "latest" }), RPC_TIMEOUT_MS)
       .then((b) => {
         const head = { number: b.number, time: b.timestamp, at: Date.now() };
@@ -118,7 +134,7 @@ export class ChainClock {
    */
   async head(chain: number): Promise<Head> {
     const cached = this.heads.get(chain);
-    this.client(chain);
+    this.requireChain(chain);
     const indexed = this.watcher.heads.get(chain);
     const behind = cached !== undefined && indexed !== undefined && indexed.block > cached.number;
     if (cached && !behind && Date.now() - cached.at < HEAD_TTL_MS) return cached;
@@ -178,7 +194,7 @@ export class ChainClock {
 
   /** The time of block `number` of `chain`, or 404 when it is not indexed yet. */
   async blockTime(chain: number, number: bigint): Promise<bigint> {
-    const c = this.client(chain);
+    const c = this.requireChain(chain);
     const indexed = this.watcher.heads.get(chain)?.block;
     if (indexed !== undefined && number > indexed)
       throw new HttpError(
@@ -206,4 +222,18 @@ export class ChainClock {
     }
     return time;
   }
+}
+
+/**
+ * A `chainId` filter that names no indexed chain is a 404 on every /v1 route ("chain 1 is not
+ * indexed (indexed: 31337)"), not an empty answer that reads as "no grants" or "not trusted". A
+ * malformed one is left to the route's validation (400).
+ */
+export function indexedChainsOnly(clock: ChainClock): MiddlewareHandler {
+  return async (c, next) => {
+    const raw = c.req.query("chainId");
+    const chain = raw !== undefined && /^[0-9]{1,10}$/.test(raw) ? Number(raw) : 0;
+    if (chain >= 1 && chain <= 2 ** 31 - 1) clock.requireChain(chain);
+    await next();
+  };
 }

@@ -83,6 +83,13 @@ export const grantStatus = z.enum(GRANT_STATUSES, {
 /** A zod error as one readable sentence: "owner: must be a 0x-prefixed ...; limit: ...". */
 export function describeError(error: z.ZodError): string {
   return error.issues
-    .map((i) => `${i.path.length > 0 ? i.path.join(".") : "request"}: ${i.message}`)
+    .map((i) => `${i.path.length > 0 ? i.path.join(".") : "request"}: ${problem(i)}`)
     .join("; ");
+}
+
+/** An issue's message; a parameter that is missing (zod: "expected string, received undefined") is "required". */
+function problem(issue: z.ZodError["issues"][number]): string {
+  return issue.code === "invalid_type" && / received undefined$/.test(issue.message)
+    ? "is required"
+    : issue.message;
 }

@@ -1237,6 +1237,15 @@ export interface operations {
           "application/json": components["schemas"]["Error"];
         };
       };
+      /** @description Not found (or the chain is not indexed, or the block not yet) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
       /** @description This client's work budget is spent (or it has its streams open): retry after Retry-After */
       429: {
         headers: {
@@ -1301,6 +1310,15 @@ export interface operations {
       };
       /** @description A parameter is invalid: `error` names it and says what is wrong */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found (or the chain is not indexed, or the block not yet) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -1374,6 +1392,15 @@ export interface operations {
       };
       /** @description A parameter is invalid: `error` names it and says what is wrong */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found (or the chain is not indexed, or the block not yet) */
+      404: {
         headers: {
           [name: string]: unknown;
         };
@@ -1622,6 +1649,15 @@ export interface operations {
       };
       /** @description A parameter is invalid: `error` names it and says what is wrong */
       400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["Error"];
+        };
+      };
+      /** @description Not found (or the chain is not indexed, or the block not yet) */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -184,6 +184,31 @@ export function pageTests(): void {
     expect(unlocks).to.deep.equal((retention.items as Json[]).map((g) => g.lockedUntil));
     const received = await api(`/v1/grants?grantee=${grantee}&limit=${PAGE_SIZE}`);
     await expectRows(page, "address-grants", received.items as Json[]);
+
+    // The grants as they stood at a date (the grantee's last change), paged as the API pages them.
+    const at = (await all(`/v1/grants?grantee=${grantee}`))
+      .map((g) => BigInt(g.updatedAt as string))
+      .reduce((a, b) => (a > b ? a : b));
+    const asOfPath = `/v1/grantees/${grantee}/grants/at?chainId=31337&timestamp=${at}&limit=${PAGE_SIZE}`;
+    const asOf = await api(asOfPath);
+    expect(asOf.nextCursor, "the grantee had more than one page then").to.be.a("string");
+    const iso = new Date(Number(at) * 1000).toISOString().slice(0, 19);
+    await open(page, `/address/${grantee}?role=grantee&at=${iso}`, "address");
+    const firstRow = (id: string) =>
+      page.waitForFunction(
+        (row) =>
+          document.querySelector(`[data-testid="grantee-asof"] tr[data-row="${row}"]`) !== null,
+        id,
+      );
+    await firstRow((asOf.items as Json[])[0]!.grantId);
+    await expectRows(page, "grantee-asof", asOf.items as Json[]);
+    await page
+      .getByRole("navigation", { name: "Grants as of the date pages" })
+      .getByRole("button", { name: "Next page" })
+      .click();
+    const next = await api(`${asOfPath}&cursor=${asOf.nextCursor}`);
+    await firstRow((next.items as Json[])[0]!.grantId);
+    await expectRows(page, "grantee-asof", next.items as Json[]);
     await expectCleanPage(page, "address-grantee");
   });
 

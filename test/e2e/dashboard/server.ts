@@ -127,7 +127,6 @@ export function serverTests(): void {
         `fromTime=0&toTime=${mid}`,
         `fromTime=${mid}`,
         "fromBlock=0&chainId=31337",
-        "fromBlock=0&chainId=999",
       ];
       let nonEmpty = 0;
       for (const range of ranges) {
@@ -144,6 +143,12 @@ export function serverTests(): void {
         if (lines.length > 0) nonEmpty++;
       }
       expect(nonEmpty).to.equal(5);
+      // A chain that is not indexed is a 404 saying so, not a count of zero.
+      for (const path of ["count", "changes"]) {
+        const answer = await stack.get<Json>(`/v1/audit/${path}?fromBlock=0&chainId=999`);
+        expect(answer.status, path).to.equal(404);
+        expect(answer.body?.error).to.equal("chain 999 is not indexed (indexed: 31337)");
+      }
       expect((await stack.get<Json>("/v1/audit/count")).status).to.equal(400);
       expect((await stack.get<Json>("/v1/audit/count?fromBlock=5&toBlock=4")).status).to.equal(400);
     });

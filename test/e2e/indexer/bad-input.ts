@@ -156,6 +156,43 @@ export async function checkBadInput(ctx: SuiteContext): Promise<void> {
     if (path.startsWith("/v1/audit") && answer.status === 200 && answer.text.length > 0)
       problems.push(`GET ${path}: 200 with rows for a chain that is not indexed`);
   }
+  // Questions about what the indexer does not hold: 404 saying so, never an empty 200 that reads as
+  // "no grants" or "not trusted". A chain that is not indexed, a grant's state at a time past the
+  // indexed head's (not known yet: a later block may change it; the trust check answers for any
+  // time, as the registry's wasTrusted does), a registry that is not indexed.
+  const future = "281474976710655";
+  const unknown: [string, RegExp][] = [
+    ...[
+      `/v1/grantees/${A}/grants/at?chainId=1&timestamp=1`,
+      "/v1/audit/count?fromBlock=0&chainId=1",
+      "/v1/audit/changes?fromBlock=0&chainId=1",
+      "/v1/stats?by=status&chainId=1",
+      "/v1/stats/series?chainId=1",
+      "/v1/issuers?chainId=1",
+      `/v1/grantees/${A}/retention?chainId=1`,
+    ].map((path): [string, RegExp] => [path, /chain 1 is not indexed \(indexed: /]),
+    [
+      `/v1/grants/${c}/${H}/at?timestamp=${future}`,
+      /is not indexed yet \(indexed to block \d+ at \d+\)/,
+    ],
+    [`/v1/grantees/${A}/grants/at?chainId=${c}&timestamp=${future}`, /is not indexed yet/],
+    [
+      `/v1/issuers/${c}/${A}/trusted?type=kyc.basic&registry=${A}`,
+      /registry 0x[0-9a-f]{40} is not indexed on chain/,
+    ],
+  ];
+  for (const [path, message] of unknown) {
+    const answer = await stack.get<{ error?: unknown }>(path);
+    const error = answer.body?.error;
+    if (answer.status !== 404 || typeof error !== "string" || !message.test(error))
+      problems.push(
+        `GET ${path}: ${answer.status} ${answer.text.slice(0, 200)} (want 404 ${message})`,
+      );
+  }
+  // A missing parameter is named as required (not zod's "expected string, received undefined").
+  const missing = await stack.get<{ error?: unknown }>(`/v1/grantees/${A}/grants/at?block=1`);
+  if (missing.status !== 400 || missing.body?.error !== "chainId: is required")
+    problems.push(`GET …/grants/at?block=1: ${missing.status} ${missing.text.slice(0, 200)}`);
   expect(stack.alive(), "the indexer survived the bad input").to.equal(true);
   expectNoMismatch(problems, "bad-input");
 }

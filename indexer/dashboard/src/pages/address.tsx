@@ -14,8 +14,8 @@ import {
   type IndexedGrant,
   type IndexedGrantAt,
 } from "../api.js";
-import { readyQuery } from "../queries.js";
-import { DataTable, ErrorNote, Hash, Page, PagedTable, Time } from "../components.js";
+import { PAGE_SIZE, readyQuery } from "../queries.js";
+import { Hash, Page, PagedTable, Time } from "../components.js";
 import * as col from "../columns.js";
 import { UtcInput } from "../controls.js";
 import { formatDeadline, formatTime, parseUtc, shortHex } from "../format.js";
@@ -144,14 +144,20 @@ function GranteeDuties(props: {
   const ready = useQuery(readyQuery);
   const atChain = chainId ?? ready.data?.chains[0]?.chainId;
   const atTime = props.at ? parseUtc(props.at) : null;
+  // Pages of the grants as of the date: a cursor belongs to one chain and date, and starts over
+  // when either changes.
+  const asOfKey = `${atChain}-${atTime}`;
+  const [asOfPage, setAsOfPage] = useState<{ key: string; cursor?: string }>({ key: asOfKey });
+  const asOfCursor = asOfPage.key === asOfKey ? asOfPage.cursor : undefined;
   const asOf = useQuery({
-    queryKey: ["granteeAt", props.grantee, atChain, atTime?.toString()],
+    queryKey: ["granteeAt", props.grantee, atChain, atTime?.toString(), asOfCursor],
     queryFn: () =>
       getGranteeGrantsAt({
         grantee: props.grantee as `0x${string}`,
         chainId: atChain!,
         timestamp: atTime!,
-        limit: 100,
+        cursor: asOfCursor,
+        limit: PAGE_SIZE,
       }),
     enabled: atChain !== undefined && atTime !== null,
   });
@@ -186,15 +192,17 @@ function GranteeDuties(props: {
           <UtcInput label="Date and time (UTC)" name="at" value={date} onChange={setDate} />
           <button type="submit">Show</button>
         </form>
-        <ErrorNote error={asOf.error} />
-        {asOf.data ? (
-          <DataTable
+        {atTime !== null ? (
+          <PagedTable
+            query={asOf}
             testId="grantee-asof"
-            caption={`Grants received, as of ${formatTime(asOf.data.asOf.timestamp)} on chain ${atChain}`}
-            data={asOf.data.items}
+            caption={`Grants received, as of ${formatTime(asOf.data?.asOf.timestamp ?? atTime)} on chain ${atChain ?? "…"}`}
+            pagerLabel="Grants as of the date"
             columns={asOfColumns}
             rowId={(g) => g.grantId}
             empty="No grant existed then."
+            cursor={asOfCursor}
+            onPage={(cursor) => setAsOfPage(cursor ? { key: asOfKey, cursor } : { key: asOfKey })}
           />
         ) : null}
       </section>

@@ -34,6 +34,7 @@ export async function resolveAsOf(
     return { bound: lte(grantEvent.blockNumber, q.block), time, block: q.block, timestamp: time };
   }
   const time = q.timestamp!;
+  ctx.clock.requireIndexedTime(chain, time);
   return { bound: lte(grantEvent.blockTime, time), time, block: null, timestamp: time };
 }
 

@@ -105,27 +105,30 @@ export function issuerRoutes(ctx: ApiContext): OpenAPIHono {
         409,
         `chain ${p.chainId} has ${registries.length} registries: add ?registry=`,
       );
-    const registry = registries[0]?.registry ?? null;
-    const [type] = registry
-      ? await db
-          .select()
-          .from(credentialType)
-          .where(
-            and(
-              eq(credentialType.chainId, p.chainId),
-              eq(credentialType.registry, registry),
-              eq(credentialType.typeId, q.type),
-            ),
-          )
-      : [];
-    const [record] = registry
-      ? await db
-          .select()
-          .from(issuerEvent)
-          .where(and(eventsOf(p.chainId, registry, p.issuer), lte(issuerEvent.blockTime, at)))
-          .orderBy(desc(issuerEvent.blockNumber), desc(issuerEvent.logIndex))
-          .limit(1)
-      : [];
+    if (registries.length === 0)
+      throw new HttpError(
+        404,
+        q.registry
+          ? `registry ${q.registry} is not indexed on chain ${p.chainId}; leave out ?registry= for the chain's own`
+          : `no IssuerRegistry is indexed on chain ${p.chainId}`,
+      );
+    const registry = registries[0]!.registry;
+    const [type] = await db
+      .select()
+      .from(credentialType)
+      .where(
+        and(
+          eq(credentialType.chainId, p.chainId),
+          eq(credentialType.registry, registry),
+          eq(credentialType.typeId, q.type),
+        ),
+      );
+    const [record] = await db
+      .select()
+      .from(issuerEvent)
+      .where(and(eventsOf(p.chainId, registry, p.issuer), lte(issuerEvent.blockTime, at)))
+      .orderBy(desc(issuerEvent.blockNumber), desc(issuerEvent.logIndex))
+      .limit(1);
     const trusted =
       type !== undefined &&
       record !== undefined &&

@@ -91,6 +91,7 @@ export const countAuditChanges = createRoute({
       .openapi("AuditCount"),
     "The counts",
     400,
+    404,
   ),
 });
 

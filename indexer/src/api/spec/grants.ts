@@ -281,6 +281,6 @@ export const streamAuditChanges = createRoute({
         },
       },
     },
-    ...errors(400),
+    ...errors(400, 404),
   },
 });

@@ -37,7 +37,7 @@ export const listIssuers = createRoute({
         .strict(),
     ),
   },
-  responses: answers(pageOf(Issuer), "A page of issuer keys", 400),
+  responses: answers(pageOf(Issuer), "A page of issuer keys", 400, 404),
 });
 
 const issuerParams = z.object({ chainId: chainPath, issuer: doc(address, "Issuer key") });

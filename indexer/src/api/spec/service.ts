@@ -47,6 +47,7 @@ export const getStats = createRoute({
       .strict(),
     "Counts, largest first (by=day: latest day first)",
     400,
+    404,
   ),
 });
 
