@@ -387,6 +387,17 @@ describe("REST response cache: exact on a live stack (PGlite)", function () {
       (JSON.parse((await get(lookup)).text) as { grant: { status: string } }).grant.status;
     await warm([lookup, expiredPage]);
     expect(await statusOf()).to.equal("active");
+    // The grant as of an hour from now: not known yet (404), asked twice so that a kept answer
+    // would be served; the block two hours later makes it known.
+    const headTime = BigInt(
+      (
+        (await stack.node.provider.send("eth_getBlockByNumber", ["latest", false])) as {
+          timestamp: string;
+        }
+      ).timestamp,
+    );
+    const later = `/v1/grants/${chain}/${idOf(4)}/at?timestamp=${headTime + 3_600n}`;
+    for (let i = 0; i < 2; i++) expect((await get(later)).status, later).to.equal(404);
     // Two hours later, one empty block: only "now" moves; the grant's row does not change.
     await stack.node.provider.send("evm_increaseTime", [7_200]);
     await stack.node.provider.send("evm_mine", []);
@@ -396,6 +407,9 @@ describe("REST response cache: exact on a live stack (PGlite)", function () {
       return Object.values(s.body ?? {}).some((c) => c.block.number >= block) ? true : null;
     });
     expect(await statusOf()).to.equal("expired");
+    const atLater = await get(later);
+    expect(atLater.status, later).to.equal(200);
+    expect((JSON.parse(atLater.text) as { existed: boolean }).existed).to.equal(true);
     const items = (JSON.parse((await get(expiredPage)).text) as { items: { grantId: string }[] })
       .items;
     expect(items.map((g) => g.grantId)).to.include(idOf(4));

@@ -172,6 +172,12 @@ describe("sdk: derivations", function () {
         createDataReference({ dataId: "x", grantee: "nope" as Hex, secret: keccak256("0x02") }),
       ),
     ).to.equal("grantee");
+    const secret = keccak256("0x02");
+    expect(
+      parameterOf(() =>
+        createDataReference({ dataId: undefined as unknown as string, grantee, secret }),
+      ),
+    ).to.equal("dataId");
   });
 
   it("takes uint64's maximum as forever in a wider field, and still refuses milliseconds", function () {

@@ -101,6 +101,12 @@ export const auditLine = (i: number) => ({
   lockedUntil: "0",
   expiresAt: "0",
   related: null,
+  generation: "1",
+  jurisdiction: null,
+  validFrom: null,
+  validUntil: null,
+  typeBits: null,
+  metadataHash: null,
 });
 
 /** The stand-in's answer to `url`: status, content type and body. */

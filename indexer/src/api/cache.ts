@@ -64,8 +64,8 @@ export interface CachedRoute {
 /** Cached routes that judge statuses at the head's time (or default a time to it). */
 const AT_HEAD_TIME = [listGrants, getGrant, getRetention, wasTrusted, getStatsSeries];
 
-/** Cached routes that read blocks' times at most, which only a reorg changes: they need not wait
- * for the RPC. */
+/** Cached routes that read blocks' times at most, which only a reorg changes, and the indexed head
+ * (a time past it is a 404), which the stamp holds: they need not wait for the RPC. */
 const AT_BLOCK_TIMES = [
   getGrantAt,
   getGranteeGrantsAt,

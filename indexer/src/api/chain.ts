@@ -12,7 +12,6 @@
  */
 import type { db as ponderDb } from "ponder:api";
 import { grantEvent, issuerEvent } from "ponder:schema";
-import type { MiddlewareHandler } from "hono";
 import { and, eq } from "ponder";
 import { createPublicClient, http, type PublicClient } from "viem";
 
@@ -26,6 +25,12 @@ const HEAD_TTL_MS = 1_000;
 /** Blocks behind the indexed head after which a block's time is cached for good. */
 const FINALITY = 64;
 const BLOCK_CACHE_SIZE = 10_000;
+
+/** Unix seconds as an ISO date in UTC, for messages; "out of range" past what a Date can hold. */
+function iso(seconds: bigint): string {
+  const date = new Date(Number(seconds) * 1000);
+  return Number.isNaN(date.getTime()) ? "out of range" : date.toISOString().replace(".000Z", "Z");
+}
 
 export interface Head {
   number: bigint;
@@ -88,7 +93,10 @@ export class ChainClock {
     return [...this.clients.keys()];
   }
 
-  /** `chain`'s RPC client, or 404 when the chain is not indexed here. */
+  /**
+   * `chain`'s RPC client, or 404 when the chain is not indexed here: a `chainId` filter that names
+   * no indexed chain is a 404 saying so, not an empty answer that reads as "no grants".
+   */
   requireChain(chain: number): PublicClient {
     const c = this.clients.get(chain);
     if (!c)
@@ -97,6 +105,11 @@ export class ChainClock {
         `chain ${chain} is not indexed (indexed: ${this.chains.join(", ")})`,
       );
     return c;
+  }
+
+  /** The same for an optional `chainId` filter (none: every chain). */
+  requireChainFilter(chain: number | undefined): void {
+    if (chain !== undefined) this.requireChain(chain);
   }
 
   /**
@@ -109,7 +122,7 @@ export class ChainClock {
     if (indexed !== undefined && time > indexed.timestamp)
       throw new HttpError(
         404,
-        `time ${time} on chain ${chain} is not indexed yet (indexed to block ${indexed.block} at ${indexed.timestamp}); ask for a time up to ${indexed.timestamp}, or again later`,
+        `time ${time} (${iso(time)}) on chain ${chain} is not indexed yet: indexed to block ${indexed.block}, at ${indexed.timestamp} (${iso(indexed.timestamp)}); ask for a time up to that one, or again once later blocks are indexed`,
       );
   }
 
@@ -222,18 +235,4 @@ export class ChainClock {
     }
     return time;
   }
-}
-
-/**
- * A `chainId` filter that names no indexed chain is a 404 on every /v1 route ("chain 1 is not
- * indexed (indexed: 31337)"), not an empty answer that reads as "no grants" or "not trusted". A
- * malformed one is left to the route's validation (400).
- */
-export function indexedChainsOnly(clock: ChainClock): MiddlewareHandler {
-  return async (c, next) => {
-    const raw = c.req.query("chainId");
-    const chain = raw !== undefined && /^[0-9]{1,10}$/.test(raw) ? Number(raw) : 0;
-    if (chain >= 1 && chain <= 2 ** 31 - 1) clock.requireChain(chain);
-    await next();
-  };
 }

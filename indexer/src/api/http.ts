@@ -25,9 +25,10 @@ export function mount<R extends RouteConfig>(
     const params = route.request?.params as z.ZodType | undefined;
     if (result.target === "query" && params) {
       const path = params.safeParse(c.req.param());
-      if (!path.success) throw new HttpError(400, describeError(path.error));
+      if (!path.success) throw new HttpError(400, describeError(path.error, c.req.param()));
     }
-    throw new HttpError(400, describeError(result.error));
+    const input = result.target === "query" ? c.req.query() : c.req.param();
+    throw new HttpError(400, describeError(result.error, input));
   });
 }
 

@@ -13,7 +13,7 @@ import { Hono } from "hono";
 import { analyzeSchedule, scheduleAnalyze } from "./analyze.js";
 import { Budget } from "./budget.js";
 import { cacheSettings, responseCache, ResponseStore } from "./cache.js";
-import { ChainClock, indexedBlockTime, indexedChainsOnly } from "./chain.js";
+import { ChainClock, indexedBlockTime } from "./chain.js";
 import { CheckpointWatcher } from "./checkpoint.js";
 import { countCommits, type PgliteRunner } from "./commits.js";
 import type { ApiContext } from "./context.js";
@@ -104,7 +104,6 @@ app.onError((error, c) => {
 });
 app.notFound(noRoute);
 
-app.use("/v1/*", indexedChainsOnly(ctx.clock));
 // The exact response cache (cache.ts) in front of the REST routes; its counters on /metrics.
 const cache = new ResponseStore(cacheSettings());
 if (cache.settings.entries > 0) app.use("/v1/*", responseCache(cache, watcher, ctx.clock));

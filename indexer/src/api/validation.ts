@@ -80,16 +80,21 @@ export const grantStatus = z.enum(GRANT_STATUSES, {
   error: `must be one of ${GRANT_STATUSES.join(", ")}`,
 });
 
-/** A zod error as one readable sentence: "owner: must be a 0x-prefixed ...; limit: ...". */
-export function describeError(error: z.ZodError): string {
+/**
+ * A zod error as one readable sentence: "owner: must be a 0x-prefixed ...; limit: ...". A parameter
+ * that `input` (the query or the path as sent) does not have at all is "<parameter>: is required".
+ */
+export function describeError(error: z.ZodError, input: Record<string, unknown> = {}): string {
   return error.issues
-    .map((i) => `${i.path.length > 0 ? i.path.join(".") : "request"}: ${problem(i)}`)
+    .map((i) => {
+      const name = i.path.length > 0 ? i.path.join(".") : "request";
+      // Absent, a parameter fails its type or its enum (zod: invalid_type, invalid_value); a rule
+      // across parameters (a custom issue) keeps its own message.
+      const missing =
+        (i.code === "invalid_type" || i.code === "invalid_value") &&
+        i.path.length === 1 &&
+        input[String(i.path[0])] === undefined;
+      return `${name}: ${missing ? "is required" : i.message}`;
+    })
     .join("; ");
-}
-
-/** An issue's message; a parameter that is missing (zod: "expected string, received undefined") is "required". */
-function problem(issue: z.ZodError["issues"][number]): string {
-  return issue.code === "invalid_type" && / received undefined$/.test(issue.message)
-    ? "is required"
-    : issue.message;
 }

@@ -53,6 +53,6 @@ export const simulateAddIssuer = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareAddIssuer({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareAddIssuer({ ...parameters, address: issuerRegistry });
  */
 export const prepareAddIssuer = /* @__PURE__ */ prepareForm(call);

@@ -55,6 +55,6 @@ export const simulateCancelNonces = /* @__PURE__ */ simulateForm(call);
  * {@link cancelNonces}'s calldata.
  *
  * @example
- * const { to, data } = prepareCancelNonces({ nonces: [7n], chainId: 1 });
+ * const { to, data } = prepareCancelNonces({ nonces: [7n], address: accessGrants });
  */
 export const prepareCancelNonces = /* @__PURE__ */ prepareForm(call);

@@ -34,6 +34,6 @@ export const simulateExtendExpiry = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareExtendExpiry({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareExtendExpiry({ ...parameters, address: accessGrants });
  */
 export const prepareExtendExpiry = /* @__PURE__ */ prepareForm(call);

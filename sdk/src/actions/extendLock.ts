@@ -34,6 +34,6 @@ export const simulateExtendLock = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareExtendLock({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareExtendLock({ ...parameters, address: accessGrants });
  */
 export const prepareExtendLock = /* @__PURE__ */ prepareForm(call);

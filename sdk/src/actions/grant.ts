@@ -36,6 +36,6 @@ export const simulateGrant = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareGrant({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareGrant({ ...parameters, address: accessGrants });
  */
 export const prepareGrant = /* @__PURE__ */ prepareForm(call);

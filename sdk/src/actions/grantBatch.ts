@@ -30,6 +30,6 @@ export const simulateGrantBatch = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareGrantBatch({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareGrantBatch({ ...parameters, address: accessGrants });
  */
 export const prepareGrantBatch = /* @__PURE__ */ prepareForm(call);

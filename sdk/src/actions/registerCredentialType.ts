@@ -34,6 +34,6 @@ export const simulateRegisterCredentialType = /* @__PURE__ */ simulateForm(call)
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareRegisterCredentialType({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareRegisterCredentialType({ ...parameters, address: issuerRegistry });
  */
 export const prepareRegisterCredentialType = /* @__PURE__ */ prepareForm(call);

@@ -36,6 +36,6 @@ export const simulateRelease = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareRelease({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareRelease({ ...parameters, address: accessGrants });
  */
 export const prepareRelease = /* @__PURE__ */ prepareForm(call);

@@ -30,6 +30,6 @@ export const simulateRemoveIssuer = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareRemoveIssuer({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareRemoveIssuer({ ...parameters, address: issuerRegistry });
  */
 export const prepareRemoveIssuer = /* @__PURE__ */ prepareForm(call);

@@ -43,6 +43,6 @@ export const simulateReplace = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareReplace({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareReplace({ ...parameters, address: accessGrants });
  */
 export const prepareReplace = /* @__PURE__ */ prepareForm(call);

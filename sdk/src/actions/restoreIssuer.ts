@@ -30,6 +30,6 @@ export const simulateRestoreIssuer = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareRestoreIssuer({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareRestoreIssuer({ ...parameters, address: issuerRegistry });
  */
 export const prepareRestoreIssuer = /* @__PURE__ */ prepareForm(call);

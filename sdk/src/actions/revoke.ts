@@ -30,6 +30,6 @@ export const simulateRevoke = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareRevoke({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareRevoke({ ...parameters, address: accessGrants });
  */
 export const prepareRevoke = /* @__PURE__ */ prepareForm(call);

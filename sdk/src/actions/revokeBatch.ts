@@ -30,6 +30,6 @@ export const simulateRevokeBatch = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareRevokeBatch({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareRevokeBatch({ ...parameters, address: accessGrants });
  */
 export const prepareRevokeBatch = /* @__PURE__ */ prepareForm(call);

@@ -60,6 +60,6 @@ export const simulateRotateIssuerKey = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareRotateIssuerKey({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareRotateIssuerKey({ ...parameters, address: issuerRegistry });
  */
 export const prepareRotateIssuerKey = /* @__PURE__ */ prepareForm(call);

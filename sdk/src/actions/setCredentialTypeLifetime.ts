@@ -44,6 +44,6 @@ export const simulateSetCredentialTypeLifetime = /* @__PURE__ */ simulateForm(ca
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareSetCredentialTypeLifetime({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareSetCredentialTypeLifetime({ ...parameters, address: issuerRegistry });
  */
 export const prepareSetCredentialTypeLifetime = /* @__PURE__ */ prepareForm(call);

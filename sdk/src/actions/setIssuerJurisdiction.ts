@@ -35,6 +35,6 @@ export const simulateSetIssuerJurisdiction = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareSetIssuerJurisdiction({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareSetIssuerJurisdiction({ ...parameters, address: issuerRegistry });
  */
 export const prepareSetIssuerJurisdiction = /* @__PURE__ */ prepareForm(call);

@@ -38,6 +38,6 @@ export const simulateSetIssuerTypes = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareSetIssuerTypes({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareSetIssuerTypes({ ...parameters, address: issuerRegistry });
  */
 export const prepareSetIssuerTypes = /* @__PURE__ */ prepareForm(call);

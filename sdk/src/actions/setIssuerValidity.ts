@@ -42,6 +42,6 @@ export const simulateSetIssuerValidity = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareSetIssuerValidity({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareSetIssuerValidity({ ...parameters, address: issuerRegistry });
  */
 export const prepareSetIssuerValidity = /* @__PURE__ */ prepareForm(call);

@@ -30,6 +30,6 @@ export const simulateSuspendIssuer = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareSuspendIssuer({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareSuspendIssuer({ ...parameters, address: issuerRegistry });
  */
 export const prepareSuspendIssuer = /* @__PURE__ */ prepareForm(call);

@@ -34,6 +34,6 @@ export const simulateUpdateIssuerMetadata = /* @__PURE__ */ simulateForm(call);
  * `address` or `chainId` is given).
  *
  * @example
- * const { to, data } = prepareUpdateIssuerMetadata({ ...parameters, chainId: 1 });
+ * const { to, data } = prepareUpdateIssuerMetadata({ ...parameters, address: issuerRegistry });
  */
 export const prepareUpdateIssuerMetadata = /* @__PURE__ */ prepareForm(call);

@@ -470,7 +470,7 @@ export interface components {
       grants: components["schemas"]["Grant"][];
       history: components["schemas"]["GrantEvent"][];
     };
-    /** @description One change, as one NDJSON line (a CSV row has the same columns, null empty); `contract` is the AccessGrants or IssuerRegistry address */
+    /** @description One change, as one NDJSON line (a CSV row has the same columns, null empty); `contract` is the AccessGrants or IssuerRegistry address. An issuer row carries the key's whole record after the change, so that an export alone tells whether the key was trusted for a type at a time */
     AuditChange: {
       /** @enum {string} */
       table: "grant" | "issuer";
@@ -492,6 +492,18 @@ export interface components {
       expiresAt: components["schemas"]["Decimal"] | null;
       /** @description The other grant of a replacement, or the other key of a rotation */
       related: `0x${string}` | null;
+      /** @description A grant's life the change belongs to (1 for the first grant) */
+      generation: components["schemas"]["Decimal"] | null;
+      /** @description An issuer's ISO 3166 code after the change, or empty */
+      jurisdiction: string | null;
+      /** @description An issuer's trust window after the change: from (unix seconds) */
+      validFrom: components["schemas"]["Decimal"] | null;
+      /** @description … and until (0: no end) */
+      validUntil: components["schemas"]["Decimal"] | null;
+      /** @description An issuer's credential types after the change, a bit per type */
+      typeBits: components["schemas"]["Decimal"] | null;
+      /** @description An issuer's metadata hash after the change */
+      metadataHash: components["schemas"]["Hash"] | null;
     };
     /** @enum {string} */
     IssuerChange:

@@ -59,9 +59,7 @@ export function generateSalt(): Hex {
  */
 export function deriveDataHash(parameters: { dataId: string; salt: Hex }): Hex {
   const { dataId, salt } = parameters;
-  if (typeof dataId !== "string" || dataId.length === 0) {
-    throw new InvalidParameterError("dataId", "is empty", "pass the off-chain id of the data item");
-  }
+  checkDataId(dataId);
   checkSecret("salt", salt);
   return keccak256(
     encodeAbiParameters(
@@ -69,6 +67,12 @@ export function deriveDataHash(parameters: { dataId: string; salt: Hex }): Hex {
       [dataHashDomain, salt, dataId],
     ),
   );
+}
+
+function checkDataId(dataId: unknown): void {
+  if (typeof dataId !== "string" || dataId.length === 0) {
+    throw new InvalidParameterError("dataId", "is empty", "pass the off-chain id of the data item");
+  }
 }
 
 /** `keccak256("grantkit.salt.v1")`: domain tag of salts derived from an owner's secret. */
@@ -88,6 +92,7 @@ export function deriveGranteeSalt(parameters: {
   dataId: string;
 }): Hex {
   checkSecret("secret", parameters.secret);
+  checkDataId(parameters.dataId);
   return keccak256(
     encodeAbiParameters(
       [{ type: "bytes32" }, { type: "bytes32" }, { type: "address" }, { type: "string" }],

@@ -58,7 +58,9 @@ export function assertSeconds(parameter: string, value: unknown, max: bigint = m
  * toSeconds(new Date("2030-01-01T00:00:00Z")); // 1893456000n
  */
 export function toSeconds(date: Date = new Date()): bigint {
-  const ms = date instanceof Date ? date.getTime() : Number.NaN;
+  // A Date of any realm (an iframe's, jsdom's, a vm context's), not only this one's.
+  const isDate = Object.prototype.toString.call(date) === "[object Date]";
+  const ms = isDate ? date.getTime() : Number.NaN;
   if (Number.isNaN(ms)) {
     throw new InvalidParameterError(
       "date",

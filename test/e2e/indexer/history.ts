@@ -3,11 +3,15 @@
  * sample of times (`wasTrusted`, `isTrusted`), and every grant and issuer history, the audit stream,
  * its count and the failed batch items (`eth_getLogs`).
  */
-import { toQuantity } from "ethers";
+import { toQuantity, type Interface, type Log } from "ethers";
 
 import { ISSUER_ACTIONS } from "../../../indexer/src/names.js";
 import { typeId } from "../../../scripts/lib/deployment.js";
-import { eventTag, historyFromLogs } from "../../../scripts/lib/harness/model/grant-checks.js";
+import {
+  GRANTS_IFACE,
+  eventTag,
+  historyFromLogs,
+} from "../../../scripts/lib/harness/model/grant-checks.js";
 import type { ApiEvent } from "../../../scripts/lib/harness/model/api.js";
 import { Rng, lower, pool, push } from "../../../scripts/lib/harness/model/rng.js";
 import { DAY } from "../../../scripts/lib/harness/model/types.js";
@@ -60,6 +64,58 @@ export async function trustMismatches(
       mismatches.push(`GET ${path}: at api=${answer.body.at} expected=${t ?? headTime}`);
   });
   return { mismatches, reads: jobs.length, times: sampled.length };
+}
+
+/** An audit stream's NDJSON line, as far as these checks read it. */
+type AuditLine = {
+  table: string;
+  blockNumber: string;
+  logIndex: number;
+  subject: string;
+} & Record<string, unknown>;
+
+/**
+ * The fields of the audit row of `subject` that its log decides: a grant's generation (the side of a
+ * replacement that `subject` is); an issuer's record after an update, its metadata hash; {} for a
+ * row whose log carries neither (a rotation's link); undefined for a log of neither contract.
+ */
+function auditFieldsOf(
+  log: Log,
+  subject: string,
+  registryIface: Interface,
+): Record<string, unknown> | undefined {
+  const grant = GRANTS_IFACE.parseLog(log);
+  if (grant?.name === "GrantReplaced")
+    return {
+      generation: String(
+        lower(grant.args.oldGrantId as string) === lower(subject)
+          ? grant.args.oldGeneration
+          : grant.args.generation,
+      ),
+    };
+  if (grant) return { generation: String(grant.args.generation) };
+  const issuer = registryIface.parseLog(log);
+  if (issuer?.name === "IssuerUpdated") {
+    const record = issuer.args.record as {
+      jurisdiction: string;
+      validFrom: bigint;
+      validUntil: bigint;
+      typeBits: bigint;
+    };
+    return {
+      // bytes2: two ASCII capitals, or zero for none.
+      jurisdiction: /^0x0*$/.test(record.jurisdiction)
+        ? ""
+        : Buffer.from(record.jurisdiction.slice(2), "hex").toString("ascii"),
+      validFrom: String(record.validFrom),
+      validUntil: String(record.validUntil),
+      typeBits: String(record.typeBits),
+      generation: null,
+    };
+  }
+  if (issuer?.name === "IssuerMetadataUpdated")
+    return { metadataHash: lower(issuer.args.metadataHash as string) };
+  return issuer ? {} : undefined;
 }
 
 /** Every grant and issuer history, the audit stream and its count, the failed batch items. */
@@ -120,7 +176,7 @@ export async function historyMismatches(ctx: SuiteContext): Promise<string[]> {
   const rows = audit.text
     .split("\n")
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { table: string; blockNumber: string; logIndex: number });
+    .map((l) => JSON.parse(l) as AuditLine);
   const tables = rows.map((r) => r.table);
   const count = (t: string) => tables.filter((x) => x === t).length;
   if (count("grant") !== grantRows || count("issuer") !== issuerRows)
@@ -141,7 +197,23 @@ export async function historyMismatches(ctx: SuiteContext): Promise<string[]> {
     )
       mismatches.push(`GET ${path}: row ${k} out of chain order`);
   }
-  // Its size before a download: the same range through /v1/audit/count.
+  // Each row carries what its log says: a grant row its life (generation), an issuer row the key's
+  // record after the change, so that the export alone answers "was this key trusted then?".
+  const logAt = new Map(logs.map((l) => [`${l.blockNumber}:${l.index}`, l]));
+  for (const r of rows) {
+    const log = logAt.get(`${r.blockNumber}:${r.logIndex}`);
+    const want = log ? auditFieldsOf(log, r.subject, registry.interface) : undefined;
+    if (want === undefined) {
+      mismatches.push(`GET ${path}: no log at ${r.blockNumber}:${r.logIndex} for ${r.subject}`);
+      continue;
+    }
+    for (const [field, value] of Object.entries(want))
+      if (r[field] !== value)
+        mismatches.push(
+          `GET ${path}: ${r.table} row @${r.blockNumber}:${r.logIndex} ${field}=${r[field]}, log says ${value}`,
+        );
+  }
+
   const countPath = `/v1/audit/count?fromBlock=${deployBlock}&toBlock=${head}&chainId=${C}`;
   const counted = await stack.get<{ grantChanges: number; issuerChanges: number }>(countPath);
   if (counted.body?.grantChanges !== grantRows || counted.body?.issuerChanges !== issuerRows)

@@ -121,7 +121,8 @@ export function AddressPage() {
         onPage={(cursor) => void navigate({ search: { ...search, cursor } })}
       />
       {role === "grantee" && valid ? (
-        <GranteeDuties grantee={address} chain={search.chain} at={search.at} />
+        // Keyed by the address: another grantee's pages start over (no cursor carried over).
+        <GranteeDuties key={address} grantee={address} chain={search.chain} at={search.at} />
       ) : null}
     </Page>
   );

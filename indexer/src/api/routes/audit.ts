@@ -49,6 +49,12 @@ export const CSV_COLUMNS = [
   "lockedUntil",
   "expiresAt",
   "related",
+  "generation",
+  "jurisdiction",
+  "validFrom",
+  "validUntil",
+  "typeBits",
+  "metadataHash",
 ] as const;
 
 /** Where a keyset page of events starts. */
@@ -84,6 +90,12 @@ function grantChange(g: GrantEventRow): AuditRow {
     lockedUntil: g.lockedUntil,
     expiresAt: g.expiresAt,
     related: g.relatedGrantId,
+    generation: g.generation,
+    jurisdiction: null,
+    validFrom: null,
+    validUntil: null,
+    typeBits: null,
+    metadataHash: null,
   };
 }
 
@@ -100,6 +112,12 @@ function issuerChange(e: IssuerEventRow): AuditRow {
     lockedUntil: null,
     expiresAt: null,
     related: e.relatedKey,
+    generation: null,
+    jurisdiction: e.jurisdiction,
+    validFrom: e.validFrom,
+    validUntil: e.validUntil,
+    typeBits: e.typeBits,
+    metadataHash: e.metadataHash,
   };
 }
 
@@ -113,6 +131,7 @@ export function auditRoutes(ctx: ApiContext): OpenAPIHono {
 
   mount(app, streamAuditChanges, async (c) => {
     const q = c.req.valid("query");
+    ctx.clock.requireChainFilter(q.chainId);
     const format = q.format ?? "ndjson";
     c.header("content-disposition", `attachment; filename="changes.${format}"`);
     const line = (row: AuditRow) =>

@@ -203,6 +203,7 @@ export function exploreRoutes(ctx: ApiContext): OpenAPIHono {
 
   mount(app, countAuditChanges, async (c) => {
     const q = c.req.valid("query");
+    ctx.clock.requireChainFilter(q.chainId);
     // The same range as /v1/audit/changes (src/api/routes/audit.ts), without the keyset.
     const [grants] = await db.select({ n: count() }).from(grantEvent).where(inRange(grantEvent, q));
     const [issuers] = await db

@@ -43,6 +43,7 @@ export function issuerRoutes(ctx: ApiContext): OpenAPIHono {
 
   mount(app, listIssuers, async (c) => {
     const q = c.req.valid("query");
+    ctx.clock.requireChainFilter(q.chainId);
     const { page, nextCursor, read } = await pageById(
       ctx,
       issuer,
@@ -90,16 +91,21 @@ export function issuerRoutes(ctx: ApiContext): OpenAPIHono {
   mount(app, wasTrusted, async (c) => {
     const p = c.req.valid("param");
     const q = c.req.valid("query");
+    ctx.clock.requireChain(p.chainId);
     const at = q.at ?? (await ctx.clock.head(p.chainId)).time;
-    const registries = await db
-      .selectDistinct({ registry: issuerEvent.registry })
-      .from(issuerEvent)
-      .where(
-        and(
-          eq(issuerEvent.chainId, p.chainId),
-          q.registry ? eq(issuerEvent.registry, q.registry) : undefined,
+    // The chain's registries: those that registered a type or wrote an issuer's record.
+    const onChain = (t: typeof issuerEvent | typeof credentialType) =>
+      db
+        .selectDistinct({ registry: t.registry })
+        .from(t)
+        .where(and(eq(t.chainId, p.chainId), q.registry ? eq(t.registry, q.registry) : undefined));
+    const registries = [
+      ...new Set(
+        [...(await onChain(issuerEvent)), ...(await onChain(credentialType))].map(
+          (r) => r.registry,
         ),
-      );
+      ),
+    ];
     if (registries.length > 1)
       throw new HttpError(
         409,
@@ -109,10 +115,10 @@ export function issuerRoutes(ctx: ApiContext): OpenAPIHono {
       throw new HttpError(
         404,
         q.registry
-          ? `registry ${q.registry} is not indexed on chain ${p.chainId}; leave out ?registry= for the chain's own`
-          : `no IssuerRegistry is indexed on chain ${p.chainId}`,
+          ? `registry ${q.registry} has no credential type or issuer indexed on chain ${p.chainId}; leave out ?registry= for the chain's own`
+          : `no IssuerRegistry with a credential type or an issuer is indexed on chain ${p.chainId}`,
       );
-    const registry = registries[0]!.registry;
+    const registry = registries[0]!;
     const [type] = await db
       .select()
       .from(credentialType)

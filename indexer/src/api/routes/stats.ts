@@ -93,6 +93,7 @@ export function statsRoutes(ctx: ApiContext): OpenAPIHono {
 
   mount(app, getStats, async (c) => {
     const q = c.req.valid("query");
+    ctx.clock.requireChainFilter(q.chainId);
     const size = q.limit ?? DEFAULT_PAGE;
     const key = `${q.by}:${q.chainId ?? "*"}`;
     const version = await ctx.watcher.fresh();

@@ -276,7 +276,7 @@ export const streamAuditChanges = createRoute({
         "text/csv": {
           schema: z.string().openapi({
             description:
-              "Header `table,chainId,contract,blockNumber,blockTime,txHash,logIndex,change,subject,owner,grantee,dataHash,purpose,status,lockedUntil,expiresAt,related`, then one row per change",
+              "Header `table,chainId,contract,blockNumber,blockTime,txHash,logIndex,change,subject,owner,grantee,dataHash,purpose,status,lockedUntil,expiresAt,related,generation,jurisdiction,validFrom,validUntil,typeBits,metadataHash`, then one row per change",
           }),
         },
       },

@@ -249,10 +249,19 @@ export const AuditChange = named(
       .regex(/^0x[0-9a-f]{40}([0-9a-f]{24})?$/)
       .nullable()
       .openapi({ description: "The other grant of a replacement, or the other key of a rotation" }),
+    generation: orNull(Decimal, "A grant's life the change belongs to (1 for the first grant)"),
+    jurisdiction: orNull(
+      z.string().regex(/^([A-Z]{2})?$/),
+      "An issuer's ISO 3166 code after the change, or empty",
+    ),
+    validFrom: orNull(Decimal, "An issuer's trust window after the change: from (unix seconds)"),
+    validUntil: orNull(Decimal, "… and until (0: no end)"),
+    typeBits: orNull(Decimal, "An issuer's credential types after the change, a bit per type"),
+    metadataHash: orNull(Hash, "An issuer's metadata hash after the change"),
   },
   {
     description:
-      "One change, as one NDJSON line (a CSV row has the same columns, null empty); `contract` is the AccessGrants or IssuerRegistry address",
+      "One change, as one NDJSON line (a CSV row has the same columns, null empty); `contract` is the AccessGrants or IssuerRegistry address. An issuer row carries the key's whole record after the change, so that an export alone tells whether the key was trusted for a type at a time",
   },
 );
 
