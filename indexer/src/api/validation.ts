@@ -84,7 +84,7 @@ export const grantStatus = z.enum(GRANT_STATUSES, {
  * A zod error as one readable sentence: "owner: must be a 0x-prefixed ...; limit: ...". A parameter
  * that `input` (the query or the path as sent) does not have at all is "<parameter>: is required".
  */
-export function describeError(error: z.ZodError, input: Record<string, unknown> = {}): string {
+export function describeError(error: z.ZodError, input: Record<string, unknown>): string {
   return error.issues
     .map((i) => {
       const name = i.path.length > 0 ? i.path.join(".") : "request";
