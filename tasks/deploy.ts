@@ -1,7 +1,9 @@
 /**
- * `npm run deploy -- --network <name> [--dry-run] [--examples]`: compiles the production build
- * profile, deploys GrantKit from it and writes deployments/<name>.json. Idempotent: a second run
- * deploys nothing new; a killed run resumes from Ignition's journal. The dry run prints addresses,
+ * `npm run deploy -- --network <name> [--dry-run] [--examples] [--replace] [--allow-dirty]`: compiles
+ * the production build profile, deploys GrantKit from it and writes deployments/<name>.json.
+ * Idempotent: a second run deploys nothing new; a killed run resumes from Ignition's journal. A
+ * changed configuration or build that would supersede a recorded contract is refused without
+ * `--replace`; a public chain refuses uncommitted code without `--allow-dirty`. The dry run prints addresses,
  * constructor arguments, roles, gas, cost, balance and CreateX's presence, and sends nothing.
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
@@ -13,6 +15,8 @@ import { runCli } from "./cli.js";
 interface Args {
   dryRun: boolean;
   examples: boolean;
+  replace: boolean;
+  allowDirty: boolean;
 }
 
 export default async function deploy(args: Args, hre: HardhatRuntimeEnvironment): Promise<void> {
@@ -37,6 +41,8 @@ export default async function deploy(args: Args, hre: HardhatRuntimeEnvironment)
     const record = await deployGrantKit(connection, {
       dryRun: args.dryRun,
       examples: args.examples,
+      replace: args.replace,
+      allowDirty: args.allowDirty,
       log,
     });
     if (!args.dryRun) {

@@ -62,6 +62,15 @@ export const tasks = [
       description: "Print the plan (addresses, roles, issuers); send nothing",
     })
     .addFlag({ name: "examples", description: "Also deploy contracts/examples (KycVault)" })
+    .addFlag({
+      name: "replace",
+      description:
+        "Deploy new instances where the record's contracts live at other addresses (a changed configuration or build) and record them",
+    })
+    .addFlag({
+      name: "allowDirty",
+      description: "Deploy to a public chain from a work tree with uncommitted changes",
+    })
     .setAction(() => import("./deploy.js"))
     .build(),
   task(

@@ -22,7 +22,10 @@ export function grantKitModule(registryArgs: RegistryArgs) {
   });
 }
 
-/** Only the given contracts: used to finish a deployment whose journal could not be resumed. */
+/**
+ * Only the given contracts: when the other one is at its address already (a new configuration or
+ * build of one contract), and to finish a deployment whose journal could not be resumed.
+ */
 export function partialGrantKitModule(registryArgs: RegistryArgs, names: string[]) {
   return buildModule("GrantKitRemainder", (m) => {
     const futures: Record<string, NamedArtifactContractDeploymentFuture<string>> = {};

@@ -54,11 +54,18 @@ export async function deployMissing(
   log: (line: string) => void,
 ): Promise<void> {
   const deploymentId = await journalId("grantkit", connection, plan);
+  const args = registryConstructorArgs(config);
+  // Only what is missing: a contract already at its address (the other one's configuration or build
+  // changed, or someone replayed its deployment) would make CreateX's creation revert.
+  const module =
+    missing.length === plan.length
+      ? grantKitModule(args)
+      : partialGrantKitModule(
+          args,
+          missing.map((p) => p.name),
+        );
   try {
-    await connection.ignition.deploy(
-      grantKitModule(registryConstructorArgs(config)),
-      create2(run, deploymentId),
-    );
+    await connection.ignition.deploy(module, create2(run, deploymentId));
   } catch (error) {
     // A kill -9 can stop Ignition between two journal writes, or after it journaled a transaction it
     // never sent; it then refuses to resume (HHE10000 "invariant was violated", HHE10410 "use
@@ -79,7 +86,7 @@ export async function deployMissing(
     for (const p of plan)
       if ((await connection.ethers.provider.getCode(p.address)) === "0x") remaining.push(p.name);
     await connection.ignition.deploy(
-      partialGrantKitModule(registryConstructorArgs(config), remaining),
+      partialGrantKitModule(args, remaining),
       create2(run, deploymentId),
     );
   }

@@ -5,6 +5,8 @@
  * returns the deployment record. Its parts: the plan and preflight (./deploy-plan.ts), the Ignition
  * steps (./deploy-ignition.ts) and the record's entries (./deploy-record.ts).
  */
+import { existsSync } from "node:fs";
+
 import hre from "hardhat";
 
 import type { NetworkDeployConfig } from "../../deploy.config.js";
@@ -12,7 +14,7 @@ import { deployConfig } from "../../deploy.config.js";
 import { presetOf } from "../../networks.config.js";
 import { productionBuild, type ProductionArtifact } from "./build.js";
 import { deployExamples, deployMissing, type IgnitionRun } from "./deploy-ignition.js";
-import { planDeployment, preflight, type Connection } from "./deploy-plan.js";
+import { planDeployment, preflight, type Connection, type PlannedContract } from "./deploy-plan.js";
 import {
   buildRecordFromPlan,
   compilerInfo,
@@ -23,7 +25,10 @@ import {
   CREATEX_ADDRESS,
   assertRecordChain,
   ensureCreateX,
+  gitCommit,
   isDevelopmentNode,
+  readDeployment,
+  recordPath,
   saltOf,
   writeDeployment,
   type ContractName,
@@ -47,7 +52,111 @@ export interface DeployOptions {
    * left them (test fixtures, coverage runs); accepted on development nodes only.
    */
   artifacts?: "production" | "as-built";
+  /**
+   * Deploy new instances where the record names contracts, live on this chain, at other addresses
+   * than the configuration and build now give (and record them). Without it such a deploy is refused:
+   * what the recorded contracts hold (issuers, types, grants) would not move to the new ones.
+   */
+  replace?: boolean;
+  /** Deploy to a chain that is not a development node from a work tree with uncommitted changes. */
+  allowDirty?: boolean;
   log?: (line: string) => void;
+}
+
+/** A contract of the record that a deploy would supersede: live at `recorded`, planned at `planned`. */
+interface Superseded {
+  name: ContractName;
+  recorded: string;
+  planned: string;
+}
+
+/**
+ * The record's KycVault, kept by a deploy without `--examples` while the contracts it is bound to
+ * stay and it has code; else left out, and said so.
+ */
+async function keptExample(
+  connection: Connection,
+  previous: DeploymentRecord | undefined,
+  found: Partial<Record<ContractName, ContractRecord>>,
+  log: (line: string) => void,
+): Promise<ContractRecord | undefined> {
+  const vault = previous?.contracts.KycVault;
+  if (vault === undefined) return undefined;
+  const same = (name: ContractName) =>
+    previous!.contracts[name]?.address.toLowerCase() === found[name]?.address.toLowerCase();
+  if (
+    same("AccessGrants") &&
+    same("IssuerRegistry") &&
+    (await connection.ethers.provider.getCode(vault.address)) !== "0x"
+  )
+    return vault;
+  log(`KycVault ${vault.address} left out of the record: the contracts it reads were replaced`);
+  return undefined;
+}
+
+/** Whether `found` are the contracts `previous` records, each from the same creation. */
+function sameContracts(
+  previous: DeploymentRecord,
+  found: Partial<Record<ContractName, ContractRecord>>,
+): boolean {
+  const names = Object.keys(found) as ContractName[];
+  return (
+    names.length === Object.keys(previous.contracts).length &&
+    names.every(
+      (n) =>
+        previous.contracts[n]?.address.toLowerCase() === found[n]!.address.toLowerCase() &&
+        previous.contracts[n]?.txHash === found[n]!.txHash,
+    )
+  );
+}
+
+/** The record of `network` when it belongs to chain `chainId`, else undefined. */
+function previousRecord(network: string, chainId: number): DeploymentRecord | undefined {
+  if (!existsSync(recordPath(network))) return undefined;
+  const record = readDeployment(network);
+  return record.chainId === chainId ? record : undefined;
+}
+
+/**
+ * The contracts of `previous` that have code on this chain at another address than `plan` gives
+ * them. A recorded address without code is a record of an earlier instance of a development chain:
+ * nothing lives there to be left behind.
+ */
+async function supersededContracts(
+  connection: Connection,
+  previous: DeploymentRecord | undefined,
+  plan: PlannedContract[],
+): Promise<Superseded[]> {
+  const superseded: Superseded[] = [];
+  for (const p of plan) {
+    const recorded = previous?.contracts[p.name]?.address;
+    if (recorded === undefined || recorded.toLowerCase() === p.address.toLowerCase()) continue;
+    if ((await connection.ethers.provider.getCode(recorded)) === "0x") continue;
+    superseded.push({ name: p.name, recorded, planned: p.address });
+  }
+  return superseded;
+}
+
+function supersededError(network: string, superseded: Superseded[]): GrantKitError {
+  const which = superseded.map((s) => `${s.name} at ${s.recorded} (now ${s.planned})`).join(", ");
+  return new GrantKitError(
+    `the record names ${which}, live on this chain, and the configuration and build now give another address: a deploy would make new, empty instances, and what the recorded ones hold (issuers, types, grants) would stay with them`,
+    `change the deployed contracts with the operate commands (npx hardhat grantkit --help), or deploy new instances and record them: npm run deploy -- --network ${network} --replace`,
+  );
+}
+
+/**
+ * Why a deploy to a chain that is not a development node is refused from a work tree with
+ * uncommitted changes (`commit` ends with "-dirty"): the record's commit must name the code that
+ * was deployed. Undefined when it may go ahead.
+ */
+export function dirtyTreeProblem(
+  commit: string,
+  development: boolean,
+  allowDirty: boolean,
+): string | undefined {
+  if (development || allowDirty || !commit.endsWith("-dirty")) return undefined;
+  return `the work tree has uncommitted changes (${commit}): the record could not name the code it deployed`;
 }
 
 /** The configuration of a network, or an error that says where to add it. */
@@ -141,6 +250,16 @@ export async function deployGrantKit(
     if (createX === "installed") log(`installed CreateX at ${CREATEX_ADDRESS}`);
   }
 
+  const dirty = dirtyTreeProblem(gitCommit(), development, options.allowDirty === true);
+  if (dirty !== undefined) {
+    if (!options.dryRun)
+      throw new GrantKitError(
+        dirty,
+        `commit (or stash) the changes and deploy again, or pass --allow-dirty: npm run deploy -- --network ${networkName} --allow-dirty`,
+      );
+    problems.push(dirty);
+  }
+
   const plan = await planDeployment(connection, config);
   for (const p of plan) {
     log(`${p.name.padEnd(15)} ${p.address}  ${p.deployed ? "already deployed" : "to deploy"}`);
@@ -150,6 +269,19 @@ export async function deployGrantKit(
       );
     }
   }
+  const previous = write ? previousRecord(networkName, chainId) : undefined;
+  const superseded = await supersededContracts(connection, previous, plan);
+  if (superseded.length > 0 && !options.replace) {
+    if (!options.dryRun) throw supersededError(networkName, superseded);
+    problems.push(errorLine(supersededError(networkName, superseded)));
+  }
+  if (options.replace)
+    for (const s of superseded)
+      log(
+        `${s.name} replaced: ${s.recorded} keeps what it holds; the record will name ${s.planned}`,
+      );
+  if (options.examples && options.dryRun)
+    log("KycVault        deployed after the contracts above (its address follows theirs)");
   const missing = plan.filter((p) => !p.deployed);
   const funds = await preflight(
     connection,
@@ -210,10 +342,15 @@ export async function deployGrantKit(
       built.KycVault?.buildInfoId,
     );
     log(`KycVault        ${found.KycVault.address}`);
+  } else {
+    const vault = await keptExample(connection, previous, found, log);
+    if (vault) found.KycVault = vault;
   }
 
   const record: DeploymentRecord = {
     ...buildRecordFromPlan(networkName, chainId, salt, plan, found),
+    // The commit the recorded contracts were deployed from: a run that deploys nothing keeps it.
+    ...(previous && sameContracts(previous, found) ? { gitCommit: previous.gitCommit } : {}),
     compiler: await compilerInfo(),
     ...(preset ? { finalityBlocks: preset.finalityBlocks } : {}),
     contracts: keepVerifications(networkName, chainId, found),
