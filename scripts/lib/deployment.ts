@@ -16,13 +16,19 @@ import {
   getAddress,
   getCreate2Address,
   isAddress,
+  isHexString,
   keccak256,
   toUtf8Bytes,
+  type Log,
   type Provider,
 } from "ethers";
 
 import type { NetworkDeployConfig } from "../../deploy.config.js";
-import { recordProblems } from "../../deployments/record-schema.js";
+import {
+  DeploymentRecordError,
+  readRecordFile,
+  recordProblems,
+} from "../../deployments/record-schema.js";
 import { GrantKitError } from "./errors.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -60,7 +66,8 @@ export function recordPath(network: string): string {
 }
 
 /**
- * Reads the record of `network`; throws a GrantKitError with a fix hint when there is none.
+ * Reads the record of `network`, checked against deployments/record.schema.json; throws a
+ * GrantKitError with a fix hint when there is none, or when it is not JSON or not a valid record.
  *
  * @example
  * const { contracts } = readDeployment("localhost");
@@ -74,7 +81,35 @@ export function readDeployment(network: string): DeploymentRecord {
       `run: npm run deploy -- --network ${network}`,
     );
   }
-  return JSON.parse(readFileSync(file, "utf8")) as DeploymentRecord;
+  return readValidRecord(
+    file,
+    `restore it from git (git restore ${shownPath(file)}) or redeploy: npm run deploy -- --network ${network}`,
+  );
+}
+
+function shownPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith("..") ? file : relative;
+}
+
+/**
+ * The record in `file`, validated with the schema the writer and the indexer use: a hand-edited or
+ * truncated record is refused here, naming the file and the first bad field, rather than failing
+ * later as a JSON SyntaxError or an ethers error about a malformed address.
+ */
+function readValidRecord(file: string, hint: string): DeploymentRecord {
+  try {
+    return readRecordFile(file);
+  } catch (error) {
+    if (!(error instanceof DeploymentRecordError)) throw error;
+    const [first, ...rest] = error.problems;
+    const what = first!.field === "" ? first!.problem : `${first!.field} ${first!.problem}`;
+    const more = rest.length === 0 ? "" : ` (and ${rest.length} more)`;
+    throw new GrantKitError(
+      `the deployment record ${shownPath(file)} is not valid: ${what}${more}`,
+      hint,
+    );
+  }
 }
 
 /** Reads a record and checks it belongs to the chain the provider is connected to. */
@@ -95,19 +130,25 @@ export async function readDeploymentFor(
 
 /**
  * Refuses to let chain `chainId` take the record of `network` when that record belongs to another
- * chain (e.g. `localhost` pointed at a second node with LOCALHOST_RPC_URL): one record per chain.
+ * chain (e.g. `localhost` pointed at a second node with LOCALHOST_RPC_URL): one record per chain. A
+ * record that is not valid is refused too: its chain is unknown, so overwriting it could lose
+ * another chain's addresses.
  */
 export function assertRecordChain(network: string, chainId: number): void {
   const file = recordPath(network);
   if (!existsSync(file)) return;
-  const onFile = (JSON.parse(readFileSync(file, "utf8")) as DeploymentRecord).chainId;
+  const shown = shownPath(file);
+  const aside = `mv ${shown} ${shown.replace(/\.json$/, "")}`;
+  const onFile = readValidRecord(
+    file,
+    `restore it from git (git restore ${shown}), or set it aside to write a new one: ${aside}.invalid.json.bak`,
+  ).chainId;
   if (onFile === chainId) return;
-  const shown = path.relative(process.cwd(), file);
   throw new GrantKitError(
     `${shown} is the record of chain ${onFile}, but network "${network}" is now chain ${chainId}; ` +
       "a chain never overwrites another chain's record",
     `point the network back at chain ${onFile}, or set the old record aside first: ` +
-      `mv ${shown} ${shown.replace(/\.json$/, "")}.chain${onFile}.json.bak`,
+      `${aside}.chain${onFile}.json.bak`,
   );
 }
 
@@ -153,7 +194,16 @@ export function typeId(label: string): string {
 /** IssuerRegistry's constructor arguments for a configuration, validated with clear errors. */
 export function registryConstructorArgs(config: NetworkDeployConfig) {
   checkAddress("admin", config.admin);
+  // uint48 in the constructor: a value out of range would fail as an ethers encoding error.
+  checkWhole("adminDelaySeconds", config.adminDelaySeconds, 48, "e.g. 259200 (3 days)");
   config.registrars.forEach((r, i) => checkAddress(`registrars[${i}]`, r));
+  // The constructor reverts on a type registered twice, inside CreateX, where its error is opaque.
+  checkUnique(
+    "credentialTypes",
+    config.credentialTypes,
+    (t) => t,
+    "remove the duplicate in deploy.config.ts: a type is registered once",
+  );
   const types = new Set(config.credentialTypes);
   const issuers = config.issuers.map((issuer, i) => {
     checkAddress(`issuers[${i}].address`, issuer.address);
@@ -171,6 +221,15 @@ export function registryConstructorArgs(config: NetworkDeployConfig) {
         'use two upper-case letters, e.g. "CH", or "" for none',
       );
     }
+    const time = "unix seconds, or 0 for none";
+    checkWhole(`issuers[${i}].validFrom`, issuer.validFrom ?? 0, 40, time);
+    checkWhole(`issuers[${i}].validUntil`, issuer.validUntil ?? 0, 40, time);
+    if (!isHexString(issuer.metadataHash, 32)) {
+      throw new GrantKitError(
+        `issuers[${i}].metadataHash ${JSON.stringify(issuer.metadataHash)} is not a 32-byte hash`,
+        'fix it in deploy.config.ts: keccak256(toUtf8Bytes("<metadata document>")), or 0x and 64 zeros for none',
+      );
+    }
     return {
       issuer: getAddress(issuer.address),
       credentialTypes: issuer.types.map(typeId),
@@ -180,6 +239,13 @@ export function registryConstructorArgs(config: NetworkDeployConfig) {
       metadataHash: issuer.metadataHash,
     };
   });
+  // A key accredited twice makes the constructor revert too (IssuerRegistryKeyInUse).
+  checkUnique(
+    "issuers",
+    config.issuers,
+    (issuer) => getAddress(issuer.address),
+    "remove the duplicate in deploy.config.ts: a key is accredited once (list all its types in one entry)",
+  );
   return [
     BigInt(config.adminDelaySeconds),
     getAddress(config.admin),
@@ -198,6 +264,36 @@ function checkAddress(field: string, value: string): void {
   if (!isAddress(value)) {
     throw new GrantKitError(`${field} "${value}" is not an address`, "fix it in deploy.config.ts");
   }
+}
+
+/** Refuses a value that is not a whole number fitting the contract's `uint<bits>`. */
+function checkWhole(field: string, value: number, bits: number, example: string): void {
+  if (Number.isSafeInteger(value) && value >= 0 && BigInt(value) < 2n ** BigInt(bits)) return;
+  throw new GrantKitError(
+    `${field} ${String(value)} is not a whole number from 0 to 2^${bits} - 1 (uint${bits})`,
+    `fix it in deploy.config.ts: ${example}`,
+  );
+}
+
+/** Refuses a list in which two items have the same key, naming both positions. */
+function checkUnique<T>(
+  field: string,
+  items: T[],
+  key: (item: T) => string,
+  hint = "remove the duplicate in deploy.config.ts",
+): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const k = key(item);
+    const first = seen.get(k);
+    if (first !== undefined) {
+      throw new GrantKitError(
+        `${field} lists "${k}" twice (${field}[${first}] and ${field}[${i}])`,
+        hint,
+      );
+    }
+    seen.set(k, i);
+  });
 }
 
 /** The address CreateX gives `initCode` under `salt` (random-prefix salts are hashed once more). */
@@ -264,23 +360,142 @@ export async function ensureCreateX(
   return "installed";
 }
 
-/** Finds the CreateX transaction that created `address`: hash, block and sender. */
+/**
+ * Finds the CreateX transaction that created `address`: hash, block and sender; null when there is
+ * no code at `address` or CreateX did not create it (at or after `fromBlock`).
+ *
+ * The block comes from `eth_getCode` at past blocks, searched back from the latest one (a fresh
+ * deployment is found in a few calls, within the recent state even a non-archive node keeps), then
+ * bisected: no `eth_getLogs` over a long range, which public RPC providers refuse. Only that block's
+ * logs are read. A node that cannot answer for an old block, or whose answers lead to a block
+ * without the creation, falls back to the logs, in chunks (queryInChunks).
+ */
 export async function findCreation(
   provider: Provider,
   address: string,
   fromBlock = 0,
 ): Promise<{ txHash: string; blockNumber: number; deployer: string } | null> {
-  const topic = createXEvents.getEvent("ContractCreation")!.topicHash;
-  const logs = await provider.getLogs({
+  const latest = await provider.getBlockNumber();
+  if (fromBlock > latest || (await provider.getCode(address, latest)) === "0x") return null;
+  const filter = {
     address: CREATEX_ADDRESS,
-    topics: [topic, "0x" + getAddress(address).slice(2).toLowerCase().padStart(64, "0")],
-    fromBlock,
-    toBlock: "latest",
-  });
+    topics: [
+      createXEvents.getEvent("ContractCreation")!.topicHash,
+      "0x" + getAddress(address).slice(2).toLowerCase().padStart(64, "0"),
+    ],
+  };
+  // The code is there at `hi`; it is not there at `lo` (or `lo` is before `fromBlock`).
+  const range = { lo: fromBlock - 1, hi: latest };
+  let logs: Log[];
+  try {
+    await narrowToCreation(provider, address, range);
+    logs = await provider.getLogs({ ...filter, fromBlock: range.hi, toBlock: range.hi });
+    // Not at the first block with code: CreateX did not create it, or the node's past state
+    // misleads (Hardhat reads the blocks of one hardhat_mine as empty). The logs up to it decide.
+    if (logs.length === 0) logs = await getLogsInChunks(provider, filter, fromBlock, range.hi);
+  } catch {
+    // Pruned state (e.g. "missing trie node"): the logs of the blocks still in question tell.
+    logs = await getLogsInChunks(provider, filter, range.lo + 1, range.hi);
+  }
   const log = logs[0];
   if (!log) return null;
   const tx = await provider.getTransaction(log.transactionHash);
   return { txHash: log.transactionHash, blockNumber: log.blockNumber, deployer: tx?.from ?? "" };
+}
+
+/**
+ * Moves `range.hi` to the first block with code at `address` (keeping `range.lo` a block without it,
+ * or `fromBlock - 1`): steps back 1, 2, 4, ... blocks from `hi`, then bisects. O(log n) calls of
+ * `eth_getCode`, n the blocks since the creation.
+ */
+async function narrowToCreation(
+  provider: Provider,
+  address: string,
+  range: { lo: number; hi: number },
+): Promise<void> {
+  const hasCode = async (block: number) => (await provider.getCode(address, block)) !== "0x";
+  for (let step = 1; range.hi - range.lo > 1; step *= 2) {
+    const probe = Math.max(range.lo + 1, range.hi - step);
+    if (!(await hasCode(probe))) {
+      range.lo = probe;
+      break;
+    }
+    range.hi = probe;
+  }
+  while (range.hi - range.lo > 1) {
+    const mid = Math.floor((range.lo + range.hi) / 2);
+    if (await hasCode(mid)) range.hi = mid;
+    else range.lo = mid;
+  }
+}
+
+// ---------------------------------------------------------------- logs in chunks
+
+/** The block range of the first `eth_getLogs` call of `queryInChunks` (many providers allow it). */
+export const LOG_CHUNK_BLOCKS = 10_000;
+
+/** JSON-RPC codes providers give a refused range: limit exceeded, invalid params (Alchemy), QuickNode's. */
+const RANGE_LIMIT_CODES = new Set([-32005, -32602, -32614]);
+/** e.g. "query exceeds max block range 1000", "block range is too large", "query returned more than
+ * 10000 results", "Log response size exceeded", "eth_getLogs is limited to a 10,000 range". */
+const RANGE_LIMIT_TEXT = /range|limit|too many|exceed|too large|more than/i;
+
+/** True for an error that looks like a provider's cap on an `eth_getLogs` range or result size. */
+export function isRangeLimitError(error: unknown, depth = 0): boolean {
+  if (error === null || typeof error !== "object" || depth > 5) return false;
+  const e = error as Record<string, unknown>;
+  if (typeof e.code === "number" && RANGE_LIMIT_CODES.has(e.code)) return true;
+  if (typeof e.message === "string" && RANGE_LIMIT_TEXT.test(e.message)) return true;
+  // ethers and Hardhat wrap the JSON-RPC error: look inside.
+  return ["error", "info", "cause", "data"].some((key) => isRangeLimitError(e[key], depth + 1));
+}
+
+/**
+ * Runs `query(from, to)` over the blocks `fromBlock`..`toBlock` in consecutive chunks and returns
+ * every result in order. Chunks start at `chunk` blocks; a provider's range refusal
+ * (`isRangeLimitError`) halves the chunk and retries it, down to one block, and the smaller size is
+ * kept for the rest. Any other error, or a refusal of a single block, propagates.
+ *
+ * @example
+ * const events = await queryInChunks(deployBlock, latest, (from, to) =>
+ *   registry.queryFilter(registry.filters.IssuerUpdated(), from, to),
+ * );
+ */
+export async function queryInChunks<T>(
+  fromBlock: number,
+  toBlock: number,
+  query: (from: number, to: number) => Promise<T[]>,
+  chunk = LOG_CHUNK_BLOCKS,
+): Promise<T[]> {
+  const found: T[] = [];
+  let size = Math.max(1, Math.floor(chunk));
+  for (let from = Math.max(0, fromBlock); from <= toBlock;) {
+    const to = Math.min(toBlock, from + size - 1);
+    let part: T[];
+    try {
+      part = await query(from, to);
+    } catch (error) {
+      if (to === from || !isRangeLimitError(error)) throw error;
+      size = Math.max(1, Math.floor((to - from + 1) / 2));
+      continue;
+    }
+    for (const item of part) found.push(item);
+    from = to + 1;
+  }
+  return found;
+}
+
+/** `eth_getLogs` of `filter` over `fromBlock`..`toBlock` (default: the latest block), in chunks. */
+export async function getLogsInChunks(
+  provider: Pick<Provider, "getLogs" | "getBlockNumber">,
+  filter: { address?: string; topics?: (string | null)[] },
+  fromBlock: number,
+  toBlock?: number,
+): Promise<Log[]> {
+  const last = toBlock ?? (await provider.getBlockNumber());
+  return queryInChunks(fromBlock, last, (from, to) =>
+    provider.getLogs({ ...filter, fromBlock: from, toBlock: to }),
+  );
 }
 
 /** The current git commit, with "-dirty" when the work tree has changes; "unknown" outside git. */

@@ -7,6 +7,7 @@ import { keccak256, type Provider } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { NetworkConnection } from "hardhat/types/network";
 
+import { presetOf } from "../../networks.config.js";
 import {
   readDeployment,
   readDeploymentFor,
@@ -73,7 +74,7 @@ export async function openChain(hre: HardhatRuntimeEnvironment): Promise<Chain> 
     if (error instanceof GrantKitError) throw error;
     throw new GrantKitError(
       `cannot reach the node of network "${network}": ${shortMessage(error)}`,
-      "start it (npx hardhat node) or fix the network's url in hardhat.config.ts",
+      unreachableHint(network),
     );
   }
   for (const name of ["AccessGrants", "IssuerRegistry"] as const) {
@@ -93,6 +94,18 @@ export async function openChain(hre: HardhatRuntimeEnvironment): Promise<Chain> 
     }
   }
   return { network, record, connection, provider };
+}
+
+/** What to do about a node that does not answer: start it, or fix the variable its URL comes from. */
+function unreachableHint(network: string): string {
+  if (network === "localhost") {
+    return "start it (npx hardhat node), or point LOCALHOST_RPC_URL at a running node";
+  }
+  const preset = presetOf(network);
+  if (preset) {
+    return `check its RPC URL: npx hardhat keystore set ${preset.env}_RPC_URL --force`;
+  }
+  return "start its node, or fix the network's url in hardhat.config.ts";
 }
 
 /** The recorded address of one of the two contracts, refused when the record lacks it. */

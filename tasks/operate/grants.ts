@@ -183,6 +183,15 @@ export const release = command(async (args: ReleaseArgs, hre) => {
   );
 });
 
+/** Whether a grant's lock binds: only an active grant's lock does (an ended grant keeps its last one). */
+export function lockNote(state: Pick<GrantState, "status" | "lockedUntil">, now: number): string {
+  if (state.lockedUntil === 0n) return "";
+  if (state.status !== "Active") {
+    return ` (no longer binding: the grant is ${state.status.toLowerCase()})`;
+  }
+  return BigInt(now) < state.lockedUntil ? " (in force)" : " (over)";
+}
+
 export const check = command(async (args: CheckArgs, hre) => {
   const owner = parseAddress(args.owner, "--owner");
   const grantee = parseAddress(args.grantee, "--grantee");
@@ -199,9 +208,7 @@ export const check = command(async (args: CheckArgs, hre) => {
   console.log(`  status ${state.status}`);
   console.log(`  generation ${state.generation} (lives so far; a signed request names it)`);
   if (state.status === "None") return;
-  const lockNote =
-    state.lockedUntil === 0n ? "" : BigInt(now) < state.lockedUntil ? " (in force)" : " (over)";
-  console.log(`  locked until ${iso(state.lockedUntil)}${lockNote}`);
+  console.log(`  locked until ${iso(state.lockedUntil)}${lockNote(state, now)}`);
   console.log(`  expires ${iso(state.expiresAt, "never")}`);
   console.log(`  chain time ${iso(now)}`);
 });

@@ -158,7 +158,7 @@ export interface RegisteredType {
   label: string;
 }
 
-/** `--types a,b`: labels (or raw 32-byte ids) of registered types, refused otherwise. */
+/** `--types a,b`: labels (or raw 32-byte ids) of registered types, refused otherwise; each once. */
 export function parseTypes(value: string, registered: RegisteredType[]): RegisteredType[] {
   const items = value
     .split(",")
@@ -170,7 +170,7 @@ export function parseTypes(value: string, registered: RegisteredType[]): Registe
       `pass a comma-separated list of: ${registered.map((t) => t.label).join(", ")}`,
     );
   }
-  return items.map((item) => {
+  const types = items.map((item) => {
     const id = isHexString(item, 32) ? item.toLowerCase() : typeId(item);
     const found = registered.find((t) => t.id.toLowerCase() === id);
     if (!found) {
@@ -181,4 +181,6 @@ export function parseTypes(value: string, registered: RegisteredType[]): Registe
     }
     return found;
   });
+  // A type named twice (as a label or its id) is one type: the contract sets one bit for it.
+  return [...new Set(types)];
 }

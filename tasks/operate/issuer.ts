@@ -7,7 +7,7 @@ import { issuerActions, issuerStatuses } from "../../sdk/src/constants.js";
 import { chainNow, command, contracts, openChain, signerFrom, type Chain } from "./context.js";
 import { iso } from "./format.js";
 import { parseAddress, parseJurisdiction, parseMetadata, parseTime, parseTypes } from "./inputs.js";
-import { registeredTypes, requireRegistrar } from "./registry.js";
+import { registeredTypes, registryEvents, requireRegistrar } from "./registry.js";
 import { transact } from "./transact.js";
 
 interface IssuerArgs {
@@ -51,6 +51,13 @@ export const issuerAdd = command(async (args: IssuerAddArgs, hre) => {
   const validUntil = parseTime(args.validUntil, "--valid-until", now);
   if (validFrom > MAX_UINT40 || validUntil > MAX_UINT40) {
     throw new GrantKitError("--valid-from/--valid-until beyond uint40", "pass an earlier date");
+  }
+  // The contract takes a past end (an issuer never trusted); grant refuses a past expiry likewise.
+  if (validUntil !== 0n && validUntil <= BigInt(now)) {
+    throw new GrantKitError(
+      `--valid-until ${iso(validUntil)} is not in the future (chain time ${iso(now)})`,
+      "pass a later --valid-until, e.g. +365d, or none (no end)",
+    );
   }
   if (validUntil !== 0n && validUntil <= validFrom) {
     throw new GrantKitError(
@@ -164,18 +171,13 @@ export const issuerShow = command(async (args: { issuer: string }, hre) => {
   for (const t of types) if (await registry.isTrusted(issuer, t.id)) trusted.push(t.label);
   console.log(`  trusted now for: ${trusted.join(", ") || "nothing"}`);
 
-  const from = chain.record.contracts.IssuerRegistry!.blockNumber;
-  const meta = await registry.queryFilter(
-    registry.filters.IssuerMetadataUpdated(issuer),
-    from,
-    "latest",
+  const meta = await registryEvents(chain, (from, to) =>
+    registry.queryFilter(registry.filters.IssuerMetadataUpdated(issuer), from, to),
   );
   const last = meta.at(-1);
   if (last) console.log(`  metadata hash ${last.args.metadataHash} (block ${last.blockNumber})`);
-  const updates = await registry.queryFilter(
-    registry.filters.IssuerUpdated(issuer),
-    from,
-    "latest",
+  const updates = await registryEvents(chain, (from, to) =>
+    registry.queryFilter(registry.filters.IssuerUpdated(issuer), from, to),
   );
   console.log(`  history (${await registry.historyLength(issuer)} checkpoints):`);
   for (const u of updates) {

@@ -3,7 +3,7 @@ import { recordPath } from "../../scripts/lib/deployment.js";
 import { issuerStatuses, registrarRole } from "../../sdk/src/constants.js";
 import { command, contracts, openChain } from "./context.js";
 import { iso, relPath } from "./format.js";
-import { registeredTypes, roleHolders } from "./registry.js";
+import { registeredTypes, registryEvents, roleHolders } from "./registry.js";
 
 export default command(async (_args: object, hre) => {
   const chain = await openChain(hre);
@@ -31,8 +31,9 @@ export default command(async (_args: object, hre) => {
   console.log(`credential types (${types.length}):`);
   for (const t of types) console.log(`  bit ${String(t.bit).padStart(3)} ${t.label} ${t.id}`);
 
-  const from = record.contracts.IssuerRegistry!.blockNumber;
-  const updates = await registry.queryFilter(registry.filters.IssuerUpdated(), from, "latest");
+  const updates = await registryEvents(chain, (from, to) =>
+    registry.queryFilter(registry.filters.IssuerUpdated(), from, to),
+  );
   const issuers = [...new Set(updates.map((u) => u.args.issuer))];
   console.log(`issuers (${issuers.length}):`);
   for (const issuer of issuers) {

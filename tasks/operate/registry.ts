@@ -1,21 +1,37 @@
 /**
- * Reads of the IssuerRegistry's governance state that several operate commands share: the
- * registered credential types (with their labels), the holders of a role, and the pre-check that
- * `--from` is a registrar (refused with who grants the role).
+ * Reads of the IssuerRegistry's governance state that several operate commands share: its events
+ * since its deployment (in chunks), the registered credential types (with their labels), the holders
+ * of a role, and the pre-check that `--from` is a registrar (refused with who grants the role).
  */
+import { queryInChunks } from "../../scripts/lib/deployment.js";
 import { GrantKitError } from "../../scripts/lib/errors.js";
 import { registrarRole } from "../../sdk/src/constants.js";
 import { contracts, type Chain, type Signer } from "./context.js";
 import { knownLabels, type RegisteredType } from "./inputs.js";
 
+/**
+ * The results of `query(from, to)` over the blocks from the registry's deployment to the latest one,
+ * in chunks: public RPC providers refuse an `eth_getLogs` over a long range (see queryInChunks).
+ *
+ * @example
+ * const updates = await registryEvents(chain, (from, to) =>
+ *   registry.queryFilter(registry.filters.IssuerUpdated(), from, to),
+ * );
+ */
+export async function registryEvents<T>(
+  chain: Chain,
+  query: (from: number, to: number) => Promise<T[]>,
+): Promise<T[]> {
+  const from = chain.record.contracts.IssuerRegistry!.blockNumber;
+  return queryInChunks(from, await chain.provider.getBlockNumber(), query);
+}
+
 /** The types registered in the registry (CredentialTypeRegistered events since its deployment). */
 export async function registeredTypes(chain: Chain, extraLabels: string[] = []) {
   const { registry } = await contracts(chain);
   const labels = knownLabels(extraLabels);
-  const events = await registry.queryFilter(
-    registry.filters.CredentialTypeRegistered(),
-    chain.record.contracts.IssuerRegistry!.blockNumber,
-    "latest",
+  const events = await registryEvents(chain, (from, to) =>
+    registry.queryFilter(registry.filters.CredentialTypeRegistered(), from, to),
   );
   return events
     .map((e): RegisteredType => ({
@@ -41,10 +57,13 @@ export async function requireRegistrar(chain: Chain, signer: Signer): Promise<vo
 /** The current holders of a role, from RoleGranted/RoleRevoked events. */
 export async function roleHolders(chain: Chain, role: string): Promise<string[]> {
   const { registry } = await contracts(chain);
-  const from = chain.record.contracts.IssuerRegistry!.blockNumber;
   const logs = [
-    ...(await registry.queryFilter(registry.filters.RoleGranted(role), from, "latest")),
-    ...(await registry.queryFilter(registry.filters.RoleRevoked(role), from, "latest")),
+    ...(await registryEvents(chain, (from, to) =>
+      registry.queryFilter(registry.filters.RoleGranted(role), from, to),
+    )),
+    ...(await registryEvents(chain, (from, to) =>
+      registry.queryFilter(registry.filters.RoleRevoked(role), from, to),
+    )),
   ].sort((a, b) => a.blockNumber - b.blockNumber || a.index - b.index);
   const holders = new Set<string>();
   for (const log of logs) {

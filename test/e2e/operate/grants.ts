@@ -114,6 +114,21 @@ describeOperate(function () {
         await grants.getFunction("isGranted")(ACCOUNT[0], ACCOUNT[1], dataHash, purpose),
       ).to.equal(false);
     });
+
+    it("check of the released grant says its lock no longer binds", async function () {
+      const out = ok(
+        await grantkitWith("check", {
+          owner: ACCOUNT[0],
+          grantee: ACCOUNT[1],
+          dataHash,
+          purpose: "onboarding",
+        }),
+      );
+      expect(out).to.match(/^granted: no$/m);
+      expect(out).to.include("status Released");
+      expect(out).to.include(`locked until ${LOCK_ISO} (no longer binding: the grant is released)`);
+      expect(out).not.to.include("(in force)");
+    });
   });
 
   describe("signed requests (owner account 2, relayer account 3)", function () {

@@ -69,6 +69,20 @@ describeOperate(function () {
       expect(await issuerStatus(ACCOUNT[3])).to.equal(1);
     });
 
+    it("issuer-add with a --valid-until in the past is refused with the chain time", async function () {
+      const line = refused(
+        await asRegistrar("issuer-add", {
+          issuer: ACCOUNT[4],
+          types: "kyc.basic",
+          validUntil: "2020-01-01",
+        }),
+      );
+      expect(line).to.match(
+        /^error: --valid-until 2020-01-01T00:00:00Z is not in the future \(chain time \d{4}-.*Z\) \(pass a later --valid-until, e.g. \+365d, or none \(no end\)\)$/,
+      );
+      expect(await issuerStatus(ACCOUNT[4])).to.equal(0);
+    });
+
     it("an unknown credential type label is refused with the registered ones", async function () {
       const line = refused(await asRegistrar("issuer-set-types", { types: "kyc.basic,kyc.gold" }));
       expect(line).to.equal(
@@ -77,7 +91,8 @@ describeOperate(function () {
     });
 
     it("issuer-set-types replaces the types", async function () {
-      const out = ok(await asRegistrar("issuer-set-types", { types: "kyc.enhanced" }));
+      // A type named twice is one type, printed once.
+      const out = ok(await asRegistrar("issuer-set-types", { types: "kyc.enhanced,kyc.enhanced" }));
       expect(out).to.match(
         /set types of issuer 0x90F79.* to kyc\.enhanced: tx 0x[0-9a-f]{64} block \d+/,
       );
