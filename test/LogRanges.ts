@@ -122,6 +122,25 @@ describe("logs in chunks", function () {
     );
     expect(isRangeLimitError(new Error("missing trie node"))).to.equal(false);
   });
+
+  it("takes no rate limit for a range limit: it propagates at once, the range unchanged", async function () {
+    for (const [code, message] of [
+      [-32005, "Limit exceeded"], // Hardhat's HTTP provider after its retries of a 429
+      [-32005, "project ID request rate exceeded"],
+      [429, "Too Many Requests"],
+      [-32000, "Your app has exceeded its compute units per second capacity"],
+    ] as const) {
+      expect(isRangeLimitError(rpcError(code, message)), message).to.equal(false);
+      let calls = 0;
+      let caught: unknown;
+      await queryInChunks(0, 50_000, async () => {
+        calls++;
+        throw rpcError(code, message);
+      }).catch((e: unknown) => (caught = e));
+      expect(JSON.stringify(caught), message).to.include(message);
+      expect(calls, message).to.equal(1);
+    }
+  });
 });
 
 describe("findCreation", function () {
@@ -187,6 +206,21 @@ describe("findCreation", function () {
       deployer,
     });
     expect(Math.max(...logCalls.map(([from, to]) => to - from + 1))).to.be.at.least(1000);
+  });
+
+  it("passes on any other error of a past block's code (a rate limit): no scan of the logs", async function () {
+    const { provider, logCalls } = chain(100_000, 3_000);
+    const throttled = {
+      ...provider,
+      getCode: async (address: string, block: number) => {
+        if (block < 99_000) throw rpcError(-32005, "Limit exceeded");
+        return provider.getCode(address, block);
+      },
+    } as unknown as Provider;
+    let caught: unknown;
+    await findCreation(throttled, address).catch((e: unknown) => (caught = e));
+    expect(JSON.stringify(caught)).to.include("Limit exceeded");
+    expect(logCalls).to.deep.equal([]);
   });
 
   it("finds the creation where the node reads some later blocks as empty (Hardhat's hardhat_mine)", async function () {

@@ -55,10 +55,12 @@ export async function deployMissing(
 ): Promise<void> {
   const deploymentId = await journalId("grantkit", connection, plan);
   const args = registryConstructorArgs(config);
-  // Only what is missing: a contract already at its address (the other one's configuration or build
-  // changed, or someone replayed its deployment) would make CreateX's creation revert.
+  // A journal of this plan is resumed with its own module (Ignition skips what it finished and
+  // waits for what it sent). A new one gets only what is missing: a contract already at its address
+  // (the other one's configuration or build changed, or someone replayed its deployment) would make
+  // CreateX's creation revert.
   const module =
-    missing.length === plan.length
+    missing.length === plan.length || existsSync(journalDir(deploymentId))
       ? grantKitModule(args)
       : partialGrantKitModule(
           args,
@@ -108,6 +110,7 @@ export async function deployExamples(
   found: Partial<Record<ContractName, ContractRecord>>,
   run: IgnitionRun,
   buildInfoId: string | undefined,
+  known?: ContractRecord,
 ): Promise<ContractRecord> {
   const grants = found.AccessGrants!.address;
   const registry = found.IssuerRegistry!.address;
@@ -119,7 +122,7 @@ export async function deployExamples(
     ["address", "address", "address"],
     [grants, registry, config.admin],
   );
-  return contractRecord(connection, await kycVault.getAddress(), args, buildInfoId);
+  return contractRecord(connection, await kycVault.getAddress(), args, buildInfoId, known);
 }
 
 /**

@@ -7,11 +7,12 @@ import { existsSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 
 import hre from "hardhat";
-import { keccak256 } from "ethers";
+import { getAddress, keccak256 } from "ethers";
 
 import type { Connection, PlannedContract } from "./deploy-plan.js";
 import {
   CREATEX_ADDRESS,
+  CREATEX_CREATION_TOPIC,
   findCreation,
   gitCommit,
   recordPath,
@@ -67,14 +68,40 @@ export async function compilerInfo(): Promise<DeploymentRecord["compiler"]> {
   };
 }
 
+/**
+ * The creation that `known` (the previous record's entry) names, confirmed by its receipt: a CreateX
+ * `ContractCreation` log of `address`. Null when it names none, or another: the chain decides.
+ */
+async function knownCreation(
+  connection: Connection,
+  address: string,
+  known: ContractRecord | undefined,
+): Promise<{ txHash: string; blockNumber: number; deployer: string } | null> {
+  if (!known?.txHash || known.address.toLowerCase() !== address.toLowerCase()) return null;
+  const receipt = await connection.ethers.provider.getTransactionReceipt(known.txHash);
+  const created = receipt?.logs.some(
+    (log) =>
+      log.address.toLowerCase() === CREATEX_ADDRESS.toLowerCase() &&
+      log.topics[0] === CREATEX_CREATION_TOPIC &&
+      log.topics[1] !== undefined &&
+      getAddress("0x" + log.topics[1].slice(26)) === getAddress(address),
+  );
+  return receipt && created
+    ? { txHash: receipt.hash, blockNumber: receipt.blockNumber, deployer: receipt.from }
+    : null;
+}
+
 export async function contractRecord(
   connection: Connection,
   address: string,
   constructorArgs: string,
   buildInfoId: string | undefined,
+  known?: ContractRecord,
 ): Promise<ContractRecord> {
   const provider = connection.ethers.provider;
-  const creation = await findCreation(provider, address);
+  // A contract the record already names is confirmed by one receipt; only a new one is searched for.
+  const creation =
+    (await knownCreation(connection, address, known)) ?? (await findCreation(provider, address));
   if (!creation) {
     throw new GrantKitError(
       `no CreateX creation log for ${address} on this chain`,

@@ -68,6 +68,8 @@ interface Superseded {
   name: ContractName;
   recorded: string;
   planned: string;
+  /** The planned instance has code already (an earlier run deployed it and wrote no record). */
+  deployed: boolean;
 }
 
 /**
@@ -84,14 +86,15 @@ async function keptExample(
   if (vault === undefined) return undefined;
   const same = (name: ContractName) =>
     previous!.contracts[name]?.address.toLowerCase() === found[name]?.address.toLowerCase();
-  if (
-    same("AccessGrants") &&
-    same("IssuerRegistry") &&
-    (await connection.ethers.provider.getCode(vault.address)) !== "0x"
-  )
-    return vault;
-  log(`KycVault ${vault.address} left out of the record: the contracts it reads were replaced`);
-  return undefined;
+  if (!same("AccessGrants") || !same("IssuerRegistry")) {
+    log(`KycVault ${vault.address} left out of the record: the contracts it reads were replaced`);
+    return undefined;
+  }
+  if ((await connection.ethers.provider.getCode(vault.address)) === "0x") {
+    log(`KycVault ${vault.address} left out of the record: it has no code on this chain`);
+    return undefined;
+  }
+  return vault;
 }
 
 /** Whether `found` are the contracts `previous` records, each from the same creation. */
@@ -132,13 +135,18 @@ async function supersededContracts(
     const recorded = previous?.contracts[p.name]?.address;
     if (recorded === undefined || recorded.toLowerCase() === p.address.toLowerCase()) continue;
     if ((await connection.ethers.provider.getCode(recorded)) === "0x") continue;
-    superseded.push({ name: p.name, recorded, planned: p.address });
+    superseded.push({ name: p.name, recorded, planned: p.address, deployed: p.deployed });
   }
   return superseded;
 }
 
 function supersededError(network: string, superseded: Superseded[]): GrantKitError {
-  const which = superseded.map((s) => `${s.name} at ${s.recorded} (now ${s.planned})`).join(", ");
+  const which = superseded
+    .map(
+      (s) =>
+        `${s.name} at ${s.recorded} (now ${s.planned}${s.deployed ? ", deployed already" : ""})`,
+    )
+    .join(", ");
   return new GrantKitError(
     `the record names ${which}, live on this chain, and the configuration and build now give another address: a deploy would make new, empty instances, and what the recorded ones hold (issuers, types, grants) would stay with them`,
     `change the deployed contracts with the operate commands (npx hardhat grantkit --help), or deploy new instances and record them: npm run deploy -- --network ${network} --replace`,
@@ -208,12 +216,14 @@ export async function deployGrantKit(
   assertPresetChain(networkName, chainId);
   // Dry runs report a record of another chain with the other problems, at the end.
   const problems: string[] = [];
+  let recordReadable = write;
   if (write) {
     try {
       assertRecordChain(networkName, chainId);
     } catch (error) {
       if (!options.dryRun || !(error instanceof GrantKitError)) throw error;
       problems.push(errorLine(error));
+      recordReadable = false;
     }
   }
 
@@ -250,16 +260,6 @@ export async function deployGrantKit(
     if (createX === "installed") log(`installed CreateX at ${CREATEX_ADDRESS}`);
   }
 
-  const dirty = dirtyTreeProblem(gitCommit(), development, options.allowDirty === true);
-  if (dirty !== undefined) {
-    if (!options.dryRun)
-      throw new GrantKitError(
-        dirty,
-        `commit (or stash) the changes and deploy again, or pass --allow-dirty: npm run deploy -- --network ${networkName} --allow-dirty`,
-      );
-    problems.push(dirty);
-  }
-
   const plan = await planDeployment(connection, config);
   for (const p of plan) {
     log(`${p.name.padEnd(15)} ${p.address}  ${p.deployed ? "already deployed" : "to deploy"}`);
@@ -269,7 +269,7 @@ export async function deployGrantKit(
       );
     }
   }
-  const previous = write ? previousRecord(networkName, chainId) : undefined;
+  const previous = recordReadable ? previousRecord(networkName, chainId) : undefined;
   const superseded = await supersededContracts(connection, previous, plan);
   if (superseded.length > 0 && !options.replace) {
     if (!options.dryRun) throw supersededError(networkName, superseded);
@@ -283,6 +283,17 @@ export async function deployGrantKit(
   if (options.examples && options.dryRun)
     log("KycVault        deployed after the contracts above (its address follows theirs)");
   const missing = plan.filter((p) => !p.deployed);
+  // Only a run that may deploy asks for committed code (the record must name it); the examples may
+  // be deployed by this run too.
+  const dirty =
+    missing.length > 0 || options.examples
+      ? dirtyTreeProblem(gitCommit(), development, options.allowDirty === true)
+      : undefined;
+  if (dirty !== undefined) {
+    const fix = `commit the changes and deploy again, or pass --allow-dirty: npm run deploy -- --network ${networkName} --allow-dirty`;
+    if (!options.dryRun) throw new GrantKitError(dirty, fix);
+    problems.push(`${dirty} (${fix})`);
+  }
   const funds = await preflight(
     connection,
     config,
@@ -331,7 +342,15 @@ export async function deployGrantKit(
       p.address,
       p.constructorArgs,
       built[p.name]?.buildInfoId,
+      previous?.contracts[p.name],
     );
+  // Whether this run deploys nothing: no contract was missing, and the recorded KycVault (when
+  // asked for) was there before it.
+  const vault = previous?.contracts.KycVault;
+  const nothingNew =
+    missing.length === 0 &&
+    (!options.examples ||
+      (vault !== undefined && (await connection.ethers.provider.getCode(vault.address)) !== "0x"));
 
   if (options.examples) {
     found.KycVault = await deployExamples(
@@ -340,6 +359,7 @@ export async function deployGrantKit(
       found,
       run,
       built.KycVault?.buildInfoId,
+      previous?.contracts.KycVault,
     );
     log(`KycVault        ${found.KycVault.address}`);
   } else {
@@ -350,7 +370,9 @@ export async function deployGrantKit(
   const record: DeploymentRecord = {
     ...buildRecordFromPlan(networkName, chainId, salt, plan, found),
     // The commit the recorded contracts were deployed from: a run that deploys nothing keeps it.
-    ...(previous && sameContracts(previous, found) ? { gitCommit: previous.gitCommit } : {}),
+    ...(previous && nothingNew && sameContracts(previous, found)
+      ? { gitCommit: previous.gitCommit }
+      : {}),
     compiler: await compilerInfo(),
     ...(preset ? { finalityBlocks: preset.finalityBlocks } : {}),
     contracts: keepVerifications(networkName, chainId, found),

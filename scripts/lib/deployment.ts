@@ -40,6 +40,8 @@ const CREATEX_PRESIGNED_DEPLOYER = "0xeD456e05CaAb11d66C4c797dD6c1D6f9A7F352b5";
 const createXEvents = new Interface([
   "event ContractCreation(address indexed newContract, bytes32 indexed salt)",
 ]);
+/** topic0 of CreateX's `ContractCreation(newContract, salt)`, the log of every create2 deploy. */
+export const CREATEX_CREATION_TOPIC = createXEvents.getEvent("ContractCreation")!.topicHash;
 
 // The record's types live beside its JSON schema (deployments/record-schema.ts), which the indexer
 // reads too.
@@ -380,7 +382,7 @@ export async function findCreation(
   const filter = {
     address: CREATEX_ADDRESS,
     topics: [
-      createXEvents.getEvent("ContractCreation")!.topicHash,
+      CREATEX_CREATION_TOPIC,
       "0x" + getAddress(address).slice(2).toLowerCase().padStart(64, "0"),
     ],
   };
@@ -389,12 +391,18 @@ export async function findCreation(
   let logs: Log[];
   try {
     await narrowToCreation(provider, address, range);
+  } catch (error) {
+    // Pruned state (e.g. "missing trie node"): the logs of the blocks still in question tell (from
+    // `fromBlock` on; a caller that knows the creation passes it, see deploy-record.ts). Any other
+    // error (a rate limit, the node down) is the caller's.
+    if (!isStateUnavailable(error)) throw error;
+  }
+  if (range.hi - range.lo === 1) {
     logs = await provider.getLogs({ ...filter, fromBlock: range.hi, toBlock: range.hi });
     // Not at the first block with code: CreateX did not create it, or the node's past state
     // misleads (Hardhat reads the blocks of one hardhat_mine as empty). The logs up to it decide.
     if (logs.length === 0) logs = await getLogsInChunks(provider, filter, fromBlock, range.hi);
-  } catch {
-    // Pruned state (e.g. "missing trie node"): the logs of the blocks still in question tell.
+  } else {
     logs = await getLogsInChunks(provider, filter, range.lo + 1, range.hi);
   }
   const log = logs[0];
@@ -434,20 +442,40 @@ async function narrowToCreation(
 /** The block range of the first `eth_getLogs` call of `queryInChunks` (many providers allow it). */
 export const LOG_CHUNK_BLOCKS = 10_000;
 
-/** JSON-RPC codes providers give a refused range: limit exceeded, invalid params (Alchemy), QuickNode's. */
-const RANGE_LIMIT_CODES = new Set([-32005, -32602, -32614]);
 /** e.g. "query exceeds max block range 1000", "block range is too large", "query returned more than
- * 10000 results", "Log response size exceeded", "eth_getLogs is limited to a 10,000 range". */
-const RANGE_LIMIT_TEXT = /range|limit|too many|exceed|too large|more than/i;
+ * 10000 results", "Log response size exceeded", "eth_getLogs is limited to a 10,000 range", "too many
+ * blocks requested". Decided by the message: providers share codes (-32005) with rate limits. */
+const RANGE_LIMIT_TEXT =
+  /block range|range (is )?too (large|wide)|max(imum)? (block )?range|limited to an? [\d,]+|[\d,]+ (block )?range|more than [\d,]+ (results|logs|blocks)|response size|too many (blocks|results|logs)/i;
+/** A rate limit (HTTP 429 as Hardhat reports it, "Too Many Requests", compute units): retrying a
+ * smaller range would only add calls. */
+const RATE_LIMIT_TEXT =
+  /\b429\b|\brate\b|rate[- ]?limit|too many requests|limit exceeded|capacity|throughput|credits|compute units/i;
 
-/** True for an error that looks like a provider's cap on an `eth_getLogs` range or result size. */
-export function isRangeLimitError(error: unknown, depth = 0): boolean {
-  if (error === null || typeof error !== "object" || depth > 5) return false;
+/** The messages of an error and of the errors it wraps (ethers and Hardhat wrap the JSON-RPC one). */
+function messagesOf(error: unknown, depth = 0): string[] {
+  if (error === null || typeof error !== "object" || depth > 5) return [];
   const e = error as Record<string, unknown>;
-  if (typeof e.code === "number" && RANGE_LIMIT_CODES.has(e.code)) return true;
-  if (typeof e.message === "string" && RANGE_LIMIT_TEXT.test(e.message)) return true;
-  // ethers and Hardhat wrap the JSON-RPC error: look inside.
-  return ["error", "info", "cause", "data"].some((key) => isRangeLimitError(e[key], depth + 1));
+  const own = typeof e.message === "string" ? [e.message] : [];
+  return own.concat(
+    ["error", "info", "cause", "data"].flatMap((key) => messagesOf(e[key], depth + 1)),
+  );
+}
+
+/** True for a provider's cap on an `eth_getLogs` range or result size (never a rate limit). */
+export function isRangeLimitError(error: unknown): boolean {
+  const messages = messagesOf(error);
+  if (messages.some((m) => RATE_LIMIT_TEXT.test(m))) return false;
+  return messages.some((m) => RANGE_LIMIT_TEXT.test(m));
+}
+
+/** True for a node that does not keep the state of an old block (not an archive node). */
+function isStateUnavailable(error: unknown): boolean {
+  return messagesOf(error).some((m) =>
+    /missing trie node|header not found|pruned|state (is )?not available|historical state|archive/i.test(
+      m,
+    ),
+  );
 }
 
 /**
@@ -498,14 +526,27 @@ export async function getLogsInChunks(
   );
 }
 
-/** The current git commit, with "-dirty" when the work tree has changes; "unknown" outside git. */
+/**
+ * The current git commit, with "-dirty" when tracked files other than the records and Ignition's
+ * journals have changes; "unknown" outside git.
+ */
 export function gitCommit(): string {
   try {
     const head = execFileSync("git", ["rev-parse", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    }).trim();
+    // What the toolkit itself writes (records, Ignition's journals) is not a change of the code.
+    const dirty = execFileSync(
+      "git",
+      [
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        ".",
+        ":(exclude)deployments/*.json",
+        ":(exclude)ignition/deployments",
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    ).trim();
     return dirty === "" ? head : `${head}-dirty`;
   } catch {
     return "unknown";
